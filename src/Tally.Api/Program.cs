@@ -1,4 +1,60 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+using Tally.Api.Features.Health;
+using Tally.Api.Features.Users;
+using Tally.Api.Infrastructure.Auth;
+using Tally.Api.Infrastructure.Cli;
+using Tally.Api.Infrastructure.Configuration;
+using Tally.Api.Infrastructure.Data;
+using Tally.Api.Infrastructure.Errors;
+using Tally.Api.Infrastructure.Http;
+using Tally.Api.Infrastructure.OpenApi;
+
+CliCommand command;
+try
+{
+    command = CliCommand.Parse(args);
+}
+catch (CliUsageException ex)
+{
+    Console.Error.WriteLine(ex.Message + Environment.NewLine + Environment.NewLine + CliCommand.Usage);
+    return 2;
+}
+
+if (command.IsHelp)
+{
+    Console.WriteLine(CliCommand.Usage);
+    return 0;
+}
+
+try
+{
+    var builder = WebApplication.CreateBuilder(command.HostArgs);
+    builder.AddTallyHosting(command);
+    var settings = TallySettings.AddTallySettings(builder);
+    builder.AddTallyJson();
+    builder.AddTallyErrors();
+    builder.AddTallyDatabase(settings.Database);
+    builder.AddTallyAuth(settings.Jwt);
+    builder.AddTallyApiDocs();
+    builder.AddUsers();
+    builder.AddEmbeddedStartup();
+
+    var app = builder.Build();
+    app.UseTallyErrors();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.MapTallyApiDocs();
+    app.MapHealth();
+    app.MapUsers();
+
+    return await app.RunAsync(command);
+}
+catch (InvalidConfigurationException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 3;
+}
+catch (CliUsageException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}

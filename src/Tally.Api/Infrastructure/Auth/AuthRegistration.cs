@@ -1,0 +1,99 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+using Tally.Api.Features.Users;
+using Tally.Api.Infrastructure.Configuration;
+using Tally.Api.Infrastructure.Errors;
+
+namespace Tally.Api.Infrastructure.Auth;
+
+internal static class AuthRegistration
+{
+    public static void AddTallyAuth(this WebApplicationBuilder builder, JwtSettings jwt)
+    {
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<UserDirectory>();
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.Authority = jwt.Authority;
+                o.RequireHttpsMetadata = jwt.Authority is not null && !new Uri(jwt.Authority).IsLoopback;
+                o.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidateIssuer = true,
+                    ValidIssuer = jwt.Issuer,
+                    ValidateAudience = true,
+                    ValidAudience = jwt.Audience,
+                    ValidateLifetime = true,
+                    RequireExpirationTime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = TallyClaims.Subject,
+                    RoleClaimType = TallyClaims.RoleType,
+                };
+                if (jwt.SigningKey is not null)
+                {
+                    o.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(jwt.SigningKey);
+                    o.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+                }
+
+                o.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = ProvisionAsync,
+                    OnChallenge = ChallengeAsync,
+                    OnForbidden = c => Problems.WriteAsync(c.HttpContext, StatusCodes.Status403Forbidden, "forbidden",
+                        "Your role does not allow this action."),
+                };
+            });
+        builder.Services.AddAuthorization(o => o.AddTallyPolicies());
+    }
+
+    private static async Task ProvisionAsync(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        var subject = principal.FindFirstValue(TallyClaims.Subject);
+        if (string.IsNullOrWhiteSpace(subject))
+        {
+            context.Fail("The token has no subject (sub).");
+            return;
+        }
+
+        var directory = context.HttpContext.RequestServices.GetRequiredService<UserDirectory>();
+        var user = await directory.FindOrProvisionAsync(subject, principal.FindFirstValue(TallyClaims.Email),
+            principal.FindFirstValue(TallyClaims.Name), context.HttpContext.RequestAborted);
+        if (user is null)
+        {
+            context.Fail("The token's email belongs to another user.");
+            return;
+        }
+
+        var identity = (ClaimsIdentity)principal.Identity!;
+        foreach (var claim in identity.FindAll(c => c.Type is TallyClaims.RoleType or TallyClaims.UserIdType).ToList())
+        {
+            identity.RemoveClaim(claim);
+        }
+
+        identity.AddClaim(new Claim(TallyClaims.UserIdType, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        identity.AddClaim(new Claim(TallyClaims.RoleType, user.Role.ToName()));
+    }
+
+    private static Task ChallengeAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var (code, detail) = context.AuthenticateFailure switch
+        {
+            null when context.Request.Headers.Authorization.Count == 0 => ("unauthorized", "A bearer token is required."),
+            null => ("invalid_token", "The bearer token is malformed."),
+            SecurityTokenExpiredException => ("token_expired", "The bearer token has expired."),
+            SecurityTokenInvalidAudienceException => ("invalid_token", "The bearer token is for another audience."),
+            SecurityTokenInvalidIssuerException => ("invalid_token", "The bearer token is from another issuer."),
+            SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
+                ("invalid_token", "The bearer token's signature is not valid."),
+            { Message: var message } when message.StartsWith("The token", StringComparison.Ordinal) => ("invalid_token", message),
+            _ => ("invalid_token", "The bearer token is not valid."),
+        };
+        context.Response.Headers.WWWAuthenticate = code == "unauthorized" ? "Bearer" : "Bearer error=\"invalid_token\"";
+        return Problems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, code, detail);
+    }
+}

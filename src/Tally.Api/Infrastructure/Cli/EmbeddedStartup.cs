@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Tally.Api.Features.Users;
+using Tally.Api.Infrastructure.Auth;
+using Tally.Api.Infrastructure.Configuration;
+using Tally.Api.Infrastructure.Data;
+
+namespace Tally.Api.Infrastructure.Cli;
+
+/// <summary>
+/// Zero-configuration mode (Tally generated its own signing key): makes sure a local admin exists and
+/// prints a ready token and the docs URL, so a new user can call the API at once.
+/// </summary>
+internal sealed class EmbeddedStartup(IServiceScopeFactory scopes, JwtSettings jwt, TokenIssuer tokens, IServer server, TimeProvider clock)
+    : IHostedLifecycleService
+{
+    public const string LocalAdminSubject = "tally-local-admin";
+    public const string LocalAdminEmail = "admin@localhost";
+    private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(24);
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (!jwt.KeyWasGenerated)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
+        if (!await db.Users.AnyAsync(u => u.Subject == LocalAdminSubject, cancellationToken))
+        {
+            var now = clock.GetUtcNow();
+            db.Users.Add(new User
+            {
+                Subject = LocalAdminSubject, Email = LocalAdminEmail, FullName = "Local admin", Role = Role.Admin, CreatedAt = now, UpdatedAt = now,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        if (!jwt.KeyWasGenerated)
+        {
+            return Task.CompletedTask;
+        }
+
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:8000";
+        var token = tokens.Issue(LocalAdminSubject, LocalAdminEmail, TokenLifetime);
+        // Written to the console on purpose, never to the log: this is the zero-configuration hand-over.
+        Console.WriteLine($"""
+
+            Tally is running at {address}
+              API docs:     {address}/scalar
+              OpenAPI:      {address}/openapi/v1.json
+              Signing key:  {jwt.GeneratedKeyPath} (generated; set TALLY_JWT_SIGNING_KEY to use your own)
+              Admin token (24 h, user {LocalAdminEmail}):
+
+            {token}
+
+              Try: curl -H "Authorization: Bearer <token>" {address}/api/me
+              More tokens: dotnet run --project src/Tally.Api -- token --email you@example.com
+
+            """);
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,63 @@
+namespace Tally.Api.Infrastructure.Configuration;
+
+/// <summary>The Stripe account Tally talks to. Without a secret key Tally runs its embedded emulator.</summary>
+internal sealed record StripeSettings(
+    string? SecretKey,
+    string? WebhookSecret,
+    string? PriceMeteredId,
+    string? ProductId,
+    string DefaultCurrency,
+    Uri? ApiBase)
+{
+    public const string SecretKeyVariable = "STRIPE_SECRET_KEY";
+    public const string WebhookSecretVariable = "STRIPE_WEBHOOK_SECRET";
+    public const string PriceMeteredIdVariable = "STRIPE_PRICE_METERED_ID";
+    public const string ProductIdVariable = "STRIPE_PRODUCT_ID";
+    public const string DefaultCurrencyVariable = "DEFAULT_CURRENCY";
+    public const string ApiBaseVariable = "STRIPE_API_BASE";
+
+    public bool UsesEmulator => SecretKey is null;
+
+    public static StripeSettings Load(IConfiguration configuration, ConfigurationProblems problems)
+    {
+        var secretKey = configuration.NonEmpty(SecretKeyVariable);
+        if (secretKey is not null && !(secretKey.StartsWith("sk_", StringComparison.Ordinal) || secretKey.StartsWith("rk_", StringComparison.Ordinal)))
+        {
+            problems.Add(SecretKeyVariable, "must be a Stripe secret or restricted key (sk_... or rk_...).");
+        }
+
+        var webhookSecret = configuration.NonEmpty(WebhookSecretVariable);
+        if (webhookSecret is not null && !webhookSecret.StartsWith("whsec_", StringComparison.Ordinal))
+        {
+            problems.Add(WebhookSecretVariable, "must be a webhook signing secret (whsec_...).");
+        }
+
+        var price = configuration.NonEmpty(PriceMeteredIdVariable);
+        if (price is not null && !price.StartsWith("price_", StringComparison.Ordinal))
+        {
+            problems.Add(PriceMeteredIdVariable, "must be a Stripe price id (price_...).");
+        }
+
+        var product = configuration.NonEmpty(ProductIdVariable);
+        if (product is not null && !product.StartsWith("prod_", StringComparison.Ordinal))
+        {
+            problems.Add(ProductIdVariable, "must be a Stripe product id (prod_...).");
+        }
+
+        var currency = (configuration.NonEmpty(DefaultCurrencyVariable) ?? "usd").ToLowerInvariant();
+        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterLower))
+        {
+            problems.Add(DefaultCurrencyVariable, $"'{currency}' is not a three-letter ISO currency code.");
+        }
+
+        Uri? apiBase = null;
+        if (configuration.NonEmpty(ApiBaseVariable) is { } baseText &&
+            (!Uri.TryCreate(baseText, UriKind.Absolute, out apiBase) || apiBase.Scheme is not ("http" or "https")))
+        {
+            problems.Add(ApiBaseVariable, "must be an absolute http(s) URL.");
+            apiBase = null;
+        }
+
+        return new StripeSettings(secretKey, webhookSecret, price, product, currency, apiBase);
+    }
+}

@@ -1,0 +1,28 @@
+namespace Tally.Api.Infrastructure.Configuration;
+
+/// <summary>All of Tally's configuration, read and checked once at start.</summary>
+internal sealed record TallySettings(DatabaseSettings Database, JwtSettings Jwt, StripeSettings Stripe)
+{
+    /// <exception cref="InvalidConfigurationException">A value is wrong; the message names each variable.</exception>
+    public static TallySettings Load(IConfiguration configuration)
+    {
+        var problems = new ConfigurationProblems();
+        var database = DatabaseSettings.Load(configuration, problems);
+        var stripe = StripeSettings.Load(configuration, problems);
+        problems.ThrowIfAny();
+        var jwt = JwtSettings.Load(configuration, database, problems);
+        problems.ThrowIfAny();
+        return new TallySettings(database, jwt, stripe);
+    }
+
+    public static TallySettings AddTallySettings(WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddDotEnvFile(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
+        var settings = Load(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(settings.Database);
+        builder.Services.AddSingleton(settings.Jwt);
+        builder.Services.AddSingleton(settings.Stripe);
+        return settings;
+    }
+}

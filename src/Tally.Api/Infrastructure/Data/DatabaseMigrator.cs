@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Tally.Api.Infrastructure.Configuration;
+
+namespace Tally.Api.Infrastructure.Data;
+
+/// <summary>
+/// Applies pending migrations before anything else starts (the server, background workers),
+/// unless <c>TALLY_AUTO_MIGRATE=false</c> or <c>serve --no-migrate</c>.
+/// </summary>
+internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, DatabaseSettings database, ILogger<DatabaseMigrator> logger)
+    : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (!database.AutoMigrate)
+        {
+            return;
+        }
+
+        await MigrateAsync(scopes, cancellationToken);
+        logger.LogInformation("Database schema is up to date ({Provider})", database.Provider);
+    }
+
+    public static async Task MigrateAsync(IServiceScopeFactory scopes, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Tally.Api.Infrastructure.Errors;
+
+internal static class ErrorHandling
+{
+    /// <summary>Largest request body accepted anywhere (the usage batch of 1,000 events fits easily).</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public static void AddTallyErrors(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
+            c.ProblemDetails.Extensions.TryAdd("code", Problems.DefaultCode(status));
+            c.ProblemDetails.Detail ??= c.ProblemDetails.Title;
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            c.ProblemDetails.Extensions.Remove("exception");
+        });
+        builder.Services.AddExceptionHandler<TallyExceptionHandler>();
+    }
+
+    public static void UseTallyErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        // Refuse an oversized body before anything reads it (Kestrel also enforces the limit on chunked bodies).
+        app.Use((http, next) => http.Request.ContentLength > MaxRequestBodyBytes
+            ? Problems.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, "payload_too_large",
+                $"The request body exceeds {MaxRequestBodyBytes} bytes.")
+            : next(http));
+    }
+}
+
+/// <summary>Maps the few exceptions Tally expects to problem answers; everything else is a bare 500.</summary>
+internal sealed class TallyExceptionHandler(IProblemDetailsService problems, ILogger<TallyExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, code, detail, errors) = Describe(exception);
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+        }
+
+        http.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Detail = detail, Extensions = { ["code"] = code } };
+        if (errors is not null)
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static (int Status, string Code, string Detail, Dictionary<string, string[]>? Errors) Describe(Exception exception)
+    {
+        switch (exception)
+        {
+            case BadHttpRequestException { InnerException: JsonException json }:
+                var field = JsonField(json.Path);
+                return (400, "invalid_json", $"The request body is not valid JSON for this endpoint{(field is null ? "" : $" (at '{field}')")}.",
+                    field is null ? null : new() { [field] = ["Invalid value."] });
+            case BadHttpRequestException bad when bad.StatusCode == 413:
+                return (413, "payload_too_large", $"The request body exceeds {ErrorHandling.MaxRequestBodyBytes} bytes.", null);
+            case BadHttpRequestException bad when bad.StatusCode == 415:
+                return (415, "unsupported_media_type", "The request body must be application/json.", null);
+            case BadHttpRequestException bad:
+                return (bad.StatusCode, Problems.DefaultCode(bad.StatusCode), Sanitize(bad.Message), null);
+            case DbUpdateConcurrencyException:
+                return (409, "concurrency_conflict", "The resource was changed by another request; read it again and retry.", null);
+            default:
+                return (500, "internal_error", "An unexpected error occurred. It has been logged.", null);
+        }
+    }
+
+    /// <summary>Turns System.Text.Json's <c>$.events[2].quantity</c> into <c>events[2].quantity</c>.</summary>
+    private static string? JsonField(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? null : path.TrimStart('$').TrimStart('.');
+
+    // Binding messages name the parameter and the reason; they never carry values from our own state.
+    private static string Sanitize(string message) => message.Length > 300 ? message[..300] : message;
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Configuration;
+using Tally.Api.Infrastructure.Configuration;
+
+namespace Tally.Api.Tests.Platform;
+
+public sealed class ConfigurationTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("tally-config-").FullName;
+
+    private TallySettings Load(params (string Key, string Value)[] values)
+    {
+        var data = values.ToDictionary(v => v.Key, v => (string?)v.Value);
+        data.TryAdd("DATABASE_URL", Path.Combine(directory, "tally.db"));
+        return TallySettings.Load(new ConfigurationBuilder().AddInMemoryCollection(data).Build());
+    }
+
+    [Theory]
+    [InlineData("TALLY_JWT_SIGNING_KEY", "too-short")]
+    [InlineData("DATABASE_URL", "mysql://u:p@host/db")]
+    [InlineData("DATABASE_URL", "postgres://user:pass@host:5432")]
+    [InlineData("DATABASE_URL", "/no/such/directory/tally.db")]
+    [InlineData("STRIPE_SECRET_KEY", "pk_test_123")]
+    [InlineData("STRIPE_WEBHOOK_SECRET", "secret")]
+    [InlineData("STRIPE_PRICE_METERED_ID", "prod_123")]
+    [InlineData("DEFAULT_CURRENCY", "dollars")]
+    [InlineData("STRIPE_API_BASE", "not a url")]
+    [InlineData("TALLY_AUTO_MIGRATE", "maybe")]
+    [InlineData("TALLY_JWT_AUTHORITY", "http://idp.example.com")]
+    [InlineData("TALLY_ADMIN_EMAILS", "admin@example.com,bob")]
+    public void BadValue_IsRefused_NamingTheVariable(string variable, string value)
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => Load((variable, value)));
+
+        Assert.Contains(variable, error.Message);
+    }
+
+    [Fact]
+    public void Authority_WithoutAudience_NamesTheAudienceVariable()
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => Load(("TALLY_JWT_AUTHORITY", "https://idp.example.com")));
+
+        Assert.Contains("TALLY_JWT_AUDIENCE", error.Message);
+    }
+
+    [Fact]
+    public void Postgres_WithoutAKey_AsksForOne()
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => Load(("DATABASE_URL", "postgres://u:p@localhost:5432/tally")));
+
+        Assert.Contains("TALLY_JWT_SIGNING_KEY", error.Message);
+    }
+
+    [Fact]
+    public void PostgresUrl_BecomesAConnectionString()
+    {
+        var settings = Load(("DATABASE_URL", "postgresql://tally:p%40ss@db.internal:6543/billing?sslmode=require"), ("TALLY_JWT_SIGNING_KEY", new string('k', 32)));
+
+        Assert.Equal(DatabaseProvider.Postgres, settings.Database.Provider);
+        var cs = new Npgsql.NpgsqlConnectionStringBuilder(settings.Database.ConnectionString);
+        Assert.Equal(("db.internal", 6543, "billing", "tally", "p@ss"), (cs.Host, cs.Port, cs.Database, cs.Username, cs.Password));
+        Assert.Equal(Npgsql.SslMode.Require, cs.SslMode);
+    }
+
+    [Fact]
+    public void NoKey_WithSqlite_GeneratesOneBesideTheDatabase_AndKeepsIt()
+    {
+        var first = Load();
+        var second = Load();
+
+        Assert.True(first.Jwt.KeyWasGenerated);
+        Assert.Equal(Path.Combine(directory, "tally.db.signing-key"), first.Jwt.GeneratedKeyPath);
+        Assert.True(first.Jwt.SigningKey!.Length >= 32);
+        Assert.Equal(first.Jwt.SigningKey, second.Jwt.SigningKey);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(first.Jwt.GeneratedKeyPath!));
+        }
+    }
+
+    [Fact]
+    public void DotEnvFile_IsRead_AndRealSettingsWin()
+    {
+        var env = Path.Combine(directory, ".env");
+        File.WriteAllText(env, "# comment\nexport DEFAULT_CURRENCY=eur\nSTRIPE_PRODUCT_ID=\"prod_fromfile\"\nTALLY_ADMIN_EMAILS=a@example.com # inline\n");
+        var manager = new ConfigurationManager();
+        manager.AddInMemoryCollection(new Dictionary<string, string?> { ["STRIPE_PRODUCT_ID"] = "prod_fromenv", ["DATABASE_URL"] = Path.Combine(directory, "t.db") });
+        manager.AddDotEnvFile(env);
+
+        var settings = TallySettings.Load(manager);
+
+        Assert.Equal("eur", settings.Stripe.DefaultCurrency);
+        Assert.Equal("prod_fromenv", settings.Stripe.ProductId);
+        Assert.Contains("a@example.com", settings.Jwt.AdminEmails);
+    }
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+}

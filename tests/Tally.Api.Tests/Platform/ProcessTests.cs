@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Tally.Api.Tests.Support;
+
+namespace Tally.Api.Tests.Platform;
+
+/// <summary>The executable as a user runs it: zero-configuration start, CLI verbs, bad configuration.</summary>
+public sealed partial class ProcessTests : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly string directory = Directory.CreateTempSubdirectory("tally-process-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [GeneratedRegex(@"^\s*(ey[\w-]+\.[\w-]+\.[\w-]+)\s*$", RegexOptions.Multiline)]
+    private static partial Regex TokenLine();
+
+    [Fact]
+    public async Task Serve_WithNoConfiguration_PrintsAWorkingAdminToken_ThatSurvivesARestart()
+    {
+        var url = $"http://127.0.0.1:{TallyProcess.FreePort()}";
+        string token;
+        await using (var tally = TallyProcess.Start(directory, null, "--urls", url))
+        {
+            Assert.True(await tally.WaitForOutputAsync("Try: curl", StartTimeout), tally.Stdout + tally.Stderr);
+            token = TokenLine().Match(tally.Stdout).Groups[1].Value;
+            Assert.Contains($"{url}/scalar", tally.Stdout);
+
+            var me = await GetMeAsync(url, token);
+            Assert.Equal("admin", me.GetProperty("role").GetString());
+            Assert.Equal("admin@localhost", me.GetProperty("email").GetString());
+        }
+
+        Assert.True(File.Exists(Path.Combine(directory, "tally.db")));
+        Assert.True(File.Exists(Path.Combine(directory, "tally.db.signing-key")));
+
+        await using (var again = TallyProcess.Start(directory, null, "--urls", url))
+        {
+            Assert.True(await again.WaitForOutputAsync("Try: curl", StartTimeout), again.Stdout + again.Stderr);
+            Assert.Equal("admin", (await GetMeAsync(url, token)).GetProperty("role").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task TokenAndSetRoleVerbs_WorkAgainstTheConfiguredDatabase()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var env = new Dictionary<string, string> { ["DATABASE_URL"] = database.Url, ["TALLY_JWT_SIGNING_KEY"] = TestTokens.SigningKey };
+
+        var migrate = await TallyProcess.RunAsync(directory, env, "migrate");
+        Assert.True(migrate.ExitCode == 0, migrate.Stderr);
+
+        var setRole = await TallyProcess.RunAsync(directory, env, "users", "set-role", "--email", "ops@example.com", "--role", "admin");
+        Assert.True(setRole.ExitCode == 0, setRole.Stderr);
+        Assert.Contains("now admin", setRole.Stdout);
+
+        var issued = await TallyProcess.RunAsync(directory, env, "token", "--email", "ops@example.com", "--ttl", "10m");
+        Assert.Equal(0, issued.ExitCode);
+        var token = issued.Stdout.Trim();
+
+        var url = $"http://127.0.0.1:{TallyProcess.FreePort()}";
+        await using var tally = TallyProcess.Start(directory, env, "serve", "--urls", url);
+        var me = await GetMeAsync(url, token);
+        Assert.Equal("admin", me.GetProperty("role").GetString());
+        Assert.DoesNotContain("Admin token", tally.Stdout);
+
+        var demoteLast = await TallyProcess.RunAsync(directory, env, "users", "set-role", "--email", "ops@example.com", "--role", "viewer");
+        Assert.Equal(1, demoteLast.ExitCode);
+        Assert.Contains("last admin", demoteLast.Stderr);
+    }
+
+    [Fact]
+    public async Task BadConfiguration_StopsTheService_NamingTheVariable()
+    {
+        var run = await TallyProcess.RunAsync(directory, new Dictionary<string, string> { ["TALLY_JWT_SIGNING_KEY"] = "short" }, "serve");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("TALLY_JWT_SIGNING_KEY", run.Stderr);
+        Assert.False(File.Exists(Path.Combine(directory, "tally.db")));
+    }
+
+    [Fact]
+    public async Task Help_ListsTheVerbs()
+    {
+        var run = await TallyProcess.RunAsync(directory, null, "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        foreach (var verb in new[] { "serve", "migrate", "token", "users set-role" })
+        {
+            Assert.Contains(verb, run.Stdout);
+        }
+    }
+
+    [Fact]
+    public async Task UnknownVerb_IsAUsageError()
+    {
+        var run = await TallyProcess.RunAsync(directory, null, "frobnicate");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Unknown verb 'frobnicate'", run.Stderr);
+    }
+
+    private static async Task<JsonElement> GetMeAsync(string url, string token)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var response = await http.GetAsync("/api/me", Ct);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            }
+            catch (HttpRequestException) when (attempt < 100)
+            {
+                await Task.Delay(200, Ct); // the server is still starting
+            }
+        }
+    }
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+}

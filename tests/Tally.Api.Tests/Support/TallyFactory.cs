@@ -1,0 +1,94 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Tally.Api.Infrastructure.Data;
+
+namespace Tally.Api.Tests.Support;
+
+/// <summary>Tally in-process over HTTP, on a fresh database built by its migrations, with real JWT validation.</summary>
+public class TallyFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private TestDatabase? database;
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public async ValueTask InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync();
+        _ = Server; // start the host now: migrations run here, not inside the first test
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("DATABASE_URL", database!.Url);
+        builder.UseSetting("TALLY_JWT_SIGNING_KEY", TestTokens.SigningKey);
+        builder.UseSetting("TALLY_ADMIN_EMAILS", TestTokens.AdminEmail);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Lost provisioning races are expected and handled; EF still logs them as errors.
+        builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Critical");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient ClientFor(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>A client for a fresh user with the given role (provisioned, then promoted through the database).</summary>
+    public async Task<(HttpClient Client, long UserId)> ClientWithRoleAsync(string role, string? subject = null)
+    {
+        subject ??= $"{role}-{Guid.NewGuid():N}";
+        var client = ClientFor(TestTokens.For(subject, $"{subject}@example.com"));
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/me", Json, TestContext.Current.CancellationToken);
+        var id = me.GetProperty("id").GetInt64();
+        if (role != "viewer")
+        {
+            await WithDbAsync(async db =>
+            {
+                var user = await db.Users.FindAsync([id], TestContext.Current.CancellationToken);
+                user!.Role = Enum.Parse<Features.Users.Role>(role, ignoreCase: true);
+                await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            });
+            Services.GetRequiredService<Features.Users.UserDirectory>().Invalidate(subject);
+        }
+
+        return (client, id);
+    }
+
+    internal async Task WithDbAsync(Func<TallyDbContext, Task> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await action(scope.ServiceProvider.GetRequiredService<TallyDbContext>());
+    }
+
+    internal async Task<T> WithDbAsync<T>(Func<TallyDbContext, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<TallyDbContext>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}

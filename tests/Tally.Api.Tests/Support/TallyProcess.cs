@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Tally.Api.Tests.Support;
+
+/// <summary>The real Tally executable (<c>dotnet Tally.Api.dll</c>) run as a user would run it.</summary>
+public sealed class TallyProcess : IAsyncDisposable
+{
+    private static readonly string[] TallyVariables =
+    [
+        "DATABASE_URL", "TALLY_JWT_SIGNING_KEY", "TALLY_JWT_AUTHORITY", "TALLY_JWT_AUDIENCE", "TALLY_JWT_ISSUER", "TALLY_ADMIN_EMAILS",
+        "TALLY_AUTO_MIGRATE", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_METERED_ID", "STRIPE_PRODUCT_ID",
+        "STRIPE_API_BASE", "DEFAULT_CURRENCY", "REDIS_URL", "ASPNETCORE_URLS", "URLS", "ASPNETCORE_HTTP_PORTS", TestDatabase.PostgresVariable,
+    ];
+
+    private readonly Process process;
+    private readonly StringBuilder stdout = new();
+    private readonly StringBuilder stderr = new();
+
+    private TallyProcess(Process process) => this.process = process;
+
+    public string Stdout { get { lock (stdout) { return stdout.ToString(); } } }
+
+    public string Stderr { get { lock (stderr) { return stderr.ToString(); } } }
+
+    public static string DllPath
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Tally.slnx")))
+            {
+                root = root.Parent;
+            }
+
+            return Path.Combine(root!.FullName, "src", "Tally.Api", "bin", configuration, "net10.0", "Tally.Api.dll");
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static TallyProcess Start(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(DllPath);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var variable in TallyVariables)
+        {
+            info.Environment.Remove(variable);
+        }
+
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var running = new TallyProcess(Process.Start(info)!);
+        running.process.OutputDataReceived += (_, e) => { lock (running.stdout) { running.stdout.AppendLine(e.Data); } };
+        running.process.ErrorDataReceived += (_, e) => { lock (running.stderr) { running.stderr.AppendLine(e.Data); } };
+        running.process.BeginOutputReadLine();
+        running.process.BeginErrorReadLine();
+        return running;
+    }
+
+    /// <summary>Runs a verb to completion and returns its exit code.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    {
+        await using var run = Start(workingDirectory, environment, args);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await run.process.WaitForExitAsync(timeout.Token);
+        run.process.WaitForExit();
+        return (run.process.ExitCode, run.Stdout, run.Stderr);
+    }
+
+    /// <summary>Waits until stdout contains <paramref name="text"/> (or the process exits).</summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Stdout.Contains(text, StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            if (process.HasExited)
+            {
+                process.WaitForExit();
+                return Stdout.Contains(text, StringComparison.Ordinal);
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+}
