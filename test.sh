@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs Tally's whole test suite: builds, starts a throwaway PostgreSQL, runs every test project on
+# SQLite and the database-touching ones again on PostgreSQL, and ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Test projects that touch the database run twice: SQLite, then PostgreSQL.
+DB_TEST_PROJECTS=(tests/Tally.Api.Tests)
+RESULTS=$(mktemp -d /tmp/tally-test-results.XXXXXX)
+passed=0
+failed=0
+
+source scripts/postgres.sh
+cleanup() { pg_stop; rm -rf "$RESULTS"; }
+trap cleanup EXIT
+
+finish() {
+  echo
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+echo "== restore and build"
+if ! dotnet build Tally.slnx -c Debug -nologo -clp:ErrorsOnly; then
+  failed=$((failed + 1)); echo "build failed"; finish
+fi
+
+# run_tests LABEL ARGS...: one dotnet test run; its TRX counters are added to the totals.
+run_tests() {
+  local label=$1; shift
+  local dir="$RESULTS/$label"
+  echo "== tests: $label"
+  dotnet test "$@" --no-build --results-directory "$dir" --report-xunit-trx --no-progress --no-ansi
+  local code=$?
+  local counts run_passed=0 run_failed=0
+  counts=$(grep -ho '<Counters [^>]*>' "$dir"/*.trx 2>/dev/null || true)
+  if [ -n "$counts" ]; then
+    run_passed=$(echo "$counts" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}')
+    run_failed=$(echo "$counts" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}')
+  fi
+  if [ "$code" -ne 0 ] && [ "$run_failed" -eq 0 ]; then
+    echo "!! $label: dotnet test exited $code without a failed test in its report; counting the run as failed"
+    run_failed=1
+  fi
+  echo "== $label: $run_passed passed, $run_failed failed"
+  passed=$((passed + run_passed))
+  failed=$((failed + run_failed))
+}
+
+run_tests sqlite --solution Tally.slnx
+
+if pg_start; then
+  for project in "${DB_TEST_PROJECTS[@]}"; do
+    run_tests "postgres-$(basename "$project")" --project "$project"
+  done
+else
+  echo "!! could not start PostgreSQL"; failed=$((failed + 1))
+fi
+
+finish
