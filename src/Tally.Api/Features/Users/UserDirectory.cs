@@ -5,12 +5,16 @@ using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Users;
 
-internal sealed record KnownUser(long Id, Role Role);
+/// <summary>The cached view of a user that authentication and <c>/api/me</c> need.</summary>
+internal sealed record KnownUser(long Id, Role Role, string? Email, string? FullName, string? StripeCustomerId)
+{
+    public static KnownUser From(User u) => new(u.Id, u.Role, u.Email, u.FullName, u.StripeCustomerId);
+}
 
 /// <summary>
 /// Maps a token subject to its user and role, provisioning unknown subjects. Lookups are cached
-/// briefly; a role change on this instance invalidates its entry at once (other instances see it
-/// within <see cref="CacheLifetime"/>).
+/// briefly; every change to a user made through Tally invalidates its entry on this instance at
+/// once (other instances see it within <see cref="CacheLifetime"/>).
 /// </summary>
 internal sealed class UserDirectory(IServiceScopeFactory scopes, IMemoryCache cache, JwtSettings jwt, TimeProvider clock)
 {
@@ -46,11 +50,10 @@ internal sealed class UserDirectory(IServiceScopeFactory scopes, IMemoryCache ca
         var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var existing = await db.Users.AsNoTracking().Where(u => u.Subject == subject)
-                .Select(u => new KnownUser(u.Id, u.Role)).FirstOrDefaultAsync(cancellationToken);
+            var existing = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Subject == subject, cancellationToken);
             if (existing is not null)
             {
-                return existing;
+                return KnownUser.From(existing);
             }
 
             var now = clock.GetUtcNow();
@@ -85,7 +88,7 @@ internal sealed class UserDirectory(IServiceScopeFactory scopes, IMemoryCache ca
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                return new KnownUser(user.Id, user.Role);
+                return KnownUser.From(user);
             }
             catch (DbUpdateException ex) when (ex.IsUniqueViolation() || ex is DbUpdateConcurrencyException)
             {

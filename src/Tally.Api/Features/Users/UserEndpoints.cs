@@ -13,20 +13,17 @@ internal static class UserEndpoints
 {
     public static void MapUsers(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/me", GetMeAsync).WithTags("Users").WithName("GetMe").RequireRole(Role.Viewer).ProducesProblems(404);
+        app.MapGet("/api/me", GetMe).WithTags("Users").WithName("GetMe").RequireRole(Role.Viewer);
 
         var admin = app.MapGroup("/api/admin/users").WithTags("Users").RequireRole(Role.Admin);
         admin.MapGet("/", ListUsersAsync).WithName("ListUsers").ProducesProblems(400);
         admin.MapPut("/{id:long}/role", ChangeRoleAsync).WithName("ChangeUserRole").ProducesProblems(400, 404, 409, 413, 415);
     }
 
-    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMeAsync(ClaimsPrincipal principal, TallyDbContext db, CancellationToken ct)
+    private static Ok<MeResponse> GetMe(HttpContext http)
     {
-        var id = principal.UserId();
-        var me = await db.Users.AsNoTracking().Where(u => u.Id == id).FirstOrDefaultAsync(ct);
-        return me is null
-            ? Problems.NotFound("user_not_found", "Your user no longer exists.")
-            : TypedResults.Ok(new MeResponse(me.Id, me.Email, me.FullName, me.Role.ToName(), me.StripeCustomerId));
+        var me = http.CurrentUser();
+        return TypedResults.Ok(new MeResponse(me.Id, me.Email, me.FullName, me.Role.ToName(), me.StripeCustomerId));
     }
 
     private static async Task<Results<Ok<Page<UserResponse>>, ProblemHttpResult>> ListUsersAsync(

@@ -74,6 +74,7 @@ internal static class AuthRegistration
             identity.RemoveClaim(claim);
         }
 
+        context.HttpContext.Items[typeof(KnownUser)] = user;
         identity.AddClaim(new Claim(TallyClaims.UserIdType, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         identity.AddClaim(new Claim(TallyClaims.RoleType, user.Role.ToName()));
     }

@@ -22,6 +22,10 @@ internal static class TallyClaims
     public static bool HasAtLeast(this ClaimsPrincipal principal, Role minimum) =>
         principal.FindFirstValue(RoleType) is not null && principal.Role() >= minimum;
 
+    /// <summary>The caller as authentication found it (cached; no database round trip).</summary>
+    public static KnownUser CurrentUser(this HttpContext http) =>
+        http.Items[typeof(KnownUser)] as KnownUser ?? throw new InvalidOperationException("The request was not authenticated.");
+
     public static string Actor(this ClaimsPrincipal principal) =>
         principal.FindFirstValue(Email) ?? principal.FindFirstValue(Subject) ?? "unknown";
 }
