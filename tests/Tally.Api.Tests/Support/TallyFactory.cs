@@ -17,7 +17,7 @@ public class TallyFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         database = await TestDatabase.CreateAsync();
         _ = Server; // start the host now: migrations run here, not inside the first test
