@@ -9,6 +9,7 @@ internal sealed partial class BillingEngine
         if (frozenTime is not { } t) throw BillingException.Missing("frozen_time");
         var clock = new TestClock { Id = Host.NewId("clock"), Name = name, FrozenTime = t, Created = Host.RealNow.ToUnixTimeSeconds() };
         Clocks[clock.Id] = clock;
+        Host.SetClock(clock.Id, t);
         Emit("test_helpers.test_clock.created", Json.Clock(clock), null, t);
         return clock;
     }
@@ -23,6 +24,7 @@ internal sealed partial class BillingEngine
             var clock = GetClock(id);
             clock.Deleted = true;
             Clocks.TryRemove(id, out _);
+            Host.RemoveClock(id);
             foreach (var sub in Subscriptions.Values.Where(s => s.TestClockId == id && s.IsLive).ToList())
             {
                 sub.Status = "canceled";
@@ -53,7 +55,7 @@ internal sealed partial class BillingEngine
             try
             {
                 RunDue(clock.Id, target, clock);
-                clock.FrozenTime = target;
+                SetClockTime(clock, target);
             }
             finally
             {
@@ -62,6 +64,12 @@ internal sealed partial class BillingEngine
             Emit("test_helpers.test_clock.ready", Json.Clock(clock), null, target);
             return response;
         }
+    }
+
+    private void SetClockTime(TestClock clock, long time)
+    {
+        clock.FrozenTime = time;
+        Host.SetClock(clock.Id, time);
     }
 
     public List<TestClock> ListClocks() =>

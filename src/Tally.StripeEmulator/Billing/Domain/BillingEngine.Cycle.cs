@@ -19,7 +19,7 @@ internal sealed partial class BillingEngine
         {
             var next = NextDue(clockId, until);
             if (next is not { } due) return;
-            if (clock is not null) clock.FrozenTime = Math.Max(clock.FrozenTime, due.At);
+            if (clock is not null) SetClockTime(clock, Math.Max(clock.FrozenTime, due.At));
             Run(due);
         }
         throw new InvalidOperationException("billing cycle did not converge");

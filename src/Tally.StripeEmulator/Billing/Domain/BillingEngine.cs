@@ -25,6 +25,9 @@ internal sealed partial class BillingEngine(IBillingHost host, MeterUsageStore u
 
     public Lock Gate => _gate;
 
+    /// <summary>Stream events dropped by (asynchronous, in Stripe) validation.</summary>
+    public long StreamRejected;
+
     /// <summary>The customer's "now": its test clock's frozen time, else the real time.</summary>
     public long NowFor(string? customerId)
     {

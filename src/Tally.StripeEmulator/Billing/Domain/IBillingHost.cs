@@ -23,6 +23,11 @@ internal interface IBillingHost
     /// <summary>The stored JSON of a catalog object (price, coupon, customer...), or null.</summary>
     JsonObject? CatalogJson(string id);
 
+    /// <summary>Mirrors a test clock's frozen time into the core (customer validation, Now(customer)).</summary>
+    void SetClock(string clockId, long frozenTime);
+
+    void RemoveClock(string clockId);
+
     void Emit(string type, JsonObject dataObject, JsonObject? previousAttributes, long created);
 }
 
