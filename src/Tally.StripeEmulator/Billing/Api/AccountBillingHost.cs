@@ -26,6 +26,8 @@ internal sealed class AccountBillingHost(Account account) : IBillingHost
 
     public string PublicBaseUrl => LastBaseUrl ?? $"http://{account.Emulator.Options.Host}:{account.Emulator.Options.Port}";
 
+    public string AccountId => account.Id;
+
     public string NewId(string prefix) => Ids.New(prefix + "_");
 
     public CustomerInfo? FindCustomer(string id)

@@ -112,9 +112,9 @@ internal sealed class BillingJson(BillingEngine engine)
         ["subscription_item"] = null,
     };
 
-    public string PdfUrl(Invoice inv) => $"{Host.PublicBaseUrl}/invoice/acct_emulator/{inv.PdfToken}/pdf";
+    public string PdfUrl(Invoice inv) => $"{Host.PublicBaseUrl}/invoice/{Host.AccountId}/{inv.PdfToken}/pdf";
 
-    public string HostedUrl(Invoice inv) => $"{Host.PublicBaseUrl}/invoice/acct_emulator/{inv.PdfToken}";
+    public string HostedUrl(Invoice inv) => $"{Host.PublicBaseUrl}/invoice/{Host.AccountId}/{inv.PdfToken}";
 
     public JsonObject Invoice(Invoice inv)
     {

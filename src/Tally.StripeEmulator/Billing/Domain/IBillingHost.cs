@@ -10,6 +10,9 @@ internal interface IBillingHost
     /// <summary>Absolute base URL of this emulator (no trailing slash), for invoice_pdf/hosted_invoice_url.</summary>
     string PublicBaseUrl { get; }
 
+    /// <summary>The account id used in public invoice URLs.</summary>
+    string AccountId { get; }
+
     string NewId(string prefix);
 
     CustomerInfo? FindCustomer(string id);
