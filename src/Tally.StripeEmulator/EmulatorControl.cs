@@ -92,6 +92,9 @@ public sealed class EmulatorControl
 
     public bool ShuffleDelivery { get; set; }
 
+    /// <summary>Holds webhook deliveries in the queue until set back to false (lets a test queue a batch, then release it).</summary>
+    public bool WebhooksPaused { get; set; }
+
     public void AddFault(FaultRule rule)
     {
         lock (_faults) _faults.Add(rule);

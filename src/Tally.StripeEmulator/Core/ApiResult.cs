@@ -47,10 +47,9 @@ internal sealed class ObjectResult(JsonObject obj, Account? account, IReadOnlyLi
 {
     public override byte[] Body()
     {
-        if (expand.Count == 0 || account is null) return Write(w => obj.WriteTo(w));
-        var copy = obj.DeepClone().AsObject();
-        account.Emulator.Expansions.Apply(account, copy, expand);
-        return Write(w => copy.WriteTo(w));
+        if (account is null) return Write(w => obj.WriteTo(w));
+        var rendered = account.Emulator.Expansions.Render(account, obj, expand);
+        return Write(w => rendered.WriteTo(w));
     }
 }
 
@@ -66,14 +65,8 @@ public sealed class ListResult(IReadOnlyList<JsonObject> data, bool hasMore, str
         var itemPaths = ExpandOfItems(expand);
         foreach (var item in data)
         {
-            if (itemPaths.Count == 0 || account is null)
-            {
-                item.WriteTo(w);
-                continue;
-            }
-            var copy = item.DeepClone().AsObject();
-            account.Emulator.Expansions.Apply(account, copy, itemPaths);
-            copy.WriteTo(w);
+            if (account is null) item.WriteTo(w);
+            else account.Emulator.Expansions.Render(account, item, itemPaths).WriteTo(w);
         }
         w.WriteEndArray();
         w.WriteBoolean("has_more", hasMore);

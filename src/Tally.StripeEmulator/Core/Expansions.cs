@@ -16,6 +16,35 @@ public sealed class Expansions
     public void Register(string objectType, string fieldPath) =>
         _fields.AddOrUpdate(objectType, _ => [fieldPath], (_, set) => { lock (set) set.Add(fieldPath); return set; });
 
+    private readonly ConcurrentDictionary<string, string[]> _includable = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Marks a top-level field as "includable": kept in the store but only returned when the request
+    /// expands it (<c>price.tiers</c>, <c>customer.subscriptions</c>).
+    /// </summary>
+    public void RegisterIncludable(string objectType, string field) =>
+        _includable.AddOrUpdate(objectType, _ => [field], (_, old) => [.. old, field]);
+
+    /// <summary>
+    /// The wire form of a stored object for a request: the object itself when nothing changes,
+    /// else a copy with includable fields dropped and <paramref name="paths"/> expanded.
+    /// </summary>
+    public JsonObject Render(Account? account, JsonObject obj, IReadOnlyList<string> paths)
+    {
+        var type = (string?)obj["object"];
+        var hidden = type is not null && _includable.TryGetValue(type, out var inc)
+            ? inc.Where(f => obj.ContainsKey(f) && !paths.Contains(f)).ToList()
+            : null;
+        if ((hidden is null || hidden.Count == 0) && (paths.Count == 0 || account is null)) return obj;
+        var copy = obj.DeepClone().AsObject();
+        if (hidden is not null) foreach (var f in hidden) copy.Remove(f);
+        if (account is not null && paths.Count > 0) Apply(account, copy, paths.Where(p => hidden is null || !IsIncludable(type, p)).ToList());
+        return copy;
+    }
+
+    private bool IsIncludable(string? type, string path) =>
+        type is not null && _includable.TryGetValue(type, out var inc) && inc.Contains(path);
+
     /// <summary>Resolves an id to an object for expansion; by default any stored object with that id.</summary>
     public Func<Account, string, JsonObject?> Resolve { get; set; } = static (account, id) => account.Store.Find(id);
 
@@ -40,6 +69,7 @@ public sealed class Expansions
                 foreach (var item in items) Expand(account, item, segs, i + 1, path);
             return;
         }
+        if (i == segs.Length - 1 && IsIncludable(type, segs[i])) return;
         if (type is not null && _fields.TryGetValue(type, out var fields))
         {
             for (var k = segs.Length - i; k >= 1; k--)

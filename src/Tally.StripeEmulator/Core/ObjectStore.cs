@@ -67,6 +67,15 @@ public sealed class Collection
         _byId[id] = obj;
     }
 
+    /// <summary>Undoes the latest <see cref="Add"/> (for a create that fails validation after storing).</summary>
+    public void RemoveLast(string id)
+    {
+        if (_items.Count == 0 || (string?)_items[^1]["id"] != id) throw new InvalidOperationException($"{id} is not the latest object");
+        _items.RemoveAt(_items.Count - 1);
+        _index.Remove(id);
+        _byId.Remove(id);
+    }
+
     internal int IndexOf(string id) => _index.TryGetValue(id, out var i) ? i : -1;
 
     /// <summary>

@@ -70,6 +70,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         {
             while (await _queue.Reader.WaitToReadAsync(ct))
             {
+                while (_emulator.Control.WebhooksPaused) await Task.Delay(20, ct);
                 // Gather what is queued so a shuffle has something to reorder.
                 if (_emulator.Control.ShuffleDelivery) await Task.Delay(50, ct);
                 batch.Clear();
