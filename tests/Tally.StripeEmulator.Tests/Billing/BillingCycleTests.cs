@@ -22,19 +22,14 @@ public sealed class BillingCycleTests(BillingFixture f)
         return clock;
     }
 
-    private async Task<(StripeClient Stripe, string Key, TestClock Clock, string Customer, Stripe.Billing.Meter Meter, string Price)> MeteredSetupAsync(string cardLast4)
+    private async Task<(StripeClient Stripe, string Key, TestClock Clock, string Customer, Stripe.Billing.Meter Meter, string Price)> MeteredSetupAsync(string card)
     {
         var key = BillingFixture.NewKey();
         var stripe = f.Client(key);
         var clock = await stripe.V1.TestHelpers.TestClocks.CreateAsync(new TestClockCreateOptions { FrozenTime = T0, Name = "cycle" }, cancellationToken: Ct);
-        var customer = CatalogSeed.Customer(f, key, clock.Id, cardLast4);
-        var meter = await stripe.V1.Billing.Meters.CreateAsync(new Stripe.Billing.MeterCreateOptions
-        {
-            DisplayName = "API requests",
-            EventName = "api_requests",
-            DefaultAggregation = new Stripe.Billing.MeterDefaultAggregationOptions { Formula = "sum" },
-        }, cancellationToken: Ct);
-        var price = CatalogSeed.Price(f, key, CatalogSeed.Product(f, key, "API calls"), 25m, meter.Id);
+        var customer = await CatalogSeed.CustomerAsync(stripe, clock.Id, card);
+        var meter = await CatalogSeed.MeterAsync(stripe);
+        var price = await CatalogSeed.PriceAsync(stripe, 25m, meter.Id);
         return (stripe, key, clock, customer, meter, price);
     }
 
@@ -54,7 +49,7 @@ public sealed class BillingCycleTests(BillingFixture f)
     [Fact]
     public async Task MeteredSubscription_AdvancedPastPeriodEnd_InvoicesUsagePaid_WithSignedWebhookAndPdf()
     {
-        var (stripe, key, clock, customer, meter, price) = await MeteredSetupAsync("4242");
+        var (stripe, key, clock, customer, meter, price) = await MeteredSetupAsync("pm_card_visa");
         var sub = await stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
         {
             Customer = customer,
@@ -110,7 +105,7 @@ public sealed class BillingCycleTests(BillingFixture f)
     [Fact]
     public async Task FailingCard_CycleInvoiceFails_PastDue_ThenCanceledAfterRetries()
     {
-        var (stripe, _, clock, customer, _, price) = await MeteredSetupAsync("0341");
+        var (stripe, _, clock, customer, _, price) = await MeteredSetupAsync("pm_card_chargeCustomerFail");
         var sub = await stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
         {
             Customer = customer,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Tally.StripeEmulator.Billing.Domain;
+using Tally.StripeEmulator.Catalog;
 using Tally.StripeEmulator.Core;
 
 namespace Tally.StripeEmulator.Billing.Api;
@@ -7,17 +8,6 @@ namespace Tally.StripeEmulator.Billing.Api;
 /// <summary>Billing's view of one core account: catalog objects from its store, events through it.</summary>
 internal sealed class AccountBillingHost(Account account) : IBillingHost
 {
-    /// <summary>Cards whose charges fail (last4 of Stripe's test cards), when the catalog does not say otherwise.</summary>
-    private static readonly Dictionary<string, string> FailingLast4 = new(StringComparer.Ordinal)
-    {
-        ["0341"] = "generic_decline",
-        ["0002"] = "generic_decline",
-        ["9995"] = "insufficient_funds",
-        ["0069"] = "expired_card",
-        ["0127"] = "incorrect_cvc",
-        ["0119"] = "processing_error",
-    };
-
     public Account Account => account;
 
     public string? LastBaseUrl { get; set; }
@@ -43,9 +33,8 @@ internal sealed class AccountBillingHost(Account account) : IBillingHost
     {
         var pm = account.Store["payment_method"].Get(id);
         if (pm is null) return null;
-        var last4 = (string?)pm["card"]?["last4"];
-        var fails = last4 is not null && FailingLast4.ContainsKey(last4);
-        return new PaymentMethodInfo(id, Json.IdOf(pm["customer"]), fails, fails ? FailingLast4[last4!] : null);
+        var failure = TestCards.ChargeFailure(pm);
+        return new PaymentMethodInfo(id, Json.IdOf(pm["customer"]), failure is not null, failure?.DeclineCode ?? failure?.Code);
     }
 
     public PriceInfo? FindPrice(string id)
