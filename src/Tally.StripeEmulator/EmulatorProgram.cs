@@ -1,10 +1,47 @@
+using System.Globalization;
+
 namespace Tally.StripeEmulator;
 
+/// <summary>
+/// Standalone: <c>dotnet run --project src/Tally.StripeEmulator -- --port 12111 [--host 127.0.0.1] [--state file]
+/// [--webhook-url U --webhook-secret whsec_...]</c>. Prints the base URL on the first line, runs until Ctrl-C.
+/// </summary>
 public static class EmulatorProgram
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.WriteLine("Tally Stripe emulator: not implemented yet");
+        var options = new StripeEmulatorOptions { Port = 12111 };
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--port": options.Port = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--host": options.Host = Next(); break;
+                case "--state": options.StatePath = Next(); break;
+                case "--webhook-url": options.WebhookUrl = Next(); break;
+                case "--webhook-secret": options.WebhookSecret = Next(); break;
+                case "--deliver-twice": options.DeliverTwice = true; break;
+                case "--shuffle-delivery": options.ShuffleDelivery = true; break;
+                case "--help" or "-h":
+                    Console.WriteLine("usage: Tally.StripeEmulator [--port 12111] [--host 127.0.0.1] [--state FILE] [--webhook-url URL --webhook-secret whsec_...] [--deliver-twice] [--shuffle-delivery]");
+                    return 0;
+                default:
+                    await Console.Error.WriteLineAsync($"unknown argument: {args[i]}");
+                    return 2;
+            }
+        }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+
+        await using var server = await StripeEmulatorServer.StartAsync(options, stop.Token);
+        Console.WriteLine(server.ApiBase);
+        if (options.WebhookUrl is not null) Console.WriteLine($"webhooks -> {options.WebhookUrl} (secret {server.WebhookSecret})");
+        Console.Out.Flush();
+        try { await Task.Delay(Timeout.Infinite, stop.Token); }
+        catch (OperationCanceledException) { }
         return 0;
     }
 }

@@ -1,0 +1,148 @@
+namespace Tally.StripeEmulator.Billing.Domain;
+
+/// <summary>What billing needs to know of the catalog the core owns.</summary>
+internal sealed record CustomerInfo(string Id, string? TestClockId, string? DefaultPaymentMethodId, string InvoicePrefix, bool Deleted);
+
+internal sealed record PaymentMethodInfo(string Id, string? CustomerId, bool FailsCharges, string? DeclineCode);
+
+internal sealed record PriceInfo(
+    string Id, string ProductId, string Currency, decimal UnitAmountDecimal, bool Active,
+    string? Interval, long IntervalCount, string UsageType, string? MeterId, string? Nickname)
+{
+    public bool IsRecurring => Interval is not null;
+    public bool IsMetered => UsageType == "metered";
+}
+
+internal sealed record CouponInfo(string Id, decimal? PercentOff, long? AmountOff, string? Currency, string Duration, long? DurationInMonths, bool Valid, string? Name);
+
+internal sealed class Meter
+{
+    public required string Id { get; init; }
+    public required string EventName { get; set; }
+    public required string DisplayName { get; set; }
+    public required string Formula { get; init; }
+    public required string CustomerPayloadKey { get; init; }
+    public required string ValuePayloadKey { get; init; }
+    public string? EventTimeWindow { get; init; }
+    public string Status { get; set; } = "active";
+    public long? DeactivatedAt { get; set; }
+    public long Created { get; init; }
+    public long Updated { get; set; }
+}
+
+internal sealed class TestClock
+{
+    public required string Id { get; init; }
+    public string? Name { get; init; }
+    public long FrozenTime { get; set; }
+    public string Status { get; set; } = "ready";
+    public long Created { get; init; }
+    public bool Deleted { get; set; }
+}
+
+internal sealed class SubscriptionDiscount
+{
+    public required string Id { get; init; }
+    public required string CouponId { get; init; }
+    public required string CustomerId { get; init; }
+    public required string SubscriptionId { get; init; }
+    public long Start { get; init; }
+    public long? End { get; init; }
+    /// <summary>"once" coupons are spent by the first invoice that uses them.</summary>
+    public bool Spent { get; set; }
+}
+
+internal sealed class SubscriptionItem
+{
+    public required string Id { get; init; }
+    public required string SubscriptionId { get; init; }
+    public required string PriceId { get; set; }
+    /// <summary>Null for metered items (Stripe omits quantity on them).</summary>
+    public long? Quantity { get; set; }
+    public Dictionary<string, string> Metadata { get; set; } = [];
+    public long Created { get; init; }
+    public long CurrentPeriodStart { get; set; }
+    public long CurrentPeriodEnd { get; set; }
+}
+
+internal sealed class Subscription
+{
+    public required string Id { get; init; }
+    public required string CustomerId { get; init; }
+    public string? TestClockId { get; init; }
+    public string Status { get; set; } = "incomplete";
+    public List<SubscriptionItem> Items { get; } = [];
+    public string? DefaultPaymentMethodId { get; set; }
+    public Dictionary<string, string> Metadata { get; set; } = [];
+    public required string Currency { get; init; }
+    public required string Interval { get; init; }
+    public long IntervalCount { get; init; } = 1;
+    public long Created { get; init; }
+    public long StartDate { get; init; }
+    public long BillingCycleAnchor { get; set; }
+    public long? TrialStart { get; set; }
+    public long? TrialEnd { get; set; }
+    public bool CancelAtPeriodEnd { get; set; }
+    public long? CancelAt { get; set; }
+    public long? CanceledAt { get; set; }
+    public long? EndedAt { get; set; }
+    public string? LatestInvoiceId { get; set; }
+    public List<SubscriptionDiscount> Discounts { get; } = [];
+    public string? Description { get; set; }
+    /// <summary>Unpaid draft-to-open moment and retries are driven by invoices; this is the incomplete expiry.</summary>
+    public long? IncompleteExpiresAt { get; set; }
+    public long Sequence { get; init; }
+
+    public long PeriodStart => Items.Count == 0 ? StartDate : Items[0].CurrentPeriodStart;
+    public long PeriodEnd => Items.Count == 0 ? StartDate : Items[0].CurrentPeriodEnd;
+    public bool IsLive => Status is not ("canceled" or "incomplete_expired");
+}
+
+internal sealed class InvoiceLine
+{
+    public required string Id { get; init; }
+    public required string Description { get; set; }
+    public required string PriceId { get; init; }
+    public string? SubscriptionItemId { get; init; }
+    public decimal Quantity { get; set; }
+    public decimal UnitAmountDecimal { get; init; }
+    public long Amount { get; set; }
+    public long PeriodStart { get; init; }
+    public long PeriodEnd { get; init; }
+    public bool Metered { get; init; }
+    public List<(string DiscountId, long Amount)> DiscountAmounts { get; set; } = [];
+}
+
+internal sealed class Invoice
+{
+    public required string Id { get; init; }
+    public required string CustomerId { get; init; }
+    public string? SubscriptionId { get; init; }
+    public string? TestClockId { get; init; }
+    public required string Currency { get; init; }
+    public required string BillingReason { get; init; }
+    public string Status { get; set; } = "draft";
+    public string? Number { get; set; }
+    public long Created { get; init; }
+    public long PeriodStart { get; init; }
+    public long PeriodEnd { get; init; }
+    public List<InvoiceLine> Lines { get; } = [];
+    public List<string> DiscountIds { get; } = [];
+    public List<(string DiscountId, long Amount)> TotalDiscountAmounts { get; set; } = [];
+    public long Subtotal { get; set; }
+    public long Total { get; set; }
+    public long AmountPaid { get; set; }
+    public long AttemptCount { get; set; }
+    public bool Attempted { get; set; }
+    public long? NextPaymentAttempt { get; set; }
+    public long? AutomaticallyFinalizesAt { get; set; }
+    public long? FinalizedAt { get; set; }
+    public long? PaidAt { get; set; }
+    public long? VoidedAt { get; set; }
+    public string? PdfToken { get; set; }
+    public Dictionary<string, string> SubscriptionMetadata { get; set; } = [];
+    public long Sequence { get; init; }
+
+    public long AmountDue => Status == "void" ? 0 : Total;
+    public long AmountRemaining => Status is "void" or "paid" ? 0 : Total - AmountPaid;
+}

@@ -1,0 +1,155 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace Tally.StripeEmulator.Core;
+
+/// <summary>
+/// Delivers events in the background, signed as Stripe does
+/// (<c>Stripe-Signature: t=..,v1=hex(HMAC-SHA256(secret, "{t}.{body}"))</c>), retrying non-2xx and
+/// connection failures with doubling back-off. Signatures use the wall clock: receivers check a
+/// 5-minute tolerance against their own clock, whatever the emulated time.
+/// </summary>
+internal sealed class WebhookDispatcher : IAsyncDisposable
+{
+    private readonly Emulator _emulator;
+    private readonly StripeEmulatorOptions _options;
+    private readonly Channel<Delivery> _queue = Channel.CreateUnbounded<Delivery>();
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private int _pending;
+
+    internal sealed record Delivery(string Url, string Secret, byte[] Body, string EventId, string EventType, int Attempt);
+
+    public WebhookDispatcher(Emulator emulator, StripeEmulatorOptions options)
+    {
+        _emulator = emulator;
+        _options = options;
+        if (options.WebhookUrl is not null && options.WebhookSecret is null)
+            options.WebhookSecret = Ids.New("whsec_", 32);
+    }
+
+    public int Pending => Volatile.Read(ref _pending);
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+
+    /// <summary>Called under the account lock when an event is recorded.</summary>
+    public void Enqueue(Account account, JsonObject evt)
+    {
+        var type = (string)evt["type"]!;
+        var targets = new List<(string Url, string Secret)>();
+        if (_options.WebhookUrl is { } url) targets.Add((url, _options.WebhookSecret!));
+        foreach (var endpoint in account.Store["webhook_endpoint"].All)
+        {
+            if (endpoint["deleted"] is not null || Json.Str(endpoint, "status") != "enabled") continue;
+            var events = endpoint["enabled_events"] as JsonArray;
+            if (events is null || !events.Any(e => (string?)e == "*" || (string?)e == type)) continue;
+            targets.Add((Json.Str(endpoint, "url")!, account.State<WebhookSecrets>().Get((string)endpoint["id"]!)));
+        }
+        evt["pending_webhooks"] = targets.Count;
+        if (targets.Count == 0) return;
+        var body = ApiResult.Write(w => evt.WriteTo(w));
+        var copies = _emulator.Control.DeliverTwice ? 2 : 1;
+        foreach (var (u, s) in targets)
+            for (var i = 0; i < copies; i++) Queue(new Delivery(u, s, body, (string)evt["id"]!, type, 1));
+    }
+
+    private void Queue(Delivery d)
+    {
+        Interlocked.Increment(ref _pending);
+        if (!_queue.Writer.TryWrite(d)) Interlocked.Decrement(ref _pending);
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        var batch = new List<Delivery>();
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(ct))
+            {
+                while (_emulator.Control.WebhooksPaused) await Task.Delay(20, ct);
+                // Gather what is queued so a shuffle has something to reorder.
+                if (_emulator.Control.ShuffleDelivery) await Task.Delay(50, ct);
+                batch.Clear();
+                while (_queue.Reader.TryRead(out var d)) batch.Add(d);
+                if (_emulator.Control.ShuffleDelivery)
+                {
+                    for (var i = batch.Count - 1; i > 0; i--)
+                    {
+                        var j = _emulator.Control.NextRandom(i + 1);
+                        (batch[i], batch[j]) = (batch[j], batch[i]);
+                    }
+                }
+                foreach (var d in batch) await DeliverAsync(d, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    private async Task DeliverAsync(Delivery d, CancellationToken ct)
+    {
+        int status = 0;
+        string? error = null;
+        try
+        {
+            var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            using var request = new HttpRequestMessage(HttpMethod.Post, d.Url) { Content = new ByteArrayContent(d.Body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", $"t={t},v1={Sign(d.Secret, t, d.Body)}");
+            request.Headers.UserAgent.ParseAdd("Stripe/1.0 (+https://stripe.com/docs/webhooks)");
+            using var response = await _http.SendAsync(request, ct);
+            status = (int)response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            error = e.Message;
+        }
+        _emulator.Control.Record(new WebhookDeliveryRecord(d.EventId, d.EventType, d.Url, d.Attempt, status, error, _emulator.Now));
+        if (status is >= 200 and < 300 || d.Attempt >= _options.WebhookMaxAttempts)
+        {
+            Interlocked.Decrement(ref _pending);
+            return;
+        }
+        var delay = _options.WebhookRetryDelay * Math.Pow(2, d.Attempt - 1);
+        _ = RetryLaterAsync(d with { Attempt = d.Attempt + 1 }, delay, ct);
+    }
+
+    private async Task RetryLaterAsync(Delivery d, TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, ct);
+            if (!_queue.Writer.TryWrite(d)) Interlocked.Decrement(ref _pending);
+        }
+        catch (OperationCanceledException) { Interlocked.Decrement(ref _pending); }
+    }
+
+    public static string Sign(string secret, long timestamp, byte[] body)
+    {
+        var prefix = Encoding.UTF8.GetBytes($"{timestamp}.");
+        var message = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(message, 0);
+        body.CopyTo(message, prefix.Length);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _stop.CancelAsync();
+        if (_loop is not null) await _loop;
+        _http.Dispose();
+        _stop.Dispose();
+    }
+}
+
+/// <summary>Signing secrets of an account's webhook endpoints (kept off the endpoint object, as Stripe only returns it on create).</summary>
+public sealed class WebhookSecrets
+{
+    public Dictionary<string, string> ById { get; } = new(StringComparer.Ordinal);
+
+    public string Get(string endpointId) => ById.GetValueOrDefault(endpointId) ?? "";
+}

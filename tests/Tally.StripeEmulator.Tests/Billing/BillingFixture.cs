@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using Stripe;
+using Tally.StripeEmulator.Tests.Support;
+
+namespace Tally.StripeEmulator.Tests.Billing;
+
+/// <summary>
+/// One emulator for all billing tests, delivering every event to a webhook receiver. Every test
+/// gets its own <c>sk_test_</c> key, i.e. its own emulator account, so tests never see each other's
+/// objects. Clients strict-check every response against Stripe.net's types.
+/// </summary>
+public sealed class BillingFixture : IAsyncLifetime
+{
+    private WebhookReceiver? _receiver;
+
+    public StripeEmulatorServer Server { get; private set; } = null!;
+
+    public string WebhookSecret => Server.WebhookSecret!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync();
+        Server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { WebhookUrl = _receiver.Url });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        if (_receiver is not null) await _receiver.DisposeAsync();
+    }
+
+    public static string NewKey() => EmulatorFixture.NewKey();
+
+    public StripeClient Client(string apiKey) => Clients.For(Server, apiKey, maxNetworkRetries: 0);
+
+    /// <summary>Waits (generously, not a timing assertion) for a webhook whose body matches.</summary>
+    public async Task<WebhookReceiver.Received> WaitForWebhookAsync(Func<JsonObject, bool> match, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var w in _receiver!.All)
+                if (JsonNode.Parse(w.Body) is JsonObject o && match(o)) return w;
+            await _receiver.WaitForAsync(_receiver.All.Count + 1, TimeSpan.FromMilliseconds(250));
+            ct.ThrowIfCancellationRequested();
+        }
+        throw new TimeoutException("webhook not delivered");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BillingCollection : ICollectionFixture<BillingFixture>
+{
+    public const string Name = "billing";
+}
