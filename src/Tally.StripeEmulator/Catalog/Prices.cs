@@ -23,6 +23,7 @@ internal static class Prices
     {
         var p = req.Params;
         var account = req.Acct;
+        _ = p.Required("currency");
         string productId;
         if (p.Text("product") is { } pid) productId = (string)Products.Find(account, pid, "product")["id"]!;
         else if (p.Obj("product_data") is { } data) productId = (string)Products.New(account, data)["id"]!;
