@@ -7,6 +7,7 @@ using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Errors;
 using Tally.Api.Infrastructure.Http;
 using Tally.Api.Infrastructure.OpenApi;
+using Tally.Api.Infrastructure.Stripe;
 
 CliCommand command;
 try
@@ -27,13 +28,14 @@ if (command.IsHelp)
 
 try
 {
-    var builder = WebApplication.CreateBuilder(command.HostArgs);
+    var builder = WebApplication.CreateBuilder(HostingSetup.Options(command));
     builder.AddTallyHosting(command);
     var settings = TallySettings.AddTallySettings(builder);
     builder.AddTallyJson();
     builder.AddTallyErrors();
     builder.AddTallyDatabase(settings.Database);
     builder.AddTallyAuth(settings.Jwt);
+    builder.AddTallyStripe(settings, startEmulator: command.TalksToStripe);
     builder.AddTallyApiDocs();
     builder.AddUsers();
     builder.AddEmbeddedStartup();

@@ -20,8 +20,11 @@ public class TallyFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         database = await TestDatabase.CreateAsync();
-        _ = Server; // start the host now: migrations run here, not inside the first test
+        StartHost();
     }
+
+    /// <summary>Starts the host now, so migrations run here and not inside the first test.</summary>
+    protected virtual void StartHost() => _ = Server;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -29,6 +32,9 @@ public class TallyFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("TALLY_JWT_SIGNING_KEY", TestTokens.SigningKey);
         builder.UseSetting("TALLY_ADMIN_EMAILS", TestTokens.AdminEmail);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // No Stripe unless a fixture says so: nothing listens on the discard port, so a stray call fails fast.
+        builder.UseSetting("STRIPE_SECRET_KEY", "sk_test_not_used");
+        builder.UseSetting("STRIPE_API_BASE", "http://127.0.0.1:9");
         // Lost provisioning races are expected and handled; EF still logs them as errors.
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Critical");
         foreach (var (key, value) in Settings)

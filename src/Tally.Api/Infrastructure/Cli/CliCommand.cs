@@ -33,6 +33,9 @@ internal sealed record CliCommand(string Verb, IReadOnlyDictionary<string, strin
 
     public bool IsHelp => Verb == "help";
 
+    /// <summary>Verbs that call Stripe (and so start the embedded emulator when no key is set).</summary>
+    public bool TalksToStripe => Verb is "serve" or "stripe sync" or "seed-demo";
+
     public static CliCommand Parse(string[] args)
     {
         var rest = new List<string>(args);

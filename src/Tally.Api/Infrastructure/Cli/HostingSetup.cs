@@ -4,6 +4,15 @@ internal static class HostingSetup
 {
     public const string DefaultUrl = "http://localhost:8000";
 
+    /// <summary>
+    /// The content root is the application's folder (so appsettings.json is found wherever Tally is
+    /// started from); the working directory still holds ./tally.db and ./.env.
+    /// </summary>
+    public static WebApplicationOptions Options(CliCommand command) =>
+        command.HostArgs.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
+            ? new WebApplicationOptions { Args = command.HostArgs }
+            : new WebApplicationOptions { Args = command.HostArgs, ContentRootPath = AppContext.BaseDirectory };
+
     public static void AddTallyHosting(this WebApplicationBuilder builder, CliCommand command)
     {
         if (command.Optional("no-migrate") is not null)

@@ -44,7 +44,12 @@ internal sealed class TallyExceptionHandler(IProblemDetailsService problems, ILo
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         var (status, code, detail, errors) = Describe(exception);
-        if (status >= 500)
+        if (exception is global::Stripe.StripeException stripe)
+        {
+            logger.LogWarning("Stripe call failed on {Method} {Path}: {StripeStatus} {StripeCode} (request {StripeRequestId})",
+                http.Request.Method, http.Request.Path, (int)stripe.HttpStatusCode, stripe.StripeError?.Code, stripe.StripeResponse?.RequestId);
+        }
+        else if (status >= 500)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         }
@@ -73,6 +78,16 @@ internal sealed class TallyExceptionHandler(IProblemDetailsService problems, ILo
                 return (415, "unsupported_media_type", "The request body must be application/json.", null);
             case BadHttpRequestException bad:
                 return (bad.StatusCode, Problems.DefaultCode(bad.StatusCode), Sanitize(bad.Message), null);
+            case global::Stripe.StripeException { StripeError.Type: "card_error" } card:
+                // Stripe's card messages are written for the payer ("Your card was declined.").
+                return (402, card.StripeError.Code ?? "card_declined", card.StripeError.Message ?? "The card was declined.", null);
+            case global::Stripe.StripeException stripe when stripe.HttpStatusCode is 0 or >= System.Net.HttpStatusCode.InternalServerError
+                or System.Net.HttpStatusCode.TooManyRequests:
+                return (502, "stripe_unavailable", "Stripe could not be reached or did not answer; try again shortly.", null);
+            case global::Stripe.StripeException:
+                return (502, "stripe_error", "Stripe refused the request.", null);
+            case HttpRequestException:
+                return (502, "stripe_unavailable", "Stripe could not be reached; try again shortly.", null);
             case DbUpdateConcurrencyException:
                 return (409, "concurrency_conflict", "The resource was changed by another request; read it again and retry.", null);
             default:

@@ -16,6 +16,672 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Tally.Api.Features.Invoices.Invoice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountDue")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_due");
+
+                    b.Property<long>("AmountPaid")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_paid");
+
+                    b.Property<long>("AmountRemaining")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_remaining");
+
+                    b.Property<string>("BillingReason")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_reason");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("HostedInvoiceUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hosted_invoice_url");
+
+                    b.Property<string>("Number")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<long?>("PaidAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_at");
+
+                    b.Property<long?>("PeriodEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_end");
+
+                    b.Property<long?>("PeriodStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_start");
+
+                    b.Property<long>("SourceTimestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("source_timestamp");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("StripeCreated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stripe_created");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("StripeInvoiceId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_invoice_id");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_subscription_id");
+
+                    b.Property<long>("Subtotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("subtotal");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("StripeCustomerId")
+                        .HasDatabaseName("ix_invoices_stripe_customer_id");
+
+                    b.HasIndex("StripeInvoiceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_stripe_invoice_id");
+
+                    b.HasIndex("StripeSubscriptionId")
+                        .HasDatabaseName("ix_invoices_stripe_subscription_id");
+
+                    b.HasIndex("UserId", "StripeCreated")
+                        .HasDatabaseName("ix_invoices_user_id_stripe_created");
+
+                    b.ToTable("invoices", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Mirror.MirroredCustomer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("DefaultPaymentMethodId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("default_payment_method_id");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("SourceTimestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("source_timestamp");
+
+                    b.Property<long>("StripeCreated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stripe_created");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_customers");
+
+                    b.HasIndex("StripeCustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_customers_stripe_customer_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_customers_user_id");
+
+                    b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Mirror.MirroredPrice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("BillingScheme")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_scheme");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
+
+                    b.Property<string>("LookupKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lookup_key");
+
+                    b.Property<string>("MeterId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("Nickname")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("nickname");
+
+                    b.Property<string>("RecurringInterval")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recurring_interval");
+
+                    b.Property<long>("RecurringIntervalCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recurring_interval_count");
+
+                    b.Property<long>("SourceTimestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("source_timestamp");
+
+                    b.Property<long>("StripeCreated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stripe_created");
+
+                    b.Property<string>("StripePriceId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_price_id");
+
+                    b.Property<string>("StripeProductId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_product_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<long?>("UnitAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_amount");
+
+                    b.Property<decimal?>("UnitAmountDecimal")
+                        .HasPrecision(38, 12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit_amount_decimal");
+
+                    b.Property<string>("UsageType")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("usage_type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_prices");
+
+                    b.HasIndex("StripePriceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_prices_stripe_price_id");
+
+                    b.ToTable("prices", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Mirror.MirroredProduct", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("SourceTimestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("source_timestamp");
+
+                    b.Property<long>("StripeCreated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stripe_created");
+
+                    b.Property<string>("StripeProductId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_product_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_products");
+
+                    b.HasIndex("StripeProductId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_products_stripe_product_id");
+
+                    b.ToTable("products", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Subscriptions.Subscription", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CancelAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancel_at");
+
+                    b.Property<bool>("CancelAtPeriodEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancel_at_period_end");
+
+                    b.Property<long?>("CanceledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("canceled_at");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long?>("CurrentPeriodEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("current_period_end");
+
+                    b.Property<long?>("CurrentPeriodStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("current_period_start");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("LatestInvoiceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("latest_invoice_id");
+
+                    b.Property<string>("PriceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("price_id");
+
+                    b.Property<long>("SourceTimestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("source_timestamp");
+
+                    b.Property<long?>("StartDate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start_date");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("StripeCreated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stripe_created");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_subscription_id");
+
+                    b.Property<string>("StripeSubscriptionItemId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_subscription_item_id");
+
+                    b.Property<long?>("TrialEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("trial_end");
+
+                    b.Property<long?>("TrialStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("trial_start");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_subscriptions");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_subscriptions_status");
+
+                    b.HasIndex("StripeCustomerId")
+                        .HasDatabaseName("ix_subscriptions_stripe_customer_id");
+
+                    b.HasIndex("StripeSubscriptionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_subscriptions_stripe_subscription_id");
+
+                    b.HasIndex("StripeSubscriptionItemId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_subscriptions_stripe_subscription_item_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_subscriptions_user_id");
+
+                    b.ToTable("subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Subscriptions.SubscriptionDiscount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AmountOff")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_off");
+
+                    b.Property<string>("CouponId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("coupon_id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Duration")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("duration");
+
+                    b.Property<long?>("DurationInMonths")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_in_months");
+
+                    b.Property<long?>("End")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end");
+
+                    b.Property<decimal?>("PercentOff")
+                        .HasPrecision(9, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("percent_off");
+
+                    b.Property<long?>("Start")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start");
+
+                    b.Property<string>("StripeDiscountId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_discount_id");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_subscription_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_subscription_discounts");
+
+                    b.HasIndex("StripeDiscountId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_subscription_discounts_stripe_discount_id");
+
+                    b.HasIndex("StripeSubscriptionId")
+                        .HasDatabaseName("ix_subscription_discounts_stripe_subscription_id");
+
+                    b.ToTable("subscription_discounts", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Subscriptions.SubscriptionHistory", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CancelAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancel_at");
+
+                    b.Property<bool>("CancelAtPeriodEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancel_at_period_end");
+
+                    b.Property<long?>("CanceledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("canceled_at");
+
+                    b.Property<string>("Discounts")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("discounts");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Items")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("items");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rank");
+
+                    b.Property<string>("SourceEventId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_event_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_subscription_id");
+
+                    b.Property<long?>("TrialEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("trial_end");
+
+                    b.Property<long>("ValidFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid_from");
+
+                    b.Property<long?>("ValidTo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_subscription_history");
+
+                    b.HasIndex("StripeSubscriptionId", "ValidFrom")
+                        .IsUnique()
+                        .HasDatabaseName("ix_subscription_history_stripe_subscription_id_valid_from");
+
+                    b.HasIndex("ValidFrom", "ValidTo")
+                        .HasDatabaseName("ix_subscription_history_valid_from_valid_to");
+
+                    b.ToTable("subscription_history", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Subscriptions.SubscriptionItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CurrentPeriodEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("current_period_end");
+
+                    b.Property<long?>("CurrentPeriodStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("current_period_start");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
+
+                    b.Property<string>("PriceId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("price_id");
+
+                    b.Property<long?>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<long>("StripeCreated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stripe_created");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_subscription_id");
+
+                    b.Property<string>("StripeSubscriptionItemId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_subscription_item_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_subscription_items");
+
+                    b.HasIndex("StripeSubscriptionId")
+                        .HasDatabaseName("ix_subscription_items_stripe_subscription_id");
+
+                    b.HasIndex("StripeSubscriptionItemId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_subscription_items_stripe_subscription_item_id");
+
+                    b.ToTable("subscription_items", (string)null);
+                });
+
             modelBuilder.Entity("Tally.Api.Features.Users.AuditLogEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -141,6 +807,112 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_users_subject");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Webhooks.WebhookEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ApiVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("api_version");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("locked_by");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("locked_until");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("ObjectId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("object_id");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("processed_at");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("StripeCreated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stripe_created");
+
+                    b.Property<string>("StripeEventId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_event_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_events");
+
+                    b.HasIndex("StripeEventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_webhook_events_stripe_event_id");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_webhook_events_status_next_attempt_at");
+
+                    b.ToTable("webhook_events", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Infrastructure.Stripe.StripeSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Key")
+                        .HasName("pk_stripe_settings");
+
+                    b.ToTable("stripe_settings", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Tally.Api.Features.Mirror;
+
+/// <summary>A Stripe customer as last seen, linked to a Tally user when one matches.</summary>
+internal sealed class MirroredCustomer
+{
+    public long Id { get; set; }
+
+    public required string StripeCustomerId { get; set; }
+
+    public long? UserId { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? DefaultPaymentMethodId { get; set; }
+
+    public string? Currency { get; set; }
+
+    public bool Deleted { get; set; }
+
+    public DateTimeOffset StripeCreated { get; set; }
+
+    /// <summary>Stripe time of the newest event or fetch applied: older information never overwrites it.</summary>
+    public DateTimeOffset SourceTimestamp { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+internal sealed class MirroredCustomerConfiguration : IEntityTypeConfiguration<MirroredCustomer>
+{
+    public void Configure(EntityTypeBuilder<MirroredCustomer> e)
+    {
+        e.ToTable("customers");
+        e.StripeId(c => c.StripeCustomerId);
+        e.HasIndex(c => c.UserId);
+        e.Property(c => c.Email).HasMaxLength(320);
+        e.Property(c => c.Name).HasMaxLength(255);
+        e.StripeRef(c => c.DefaultPaymentMethodId);
+        e.Property(c => c.Currency).HasMaxLength(3);
+    }
+}

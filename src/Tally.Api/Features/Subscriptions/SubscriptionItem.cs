@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tally.Api.Features.Mirror;
+
+namespace Tally.Api.Features.Subscriptions;
+
+internal sealed class SubscriptionItem
+{
+    public long Id { get; set; }
+
+    public required string StripeSubscriptionItemId { get; set; }
+
+    public required string StripeSubscriptionId { get; set; }
+
+    public required string PriceId { get; set; }
+
+    /// <summary>Null for metered items (Stripe sends no quantity for them).</summary>
+    public long? Quantity { get; set; }
+
+    public DateTimeOffset? CurrentPeriodStart { get; set; }
+
+    public DateTimeOffset? CurrentPeriodEnd { get; set; }
+
+    /// <summary>Removed from its subscription.</summary>
+    public bool Deleted { get; set; }
+
+    public DateTimeOffset StripeCreated { get; set; }
+}
+
+internal sealed class SubscriptionItemConfiguration : IEntityTypeConfiguration<SubscriptionItem>
+{
+    public void Configure(EntityTypeBuilder<SubscriptionItem> e)
+    {
+        e.ToTable("subscription_items");
+        e.StripeId(i => i.StripeSubscriptionItemId);
+        e.Property(i => i.StripeSubscriptionId).HasMaxLength(MirrorConventions.StripeIdLength);
+        e.HasIndex(i => i.StripeSubscriptionId);
+        e.Property(i => i.PriceId).HasMaxLength(MirrorConventions.StripeIdLength);
+    }
+}

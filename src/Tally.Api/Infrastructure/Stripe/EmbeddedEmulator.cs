@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using Tally.StripeEmulator;
+
+namespace Tally.Api.Infrastructure.Stripe;
+
+/// <summary>
+/// Emulator mode: runs the Stripe emulator in-process on a loopback port, its state kept beside the
+/// database, its start-up webhook endpoint pointing at Tally's own <c>/api/billing/webhook</c> with a
+/// signing secret generated once. Started as a hosted service (not while the app is being built) so
+/// that the emulator's own web host is never mistaken for Tally's.
+/// </summary>
+internal sealed class EmbeddedEmulator(StripeAccount account) : IHostedLifecycleService, IAsyncDisposable
+{
+    private StripeEmulatorServer? server;
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(account.EmulatorStatePath)!;
+        Directory.CreateDirectory(directory);
+        var secretPath = Path.Combine(directory, "webhook-secret");
+        if (!File.Exists(secretPath))
+        {
+            await File.WriteAllTextAsync(secretPath, "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), cancellationToken);
+        }
+
+        server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions
+        {
+            StatePath = account.EmulatorStatePath,
+            WebhookUrl = account.WebhookUrl,
+            WebhookSecret = (await File.ReadAllTextAsync(secretPath, cancellationToken)).Trim(),
+        }, cancellationToken);
+        account.ApiBase = server.ApiBase;
+        account.WebhookSecret = server.WebhookSecret;
+    }
+
+    public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+            server = null;
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Tally.Api.Infrastructure.Data;
+
+namespace Tally.Api.Infrastructure.Stripe;
+
+/// <summary>
+/// Emulator mode: creates (once, remembered in <c>stripe_settings</c>) the meter, product and metered
+/// price Tally bills with, unless configured, and says what it uses. Real-Stripe mode creates nothing.
+/// </summary>
+internal sealed class StripeBootstrap(IServiceScopeFactory scopes, StripeAccount account) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (!account.IsEmulator)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
+        var saved = await db.Set<StripeSetting>().ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
+        if (account.PriceMeteredId is null && !saved.ContainsKey(StripeSetting.PriceMeteredId))
+        {
+            var gateway = scope.ServiceProvider.GetRequiredService<StripeGateway>();
+            var (meterId, eventName, productId, priceId) = await gateway.CreateMeteredCatalogAsync(account.ProductId, cancellationToken);
+            saved[StripeSetting.MeterId] = meterId;
+            saved[StripeSetting.MeterEventName] = eventName;
+            saved[StripeSetting.ProductId] = productId;
+            saved[StripeSetting.PriceMeteredId] = priceId;
+            db.AddRange(saved.Select(kv => new StripeSetting { Key = kv.Key, Value = kv.Value }));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        account.PriceMeteredId ??= saved.GetValueOrDefault(StripeSetting.PriceMeteredId);
+        account.ProductId ??= saved.GetValueOrDefault(StripeSetting.ProductId);
+        account.MeterId ??= saved.GetValueOrDefault(StripeSetting.MeterId);
+        account.MeterEventName ??= saved.GetValueOrDefault(StripeSetting.MeterEventName);
+        Console.WriteLine($"""
+            Stripe: embedded emulator at {account.ApiBase} (no STRIPE_SECRET_KEY set)
+              state:    {account.EmulatorStatePath}
+              webhooks: {account.WebhookUrl ?? "not delivered (no fixed listening port)"}
+              product {account.ProductId}, meter {account.MeterId} ({account.MeterEventName}), metered price {account.PriceMeteredId}
+            """);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Tally.Api.Infrastructure.Stripe;
+using Tally.Api.Tests.Support;
+
+namespace Tally.Api.Tests.Stripe;
+
+public sealed class GatewayTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Gateway_ReachesTheConfiguredStripe_ThroughStripeNet()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var gateway = scope.ServiceProvider.GetRequiredService<StripeGateway>();
+
+        var price = await gateway.GetPriceAsync(factory.PriceId, Ct);
+
+        Assert.Equal(factory.PriceId, price.Id);
+        Assert.Equal("metered", price.UsageType);
+        Assert.Equal(factory.MeterId, price.MeterId);
+        Assert.Equal(2, price.UnitAmount);
+        Assert.Contains(factory.Emulator.Control.Requests, r => r.Path == $"/v1/prices/{factory.PriceId}");
+    }
+
+    [Fact]
+    public async Task CreateCustomer_IsIdempotentPerUser()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var gateway = scope.ServiceProvider.GetRequiredService<StripeGateway>();
+
+        var first = await gateway.CreateCustomerAsync(4242, "idem@example.com", "Idem", Ct);
+        var second = await gateway.CreateCustomerAsync(4242, "idem@example.com", "Idem", Ct);
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal("4242", first.Metadata["user_id"]);
+    }
+
+    [Fact]
+    public void RealStripeMode_UsesExactlyTheConfiguredIds()
+    {
+        var account = factory.Services.GetRequiredService<StripeAccount>();
+
+        Assert.False(account.IsEmulator);
+        Assert.Equal(factory.PriceId, account.PriceMeteredId);
+        Assert.Equal(StripeTallyFactory.WebhookSecret, account.WebhookSecret);
+        Assert.DoesNotContain(factory.Emulator.Control.Requests, r => r.Method == "POST" && r.Path is "/v1/products" or "/v1/prices" && r.IdempotencyKey?.StartsWith("tally-bootstrap", StringComparison.Ordinal) == true);
+    }
+}
