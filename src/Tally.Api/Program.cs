@@ -1,3 +1,4 @@
+using Tally.Api.Features.Demo;
 using Tally.Api.Features.Health;
 using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
@@ -38,6 +39,7 @@ try
     builder.AddTallyStripe(settings, startEmulator: command.TalksToStripe);
     builder.AddTallyApiDocs();
     builder.AddUsers();
+    builder.AddDemo(seedOnStart: command.Optional("demo") is not null);
     builder.AddEmbeddedStartup();
 
     var app = builder.Build();

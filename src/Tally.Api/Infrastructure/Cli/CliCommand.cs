@@ -12,7 +12,10 @@ internal sealed record CliCommand(string Verb, IReadOnlyDictionary<string, strin
         Usage: tally [verb] [options]
 
         Verbs:
-          serve [--no-migrate] [--urls URL]     run the service (the default verb); applies migrations first
+          serve [--no-migrate] [--demo] [--urls URL]
+                                                run the service (the default verb); applies migrations first;
+                                                --demo fills the embedded Stripe emulator with 12 months of demo data
+          seed-demo                             fill the Stripe test account with demo data, then exit
           migrate                               apply database migrations and exit
           token --email E [--sub S] [--ttl 1h]  print a bearer token signed with the configured key
           users set-role --email E --role R     set a user's role (viewer, editor, admin); creates the user if unknown
@@ -23,13 +26,14 @@ internal sealed record CliCommand(string Verb, IReadOnlyDictionary<string, strin
 
     private static readonly Dictionary<string, string[]> KnownOptions = new()
     {
-        ["serve"] = ["no-migrate"],
+        ["serve"] = ["no-migrate", "demo"],
+        ["seed-demo"] = [],
         ["migrate"] = [],
         ["token"] = ["email", "sub", "ttl", "name"],
         ["users set-role"] = ["email", "role"],
     };
 
-    private static readonly HashSet<string> Flags = ["no-migrate"];
+    private static readonly HashSet<string> Flags = ["no-migrate", "demo"];
 
     public bool IsHelp => Verb == "help";
 

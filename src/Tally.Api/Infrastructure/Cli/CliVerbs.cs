@@ -23,9 +23,22 @@ internal static class CliVerbs
                 return IssueToken(app, command);
             case "users set-role":
                 return await SetRoleAsync(app, command);
+            case "seed-demo":
+                return await SeedDemoAsync(app);
             default:
                 throw new CliUsageException($"Unknown verb '{command.Verb}'.");
         }
+    }
+
+    private static async Task<int> SeedDemoAsync(WebApplication app)
+    {
+        await using var lifecycle = await StartupWork.RunAsync(app);
+        var summary = await Features.Demo.DemoRegistration.SeedOnceAsync(app.Services, new Features.Demo.DemoPlan(), CancellationToken.None);
+        Console.WriteLine(summary is null
+            ? "This database already holds the demo data."
+            : $"Demo: {summary.Customers} customers, {summary.Subscriptions} subscriptions, {summary.Upgrades} upgrades, " +
+              $"{summary.Cancellations} cancellations, {summary.FailingCards} failing cards, {summary.MeterEvents} meter events (test clock {summary.TestClockId}).");
+        return 0;
     }
 
     private static int IssueToken(WebApplication app, CliCommand command)
