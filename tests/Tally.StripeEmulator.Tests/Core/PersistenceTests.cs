@@ -42,7 +42,7 @@ public sealed class PersistenceTests
                 Assert.Equal(pmId, customer.InvoiceSettings.DefaultPaymentMethod.Id);
                 Assert.Equal("0341", customer.InvoiceSettings.DefaultPaymentMethod.Card.Last4);
                 Assert.Equal(frozen, server.Control.WithAccount(key, a => a.Now(customerId)));
-                Assert.NotNull(server.Control.WithAccount(key, a => Catalog.TestCards.ChargeFailure(a.Store["payment_method"].Get(pmId)!)));
+                Assert.NotNull(server.Control.WithAccount(key, a => Tally.StripeEmulator.Catalog.TestCards.ChargeFailure(a.Store["payment_method"].Get(pmId)!)));
                 var price = await client.V1.Prices.GetAsync(priceId, cancellationToken: Ct);
                 Assert.Equal(900, price.UnitAmount);
                 Assert.Equal("basic", price.LookupKey);
