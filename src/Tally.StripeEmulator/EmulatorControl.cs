@@ -77,11 +77,13 @@ public sealed class EmulatorControl
     private readonly Random _random;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<WebhookDeliveryRecord> _deliveries = new();
+    private readonly int _maxRequests;
 
     internal EmulatorControl(Emulator emulator, StripeEmulatorOptions options)
     {
         _emulator = emulator;
         _random = new Random(options.RandomSeed);
+        _maxRequests = Math.Max(1, options.MaxRecordedRequests);
         DeliverTwice = options.DeliverTwice;
         ShuffleDelivery = options.ShuffleDelivery;
     }
@@ -143,14 +145,18 @@ public sealed class EmulatorControl
     internal void Record(RecordedRequest request)
     {
         _requests.Enqueue(request);
-        while (_requests.Count > 100_000 && _requests.TryDequeue(out _)) { }
+        while (_requests.Count > _maxRequests && _requests.TryDequeue(out _)) { }
     }
 
     public IReadOnlyList<WebhookDeliveryRecord> WebhookDeliveries => _deliveries.ToArray();
 
     public void ClearWebhookDeliveries() => _deliveries.Clear();
 
-    internal void Record(WebhookDeliveryRecord delivery) => _deliveries.Enqueue(delivery);
+    internal void Record(WebhookDeliveryRecord delivery)
+    {
+        _deliveries.Enqueue(delivery);
+        while (_deliveries.Count > _maxRequests && _deliveries.TryDequeue(out _)) { }
+    }
 
     /// <summary>Webhook deliveries queued or waiting for a retry.</summary>
     public int PendingWebhooks => _emulator.Webhooks.Pending;
