@@ -54,6 +54,28 @@ public sealed class ApiRequest
 
     public DateTimeOffset Now => Account?.Now() ?? Emulator.Now;
 
+    /// <summary>
+    /// For <see cref="RouteAuth.None"/> routes: runs <paramref name="handle"/> under the account's lock
+    /// and serializes its result there too (store objects must not be written outside the lock).
+    /// </summary>
+    public ApiResult Locked(Account account, Func<ApiResult> handle)
+    {
+        lock (account.Sync)
+        {
+            Account = account;
+            account.CurrentRequest = this;
+            try
+            {
+                var result = handle();
+                return ApiResult.Raw(result.Body(), result.ContentType, result.Status);
+            }
+            finally
+            {
+                account.CurrentRequest = null;
+            }
+        }
+    }
+
     /// <summary>An object response with this request's <c>expand[]</c> applied.</summary>
     public ApiResult Ok(JsonObject obj) => new ObjectResult(obj, Account, Expand);
 }
