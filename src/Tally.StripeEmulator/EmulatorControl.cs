@@ -177,7 +177,7 @@ public sealed class EmulatorControl
     }
 
     /// <summary>Runs <paramref name="action"/> on an account's state under its lock (tests and dev tools).</summary>
-    public T WithAccount<T>(string apiKey, Func<Account, T> action)
+    internal T WithAccount<T>(string apiKey, Func<Account, T> action)
     {
         var account = _emulator.AccountFor(apiKey);
         lock (account.Sync) return action(account);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Tally.StripeEmulator.Core;
 
 /// <summary>One API call as a handler sees it: account, route values, parameters (form or JSON), expand.</summary>
-public sealed class ApiRequest
+internal sealed class ApiRequest
 {
     internal ApiRequest(Emulator emulator, HttpContext http, string requestId, ParamNode parameters, JsonNode? jsonBody, IReadOnlyDictionary<string, string> routeValues)
     {

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Tally.StripeEmulator.Core;
 
 /// <summary>Points where one module asks another; the billing module fills these in <see cref="IResourceModule.Initialize"/>.</summary>
-public sealed class EmulatorHooks
+internal sealed class EmulatorHooks
 {
     /// <summary>
     /// A meter by id, for <c>recurring[meter]</c> on prices. The default reads

@@ -8,7 +8,7 @@ namespace Tally.StripeEmulator.Core;
 /// and how. Dotted paths up to four levels; <c>lines.data.x</c> walks into embedded lists. Anything
 /// unregistered gives Stripe's 400 "This property cannot be expanded".
 /// </summary>
-public sealed class Expansions
+internal sealed class Expansions
 {
     private readonly ConcurrentDictionary<string, HashSet<string>> _fields = new(StringComparer.Ordinal);
 
