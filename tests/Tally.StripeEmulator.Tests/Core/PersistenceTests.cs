@@ -60,4 +60,23 @@ public sealed class PersistenceTests
             System.IO.File.Delete(path);
         }
     }
+
+    [Fact]
+    public async Task Changes_AreSavedWithoutWaitingForShutdown()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"tally-emulator-{Guid.NewGuid():N}.json");
+        try
+        {
+            await using var server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { StatePath = path, SaveDelay = TimeSpan.FromMilliseconds(20) }, Ct);
+            var customer = await Clients.For(server, EmulatorFixture.NewKey()).V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "soon@example.com" }, cancellationToken: Ct);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!(System.IO.File.Exists(path) && (await System.IO.File.ReadAllTextAsync(path, Ct)).Contains(customer.Id)) && DateTime.UtcNow < deadline)
+                await Task.Delay(20, Ct);
+            Assert.Contains(customer.Id, await System.IO.File.ReadAllTextAsync(path, Ct));
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
 }
