@@ -17,4 +17,10 @@ internal sealed class EmulatorHooks
     /// <see cref="EmulatorControl.MeterTotal"/>. Called under the account lock. Null until billing sets it.
     /// </summary>
     public Func<Account, string, string, DateTimeOffset, DateTimeOffset, decimal>? MeterTotal { get; set; }
+
+    /// <summary>
+    /// Called (under the account lock) when a customer is deleted, before its <c>customer.deleted</c>
+    /// event; billing cancels the customer's subscriptions here, as Stripe does. Multicast: use <c>+=</c>.
+    /// </summary>
+    public Action<Account, JsonObject>? CustomerDeleted { get; set; }
 }
