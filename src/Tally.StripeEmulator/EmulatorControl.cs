@@ -46,6 +46,12 @@ public sealed class FaultRule
     public double Rate { get; init; } = 1.0;
 
     public TimeSpan Latency { get; init; }
+
+    /// <summary>
+    /// For <see cref="FaultKind.Latency"/>: the request (already holding its idempotency key) also
+    /// waits for this task, so a test decides exactly when it proceeds.
+    /// </summary>
+    public Task? HoldUntil { get; init; }
 }
 
 /// <summary>One request as the emulator received it.</summary>
@@ -111,10 +117,11 @@ public sealed class EmulatorControl
         lock (_faults) _faults.Clear();
     }
 
-    internal (FaultKind? Error, TimeSpan Latency) Evaluate(string method, string path)
+    internal (FaultKind? Error, TimeSpan Latency, Task? Hold) Evaluate(string method, string path)
     {
         FaultKind? error = null;
         var latency = TimeSpan.Zero;
+        Task? hold = null;
         lock (_faults)
         {
             foreach (var rule in _faults)
@@ -125,12 +132,16 @@ public sealed class EmulatorControl
                 if (rule.Kind != FaultKind.Latency && error is not null) continue;
                 if (rule.Rate < 1.0 && _random.NextDouble() >= rule.Rate) continue;
                 if (rule.Remaining is not null) rule.Remaining--;
-                if (rule.Kind == FaultKind.Latency) latency += rule.Latency;
+                if (rule.Kind == FaultKind.Latency)
+                {
+                    latency += rule.Latency;
+                    if (rule.HoldUntil is { } gate) hold = hold is null ? gate : Task.WhenAll(hold, gate);
+                }
                 else error = rule.Kind;
             }
             _faults.RemoveAll(r => r.Remaining is <= 0);
         }
-        return (error, latency);
+        return (error, latency, hold);
     }
 
     internal int NextRandom(int maxExclusive)

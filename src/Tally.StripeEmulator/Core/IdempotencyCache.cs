@@ -41,6 +41,8 @@ internal sealed class IdempotencyCache
         return (Outcome.Started, entry);
     }
 
+    public bool IsInFlight(string key) => _entries.TryGetValue(key, out var e) && e.InFlight;
+
     public void Complete(Entry entry, int status, string contentType, byte[] body)
     {
         entry.Status = status;
