@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Tally.StripeEmulator.Billing;
 using Tally.StripeEmulator.Catalog;
 using Tally.StripeEmulator.Core;
@@ -75,6 +76,9 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
         persistence?.Start();
         return new StripeEmulatorServer(app, emulator, persistence, new Uri($"http://{host}:{port}/"));
     }
+
+    /// <summary>Completes when the host is asked to stop (Ctrl-C or SIGTERM) or <paramref name="cancellationToken"/> fires.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
     /// <summary>Writes the snapshot now (when <see cref="StripeEmulatorOptions.StatePath"/> is set).</summary>
     public Task SaveAsync(CancellationToken cancellationToken = default) =>
