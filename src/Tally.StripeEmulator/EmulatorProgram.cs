@@ -10,7 +10,7 @@ public static class EmulatorProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        var options = new StripeEmulatorOptions { Port = 12111 };
+        var options = new StripeEmulatorOptions { Port = 12111, HandleShutdownSignals = true };
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");

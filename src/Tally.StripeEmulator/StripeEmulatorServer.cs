@@ -64,6 +64,7 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
             var address = options.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
             k.Listen(address, options.Port);
         });
+        if (!options.HandleShutdownSignals) builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         var app = builder.Build();
         var pipeline = new Pipeline(emulator);
         app.Run(pipeline.HandleAsync);
@@ -92,4 +93,12 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
         if (_persistence is not null) await _persistence.DisposeAsync();
         await _app.DisposeAsync();
     }
+}
+
+/// <summary>No console signal handling: an embedded emulator stops when its owner disposes it.</summary>
+internal sealed class EmbeddedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
