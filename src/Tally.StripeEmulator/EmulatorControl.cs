@@ -3,72 +3,6 @@ using Tally.StripeEmulator.Core;
 
 namespace Tally.StripeEmulator;
 
-public enum FaultKind
-{
-    /// <summary>500 <c>api_error</c> with <c>Stripe-Should-Retry: true</c> (Stripe.net retries it).</summary>
-    ServerError,
-
-    /// <summary>429 <c>rate_limit</c> (Stripe.net does not retry it).</summary>
-    RateLimit,
-
-    /// <summary>The connection is aborted without a response.</summary>
-    DropConnection,
-
-    /// <summary>The request waits <see cref="FaultRule.Latency"/> before it is handled.</summary>
-    Latency,
-}
-
-public enum OutageMode
-{
-    None,
-
-    /// <summary>Every request gets 503 <c>api_error</c>.</summary>
-    ServiceUnavailable,
-
-    /// <summary>Every connection is aborted.</summary>
-    DropConnection,
-}
-
-/// <summary>A fault for requests whose path starts with <see cref="PathPrefix"/>.</summary>
-public sealed class FaultRule
-{
-    public string PathPrefix { get; init; } = "/";
-
-    /// <summary>Only this HTTP method; null = any.</summary>
-    public string? Method { get; init; }
-
-    public FaultKind Kind { get; init; } = FaultKind.ServerError;
-
-    /// <summary>How many matching requests it still hits; null = unlimited.</summary>
-    public int? Remaining { get; set; }
-
-    /// <summary>Probability per matching request (seeded RNG); 1 = always.</summary>
-    public double Rate { get; init; } = 1.0;
-
-    public TimeSpan Latency { get; init; }
-}
-
-/// <summary>One request as the emulator received it.</summary>
-public sealed class RecordedRequest
-{
-    public required string RequestId { get; init; }
-    public required string Method { get; init; }
-    public required string Path { get; init; }
-    public required string Query { get; init; }
-    public string? IdempotencyKey { get; init; }
-    public required string Body { get; init; }
-    public required DateTimeOffset ReceivedAt { get; init; }
-
-    /// <summary>Decoded form (or query) parameters, flat as sent: <c>items[0][price]</c> → value.</summary>
-    public required IReadOnlyList<KeyValuePair<string, string>> Form { get; init; }
-
-    /// <summary>HTTP status answered; 0 when the connection was dropped or the request is still running.</summary>
-    public int Status { get; internal set; }
-}
-
-/// <summary>One webhook delivery attempt.</summary>
-public sealed record WebhookDeliveryRecord(string EventId, string EventType, string Url, int Attempt, int Status, string? Error, DateTimeOffset At);
-
 /// <summary>Test and dev controls: faults, outage, webhook switches, inspection.</summary>
 public sealed class EmulatorControl
 {
@@ -77,11 +11,13 @@ public sealed class EmulatorControl
     private readonly Random _random;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<WebhookDeliveryRecord> _deliveries = new();
+    private readonly int _maxRequests;
 
     internal EmulatorControl(Emulator emulator, StripeEmulatorOptions options)
     {
         _emulator = emulator;
         _random = new Random(options.RandomSeed);
+        _maxRequests = Math.Max(1, options.MaxRecordedRequests);
         DeliverTwice = options.DeliverTwice;
         ShuffleDelivery = options.ShuffleDelivery;
     }
@@ -109,10 +45,11 @@ public sealed class EmulatorControl
         lock (_faults) _faults.Clear();
     }
 
-    internal (FaultKind? Error, TimeSpan Latency) Evaluate(string method, string path)
+    internal (FaultKind? Error, TimeSpan Latency, Task? Hold) Evaluate(string method, string path)
     {
         FaultKind? error = null;
         var latency = TimeSpan.Zero;
+        Task? hold = null;
         lock (_faults)
         {
             foreach (var rule in _faults)
@@ -123,12 +60,16 @@ public sealed class EmulatorControl
                 if (rule.Kind != FaultKind.Latency && error is not null) continue;
                 if (rule.Rate < 1.0 && _random.NextDouble() >= rule.Rate) continue;
                 if (rule.Remaining is not null) rule.Remaining--;
-                if (rule.Kind == FaultKind.Latency) latency += rule.Latency;
+                if (rule.Kind == FaultKind.Latency)
+                {
+                    latency += rule.Latency;
+                    if (rule.HoldUntil is { } gate) hold = hold is null ? gate : Task.WhenAll(hold, gate);
+                }
                 else error = rule.Kind;
             }
             _faults.RemoveAll(r => r.Remaining is <= 0);
         }
-        return (error, latency);
+        return (error, latency, hold);
     }
 
     internal int NextRandom(int maxExclusive)
@@ -143,14 +84,18 @@ public sealed class EmulatorControl
     internal void Record(RecordedRequest request)
     {
         _requests.Enqueue(request);
-        while (_requests.Count > 100_000 && _requests.TryDequeue(out _)) { }
+        while (_requests.Count > _maxRequests && _requests.TryDequeue(out _)) { }
     }
 
     public IReadOnlyList<WebhookDeliveryRecord> WebhookDeliveries => _deliveries.ToArray();
 
     public void ClearWebhookDeliveries() => _deliveries.Clear();
 
-    internal void Record(WebhookDeliveryRecord delivery) => _deliveries.Enqueue(delivery);
+    internal void Record(WebhookDeliveryRecord delivery)
+    {
+        _deliveries.Enqueue(delivery);
+        while (_deliveries.Count > _maxRequests && _deliveries.TryDequeue(out _)) { }
+    }
 
     /// <summary>Webhook deliveries queued or waiting for a retry.</summary>
     public int PendingWebhooks => _emulator.Webhooks.Pending;
@@ -171,7 +116,7 @@ public sealed class EmulatorControl
     }
 
     /// <summary>Runs <paramref name="action"/> on an account's state under its lock (tests and dev tools).</summary>
-    public T WithAccount<T>(string apiKey, Func<Account, T> action)
+    internal T WithAccount<T>(string apiKey, Func<Account, T> action)
     {
         var account = _emulator.AccountFor(apiKey);
         lock (account.Sync) return action(account);

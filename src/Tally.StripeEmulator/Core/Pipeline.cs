@@ -38,7 +38,7 @@ internal sealed class Pipeline(Emulator emulator)
             await WriteErrorAsync(ctx, record, new StripeError(503, "api_error", "Stripe is temporarily unavailable (emulated outage).") { ShouldRetry = true }, requestId);
             return;
         }
-        var (fault, latency) = control.Evaluate(method, path);
+        var (fault, latency, hold) = control.Evaluate(method, path);
         switch (fault)
         {
             case FaultKind.DropConnection:
@@ -54,7 +54,7 @@ internal sealed class Pipeline(Emulator emulator)
 
         try
         {
-            await HandleRouteAsync(ctx, record, requestId, method, path, query, body, isJson, latency);
+            await HandleRouteAsync(ctx, record, requestId, method, path, query, body, isJson, latency, hold);
         }
         catch (StripeError e)
         {
@@ -63,7 +63,7 @@ internal sealed class Pipeline(Emulator emulator)
     }
 
     private async Task HandleRouteAsync(HttpContext ctx, RecordedRequest record, string requestId, string method, string path,
-        string query, string body, bool isJson, TimeSpan latency)
+        string query, string body, bool isJson, TimeSpan latency, Task? hold)
     {
         var match = emulator.Routes.Match(method, path)
             ?? throw new StripeError(404, "invalid_request_error", $"Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.");
@@ -82,7 +82,7 @@ internal sealed class Pipeline(Emulator emulator)
             parameters = ParamNode.ParseForm(query.Length == 0 ? body : query + "&" + body);
         }
 
-        var req = new ApiRequest(emulator, ctx, requestId, parameters, json, values) { Credential = Credential(ctx) };
+        var req = new ApiRequest(emulator, ctx, requestId, parameters, json, values) { Credential = ApiKeys.Credential(ctx) };
         if (emulator.Options.StrictApiVersion && ctx.Request.Headers["Stripe-Version"].FirstOrDefault() is { } v && v != StripeApi.Version)
             throw StripeError.Invalid($"Invalid Stripe API version: {v}", code: "api_version_invalid");
 
@@ -93,7 +93,7 @@ internal sealed class Pipeline(Emulator emulator)
             return;
         }
 
-        var account = Authenticate(req.Credential);
+        var account = ApiKeys.Authenticate(emulator, req.Credential);
         req.Account = account;
         IdempotencyCache.Entry? entry = null;
         var key = method == "POST" ? req.IdempotencyKey : null;
@@ -121,6 +121,7 @@ internal sealed class Pipeline(Emulator emulator)
         }
 
         if (latency > TimeSpan.Zero) await Task.Delay(latency, ctx.RequestAborted);
+        if (hold is not null) await hold.WaitAsync(ctx.RequestAborted);
 
         int status;
         string contentType;
@@ -161,37 +162,6 @@ internal sealed class Pipeline(Emulator emulator)
         }
         if (status == 200 && method != "GET") emulator.MarkDirty();
         await WriteAsync(ctx, record, status, contentType, bytes);
-    }
-
-    private Account Authenticate(string? credential)
-    {
-        if (string.IsNullOrEmpty(credential))
-            throw new StripeError(401, "invalid_request_error",
-                "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.");
-        if (!credential.StartsWith("sk_test_", StringComparison.Ordinal) && !credential.StartsWith("rk_test_", StringComparison.Ordinal) || credential.Length < 9)
-            throw new StripeError(401, "invalid_request_error", $"Invalid API Key provided: {Mask(credential)}");
-        return emulator.AccountFor(credential);
-    }
-
-    private static string Mask(string key) =>
-        key.Length <= 12 ? new string('*', key.Length) : key[..8] + new string('*', key.Length - 12) + key[^4..];
-
-    private static string? Credential(HttpContext ctx)
-    {
-        var auth = ctx.Request.Headers.Authorization.FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(auth)) return null;
-        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return auth[7..].Trim();
-        if (auth.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(auth[6..].Trim()));
-                var colon = decoded.IndexOf(':');
-                return colon < 0 ? decoded : decoded[..colon];
-            }
-            catch (FormatException) { return ""; }
-        }
-        return auth.Trim();
     }
 
     private static async Task<string> ReadBodyAsync(HttpContext ctx)

@@ -74,4 +74,20 @@ public sealed class ExpandTests(EmulatorFixture fx) : IClassFixture<EmulatorFixt
         var listError = await Assert.ThrowsAsync<StripeException>(() => client.V1.Customers.ListAsync(new CustomerListOptions { Expand = ["invoice_settings.default_payment_method"] }, cancellationToken: Ct));
         Assert.Equal("expand", listError.StripeError.Param);
     }
+
+    [Fact]
+    public async Task ComputedIncludable_IsOnlyReturnedWhenExpanded()
+    {
+        fx.Server.Emulator.Expansions.RegisterComputed("customer", "tax_ids", static (_, customer) =>
+            new System.Text.Json.Nodes.JsonObject
+            {
+                ["object"] = "list", ["data"] = new System.Text.Json.Nodes.JsonArray(), ["has_more"] = false,
+                ["url"] = $"/v1/customers/{customer["id"]}/tax_ids",
+            });
+        var client = fx.NewClient();
+        var customer = await client.V1.Customers.CreateAsync(new CustomerCreateOptions(), cancellationToken: Ct);
+        Assert.Null(customer.TaxIds);
+        var expanded = await client.V1.Customers.GetAsync(customer.Id, new CustomerGetOptions { Expand = ["tax_ids"] }, cancellationToken: Ct);
+        Assert.Equal($"/v1/customers/{customer.Id}/tax_ids", expanded.TaxIds.Url);
+    }
 }

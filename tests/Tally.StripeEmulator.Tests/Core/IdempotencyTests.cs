@@ -49,17 +49,17 @@ public sealed class IdempotencyTests(EmulatorFixture fx) : IClassFixture<Emulato
     {
         var key = EmulatorFixture.NewKey();
         var noRetry = fx.Client(key, maxNetworkRetries: 0);
-        var path = "/v1/products";
-        fx.Server.Control.AddFault(new FaultRule { PathPrefix = path, Kind = FaultKind.Latency, Latency = TimeSpan.FromSeconds(2), Remaining = 1 });
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        fx.Server.Control.AddFault(new FaultRule { PathPrefix = "/v1/products", Kind = FaultKind.Latency, HoldUntil = gate.Task, Remaining = 1 });
         var options = new ProductCreateOptions { Name = "Slow" };
         var first = noRetry.V1.Products.CreateAsync(options, new RequestOptions { IdempotencyKey = "slow-1" }, Ct);
-        // The first request registers its key synchronously right after it is recorded.
-        while (!fx.Server.Control.Requests.Any(r => r.IdempotencyKey == "slow-1")) await Task.Delay(10, Ct);
+        while (!fx.Server.Control.WithAccount(key, a => a.Idempotency.IsInFlight("slow-1"))) await Task.Delay(10, Ct);
 
         var e = await Assert.ThrowsAsync<StripeException>(() => noRetry.V1.Products.CreateAsync(options, new RequestOptions { IdempotencyKey = "slow-1" }, Ct));
         Assert.Equal(HttpStatusCode.Conflict, e.HttpStatusCode);
         Assert.Equal("idempotency_error", e.StripeError.Type);
 
+        gate.SetResult();
         var product = await first;
         var replay = await noRetry.V1.Products.CreateAsync(options, new RequestOptions { IdempotencyKey = "slow-1" }, Ct);
         Assert.Equal(product.Id, replay.Id);

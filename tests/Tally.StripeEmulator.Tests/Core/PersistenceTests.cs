@@ -42,7 +42,7 @@ public sealed class PersistenceTests
                 Assert.Equal(pmId, customer.InvoiceSettings.DefaultPaymentMethod.Id);
                 Assert.Equal("0341", customer.InvoiceSettings.DefaultPaymentMethod.Card.Last4);
                 Assert.Equal(frozen, server.Control.WithAccount(key, a => a.Now(customerId)));
-                Assert.NotNull(server.Control.WithAccount(key, a => Catalog.TestCards.ChargeFailure(a.Store["payment_method"].Get(pmId)!)));
+                Assert.NotNull(server.Control.WithAccount(key, a => Tally.StripeEmulator.Catalog.TestCards.ChargeFailure(a.Store["payment_method"].Get(pmId)!)));
                 var price = await client.V1.Prices.GetAsync(priceId, cancellationToken: Ct);
                 Assert.Equal(900, price.UnitAmount);
                 Assert.Equal("basic", price.LookupKey);
@@ -54,6 +54,25 @@ public sealed class PersistenceTests
                 Assert.Equal(2, (await client.V1.Customers.ListAsync(cancellationToken: Ct)).Data.Count);
                 Assert.NotEqual(customerId, more.Id);
             }
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Changes_AreSavedWithoutWaitingForShutdown()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"tally-emulator-{Guid.NewGuid():N}.json");
+        try
+        {
+            await using var server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { StatePath = path, SaveDelay = TimeSpan.FromMilliseconds(20) }, Ct);
+            var customer = await Clients.For(server, EmulatorFixture.NewKey()).V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "soon@example.com" }, cancellationToken: Ct);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!(System.IO.File.Exists(path) && (await System.IO.File.ReadAllTextAsync(path, Ct)).Contains(customer.Id)) && DateTime.UtcNow < deadline)
+                await Task.Delay(20, Ct);
+            Assert.Contains(customer.Id, await System.IO.File.ReadAllTextAsync(path, Ct));
         }
         finally
         {

@@ -125,4 +125,36 @@ public sealed class TransportTests(EmulatorFixture fx) : IClassFixture<EmulatorF
         fx.Server.Control.ClearRequests();
         Assert.DoesNotContain(fx.Server.Control.Requests, r => r.IdempotencyKey == "inspect-1");
     }
+
+    [Fact]
+    public async Task JsonBody_IsAccepted_LikeV2Requests()
+    {
+        var key = EmulatorFixture.NewKey();
+        using var http = Clients.Raw(fx.Server, key);
+        var json = new StringContent("""{"email":"json@example.com","metadata":{"source":"v2"},"preferred_locales":["de"]}""",
+            System.Text.Encoding.UTF8, "application/json");
+        var response = await http.PostAsync("/v1/customers", json, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var node = JsonNode.Parse(body)!;
+        Assert.Equal("json@example.com", (string?)node["email"]);
+        Assert.Equal("v2", (string?)node["metadata"]!["source"]);
+        Assert.Equal("de", (string?)node["preferred_locales"]![0]);
+
+        var broken = await http.PostAsync("/v1/customers", new StringContent("{nope", System.Text.Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+    }
+
+    [Fact]
+    public async Task NonIndexedExpand_FromOtherClients_Works()
+    {
+        var key = EmulatorFixture.NewKey();
+        var client = fx.Client(key);
+        var customer = await client.V1.Customers.CreateAsync(new CustomerCreateOptions { PaymentMethod = "pm_card_visa" }, cancellationToken: Ct);
+        var pm = Assert.Single((await client.V1.PaymentMethods.ListAsync(new PaymentMethodListOptions { Customer = customer.Id }, cancellationToken: Ct)).Data);
+        using var http = Clients.Raw(fx.Server, key);
+        var body = await http.GetStringAsync($"/v1/payment_methods/{pm.Id}?expand[]=customer", Ct);
+        StrictParse.CheckJson(body);
+        Assert.Equal("customer", (string?)JsonNode.Parse(body)!["customer"]!["object"]);
+    }
 }
