@@ -12,6 +12,8 @@ public sealed class BillingCycleTests(BillingFixture f)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    internal static Task<TestClock> AdvanceWithAsync(StripeClient stripe, string clockId, DateTime to) => AdvanceAsync(stripe, clockId, to);
+
     internal static async Task<TestClock> AdvanceAsync(StripeClient stripe, string clockId, DateTime to)
     {
         var clock = await stripe.V1.TestHelpers.TestClocks.AdvanceAsync(clockId, new TestClockAdvanceOptions { FrozenTime = to }, cancellationToken: Ct);
