@@ -9,6 +9,7 @@ internal sealed class IdempotencyCache
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private int _purgeAt = 10_000;
 
     internal sealed class Entry(string fingerprint, DateTimeOffset created, string requestId)
     {
@@ -25,7 +26,11 @@ internal sealed class IdempotencyCache
 
     public (Outcome, Entry?) Begin(string key, string fingerprint, DateTimeOffset now, string requestId)
     {
-        if (_entries.Count > 10_000) Purge(now);
+        if (_entries.Count > _purgeAt)
+        {
+            Purge(now);
+            _purgeAt = Math.Max(10_000, _entries.Count * 2);
+        }
         if (_entries.TryGetValue(key, out var e) && e.Created + Retention > now)
         {
             if (e.Fingerprint != fingerprint) return (Outcome.Mismatch, e);
