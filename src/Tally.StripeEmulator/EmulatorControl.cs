@@ -46,6 +46,12 @@ public sealed class FaultRule
     public double Rate { get; init; } = 1.0;
 
     public TimeSpan Latency { get; init; }
+
+    /// <summary>
+    /// For <see cref="FaultKind.Latency"/>: the request (already holding its idempotency key) also
+    /// waits for this task, so a test decides exactly when it proceeds.
+    /// </summary>
+    public Task? HoldUntil { get; init; }
 }
 
 /// <summary>One request as the emulator received it.</summary>
@@ -77,11 +83,13 @@ public sealed class EmulatorControl
     private readonly Random _random;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<WebhookDeliveryRecord> _deliveries = new();
+    private readonly int _maxRequests;
 
     internal EmulatorControl(Emulator emulator, StripeEmulatorOptions options)
     {
         _emulator = emulator;
         _random = new Random(options.RandomSeed);
+        _maxRequests = Math.Max(1, options.MaxRecordedRequests);
         DeliverTwice = options.DeliverTwice;
         ShuffleDelivery = options.ShuffleDelivery;
     }
@@ -109,10 +117,11 @@ public sealed class EmulatorControl
         lock (_faults) _faults.Clear();
     }
 
-    internal (FaultKind? Error, TimeSpan Latency) Evaluate(string method, string path)
+    internal (FaultKind? Error, TimeSpan Latency, Task? Hold) Evaluate(string method, string path)
     {
         FaultKind? error = null;
         var latency = TimeSpan.Zero;
+        Task? hold = null;
         lock (_faults)
         {
             foreach (var rule in _faults)
@@ -123,12 +132,16 @@ public sealed class EmulatorControl
                 if (rule.Kind != FaultKind.Latency && error is not null) continue;
                 if (rule.Rate < 1.0 && _random.NextDouble() >= rule.Rate) continue;
                 if (rule.Remaining is not null) rule.Remaining--;
-                if (rule.Kind == FaultKind.Latency) latency += rule.Latency;
+                if (rule.Kind == FaultKind.Latency)
+                {
+                    latency += rule.Latency;
+                    if (rule.HoldUntil is { } gate) hold = hold is null ? gate : Task.WhenAll(hold, gate);
+                }
                 else error = rule.Kind;
             }
             _faults.RemoveAll(r => r.Remaining is <= 0);
         }
-        return (error, latency);
+        return (error, latency, hold);
     }
 
     internal int NextRandom(int maxExclusive)
@@ -143,14 +156,18 @@ public sealed class EmulatorControl
     internal void Record(RecordedRequest request)
     {
         _requests.Enqueue(request);
-        while (_requests.Count > 100_000 && _requests.TryDequeue(out _)) { }
+        while (_requests.Count > _maxRequests && _requests.TryDequeue(out _)) { }
     }
 
     public IReadOnlyList<WebhookDeliveryRecord> WebhookDeliveries => _deliveries.ToArray();
 
     public void ClearWebhookDeliveries() => _deliveries.Clear();
 
-    internal void Record(WebhookDeliveryRecord delivery) => _deliveries.Enqueue(delivery);
+    internal void Record(WebhookDeliveryRecord delivery)
+    {
+        _deliveries.Enqueue(delivery);
+        while (_deliveries.Count > _maxRequests && _deliveries.TryDequeue(out _)) { }
+    }
 
     /// <summary>Webhook deliveries queued or waiting for a retry.</summary>
     public int PendingWebhooks => _emulator.Webhooks.Pending;
@@ -171,7 +188,7 @@ public sealed class EmulatorControl
     }
 
     /// <summary>Runs <paramref name="action"/> on an account's state under its lock (tests and dev tools).</summary>
-    public T WithAccount<T>(string apiKey, Func<Account, T> action)
+    internal T WithAccount<T>(string apiKey, Func<Account, T> action)
     {
         var account = _emulator.AccountFor(apiKey);
         lock (account.Sync) return action(account);

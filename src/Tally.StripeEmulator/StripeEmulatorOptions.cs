@@ -38,6 +38,9 @@ public sealed class StripeEmulatorOptions
     /// <summary>Debounce between a change and the snapshot write.</summary>
     public TimeSpan SaveDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How many requests <see cref="EmulatorControl.Requests"/> keeps (oldest dropped first).</summary>
+    public int MaxRecordedRequests { get; set; } = 20_000;
+
     /// <summary>Reject requests whose <c>Stripe-Version</c> header is not <see cref="Core.StripeApi.Version"/>.</summary>
     public bool StrictApiVersion { get; set; }
 }

@@ -147,6 +147,7 @@ internal static partial class Customers
         var account = req.Acct;
         var customer = Find(account, req.Route("id"));
         var id = (string)customer["id"]!;
+        account.Emulator.Hooks.CustomerDeleted?.Invoke(account, customer);
         foreach (var pm in account.Store["payment_method"].All)
             if (Json.IdOf(pm["customer"]) == id) pm["customer"] = null;
         account.Emit("customer.deleted", customer);

@@ -23,6 +23,7 @@ internal static class Prices
     {
         var p = req.Params;
         var account = req.Acct;
+        _ = p.Required("currency");
         string productId;
         if (p.Text("product") is { } pid) productId = (string)Products.Find(account, pid, "product")["id"]!;
         else if (p.Obj("product_data") is { } data) productId = (string)Products.New(account, data)["id"]!;
@@ -70,7 +71,9 @@ internal static class Prices
                     throw new StripeError(400, "invalid_request_error",
                         "Metered prices must be backed by a billing meter: pass `recurring[meter]` with the id of an active meter.",
                         "parameter_missing", r.Name("meter"));
-                var found = account.Emulator.Hooks.FindMeter(account, meter) ?? throw StripeError.NoSuchParam("billing meter", meter, r.Name("meter"));
+                // The billing module's lookup first; meters placed directly in the store (tests, seeds) also count.
+                var found = account.Emulator.Hooks.FindMeter(account, meter) ?? account.Store["billing.meter"].Get(meter)
+                    ?? throw StripeError.NoSuchParam("billing meter", meter, r.Name("meter"));
                 if (Json.Str(found, "status") is { } status && status != "active")
                     throw StripeError.Invalid($"The meter '{meter}' is not active.", r.Name("meter"));
             }

@@ -8,7 +8,7 @@ namespace Tally.StripeEmulator.Catalog;
 /// fail when attached (402 <c>card_error</c>); <c>pm_card_chargeCustomerFail</c> attaches and then
 /// every charge fails.
 /// </summary>
-public static class TestCards
+internal static class TestCards
 {
     public sealed record Card(string Name, string Brand, string Last4, string Funding, string Country,
         StripeError? AttachError = null, bool ChargeFails = false)

@@ -9,7 +9,7 @@ namespace Tally.StripeEmulator.Core;
 /// All state is guarded by <see cref="Sync"/>; the pipeline holds it while a handler runs (never
 /// across I/O), so handlers use the account without further locking.
 /// </summary>
-public sealed class Account
+internal sealed class Account
 {
     private readonly Dictionary<Type, object> _moduleState = [];
 
@@ -105,7 +105,7 @@ public sealed class Account
 }
 
 /// <summary>Frozen times of an account's test clocks. The billing module owns the clock objects and advances them here.</summary>
-public sealed class TestClockRegistry
+internal sealed class TestClockRegistry
 {
     private readonly Dictionary<string, DateTimeOffset> _times = new(StringComparer.Ordinal);
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Tally.StripeEmulator.Core;
 
 /// <summary>One API call as a handler sees it: account, route values, parameters (form or JSON), expand.</summary>
-public sealed class ApiRequest
+internal sealed class ApiRequest
 {
     internal ApiRequest(Emulator emulator, HttpContext http, string requestId, ParamNode parameters, JsonNode? jsonBody, IReadOnlyDictionary<string, string> routeValues)
     {
@@ -53,6 +53,28 @@ public sealed class ApiRequest
     public IReadOnlyList<string> Expand => Params.Strings("expand");
 
     public DateTimeOffset Now => Account?.Now() ?? Emulator.Now;
+
+    /// <summary>
+    /// For <see cref="RouteAuth.None"/> routes: runs <paramref name="handle"/> under the account's lock
+    /// and serializes its result there too (store objects must not be written outside the lock).
+    /// </summary>
+    public ApiResult Locked(Account account, Func<ApiResult> handle)
+    {
+        lock (account.Sync)
+        {
+            Account = account;
+            account.CurrentRequest = this;
+            try
+            {
+                var result = handle();
+                return ApiResult.Raw(result.Body(), result.ContentType, result.Status);
+            }
+            finally
+            {
+                account.CurrentRequest = null;
+            }
+        }
+    }
 
     /// <summary>An object response with this request's <c>expand[]</c> applied.</summary>
     public ApiResult Ok(JsonObject obj) => new ObjectResult(obj, Account, Expand);

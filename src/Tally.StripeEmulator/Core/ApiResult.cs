@@ -9,7 +9,7 @@ namespace Tally.StripeEmulator.Core;
 /// A handler's answer. <see cref="Body"/> runs under the account lock, so results may read live
 /// store objects without copying them.
 /// </summary>
-public abstract class ApiResult
+internal abstract class ApiResult
 {
     internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -54,7 +54,7 @@ internal sealed class ObjectResult(JsonObject obj, Account? account, IReadOnlyLi
 }
 
 /// <summary>A Stripe list page: <c>{"object":"list","data":[...],"has_more","url"}</c>, newest first.</summary>
-public sealed class ListResult(IReadOnlyList<JsonObject> data, bool hasMore, string url, Account? account, IReadOnlyList<string> expand) : ApiResult
+internal sealed class ListResult(IReadOnlyList<JsonObject> data, bool hasMore, string url, Account? account, IReadOnlyList<string> expand) : ApiResult
 {
     public override byte[] Body() => Write(w =>
     {

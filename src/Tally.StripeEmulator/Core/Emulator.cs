@@ -6,7 +6,7 @@ namespace Tally.StripeEmulator.Core;
 /// The emulator's state root: accounts, routes, expansions, hooks, webhooks, control.
 /// One per <see cref="StripeEmulatorServer"/>.
 /// </summary>
-public sealed class Emulator
+internal sealed class Emulator
 {
     private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
     private readonly List<IResourceModule> _modules = [];

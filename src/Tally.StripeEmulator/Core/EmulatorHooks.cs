@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Tally.StripeEmulator.Core;
 
 /// <summary>Points where one module asks another; the billing module fills these in <see cref="IResourceModule.Initialize"/>.</summary>
-public sealed class EmulatorHooks
+internal sealed class EmulatorHooks
 {
     /// <summary>
     /// A meter by id, for <c>recurring[meter]</c> on prices. The default reads
@@ -17,4 +17,10 @@ public sealed class EmulatorHooks
     /// <see cref="EmulatorControl.MeterTotal"/>. Called under the account lock. Null until billing sets it.
     /// </summary>
     public Func<Account, string, string, DateTimeOffset, DateTimeOffset, decimal>? MeterTotal { get; set; }
+
+    /// <summary>
+    /// Called (under the account lock) when a customer is deleted, before its <c>customer.deleted</c>
+    /// event; billing cancels the customer's subscriptions here, as Stripe does. Multicast: use <c>+=</c>.
+    /// </summary>
+    public Action<Account, JsonObject>? CustomerDeleted { get; set; }
 }

@@ -8,7 +8,7 @@ namespace Tally.StripeEmulator.Core;
 /// and how. Dotted paths up to four levels; <c>lines.data.x</c> walks into embedded lists. Anything
 /// unregistered gives Stripe's 400 "This property cannot be expanded".
 /// </summary>
-public sealed class Expansions
+internal sealed class Expansions
 {
     private readonly ConcurrentDictionary<string, HashSet<string>> _fields = new(StringComparer.Ordinal);
 
@@ -25,6 +25,15 @@ public sealed class Expansions
     public void RegisterIncludable(string objectType, string field) =>
         _includable.AddOrUpdate(objectType, _ => [field], (_, old) => [.. old, field]);
 
+    private readonly ConcurrentDictionary<(string Type, string Field), Func<Account, JsonObject, JsonNode?>> _computed = new();
+
+    /// <summary>
+    /// An includable field computed on demand (e.g. <c>customer.subscriptions</c> as a list built from
+    /// the account's subscriptions): returned only when the request expands it.
+    /// </summary>
+    public void RegisterComputed(string objectType, string field, Func<Account, JsonObject, JsonNode?> compute) =>
+        _computed[(objectType, field)] = compute;
+
     /// <summary>
     /// The wire form of a stored object for a request: the object itself when nothing changes,
     /// else a copy with includable fields dropped and <paramref name="paths"/> expanded.
@@ -38,12 +47,20 @@ public sealed class Expansions
         if ((hidden is null || hidden.Count == 0) && (paths.Count == 0 || account is null)) return obj;
         var copy = obj.DeepClone().AsObject();
         if (hidden is not null) foreach (var f in hidden) copy.Remove(f);
+        if (account is not null && type is not null)
+        {
+            foreach (var path in paths)
+            {
+                var field = path.Split('.')[0];
+                if (_computed.TryGetValue((type, field), out var compute)) copy[field] = compute(account, obj);
+            }
+        }
         if (account is not null && paths.Count > 0) Apply(account, copy, paths.Where(p => hidden is null || !IsIncludable(type, p)).ToList());
         return copy;
     }
 
     private bool IsIncludable(string? type, string path) =>
-        type is not null && _includable.TryGetValue(type, out var inc) && inc.Contains(path);
+        type is not null && ((_includable.TryGetValue(type, out var inc) && inc.Contains(path)) || _computed.ContainsKey((type, path)));
 
     /// <summary>Resolves an id to an object for expansion; by default any stored object with that id.</summary>
     public Func<Account, string, JsonObject?> Resolve { get; set; } = static (account, id) => account.Store.Find(id);

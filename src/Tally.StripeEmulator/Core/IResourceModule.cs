@@ -7,7 +7,7 @@ namespace Tally.StripeEmulator.Core;
 /// then <see cref="Map"/>. Objects kept in <see cref="Account.Store"/> are persisted by the core;
 /// anything else a module keeps per account goes through <see cref="Save"/>/<see cref="Load"/>.
 /// </summary>
-public interface IResourceModule
+internal interface IResourceModule
 {
     /// <summary>Unique name; the key of this module's state in the snapshot file.</summary>
     string Name { get; }

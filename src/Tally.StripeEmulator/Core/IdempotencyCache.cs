@@ -8,8 +8,11 @@ internal sealed class IdempotencyCache
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
+    /// <summary>Memory bound per account: beyond it the oldest keys go before their 24 h are up.</summary>
+    public const int MaxEntries = 200_000;
+
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private int _purgeAt = 10_000;
+    private readonly Queue<(string Key, Entry Entry)> _order = new();
 
     internal sealed class Entry(string fingerprint, DateTimeOffset created, string requestId)
     {
@@ -26,11 +29,7 @@ internal sealed class IdempotencyCache
 
     public (Outcome, Entry?) Begin(string key, string fingerprint, DateTimeOffset now, string requestId)
     {
-        if (_entries.Count > _purgeAt)
-        {
-            Purge(now);
-            _purgeAt = Math.Max(10_000, _entries.Count * 2);
-        }
+        Trim(now);
         if (_entries.TryGetValue(key, out var e) && e.Created + Retention > now)
         {
             if (e.Fingerprint != fingerprint) return (Outcome.Mismatch, e);
@@ -38,8 +37,11 @@ internal sealed class IdempotencyCache
         }
         var entry = new Entry(fingerprint, now, requestId);
         _entries[key] = entry;
+        _order.Enqueue((key, entry));
         return (Outcome.Started, entry);
     }
+
+    public bool IsInFlight(string key) => _entries.TryGetValue(key, out var e) && e.InFlight;
 
     public void Complete(Entry entry, int status, string contentType, byte[] body)
     {
@@ -55,9 +57,16 @@ internal sealed class IdempotencyCache
         if (_entries.TryGetValue(key, out var e) && ReferenceEquals(e, entry)) _entries.Remove(key);
     }
 
-    private void Purge(DateTimeOffset now)
+    // Amortised O(1): keys leave in insertion order once expired (or past the memory bound).
+    private void Trim(DateTimeOffset now)
     {
-        foreach (var (k, e) in _entries.ToList())
-            if (!e.InFlight && e.Created + Retention <= now) _entries.Remove(k);
+        while (_order.TryPeek(out var oldest))
+        {
+            var stale = !_entries.TryGetValue(oldest.Key, out var current) || !ReferenceEquals(current, oldest.Entry);
+            var expired = oldest.Entry.Created + Retention <= now || _order.Count > MaxEntries;
+            if (!stale && !(expired && !oldest.Entry.InFlight)) return;
+            _order.Dequeue();
+            if (!stale) _entries.Remove(oldest.Key);
+        }
     }
 }

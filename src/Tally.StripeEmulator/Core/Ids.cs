@@ -1,7 +1,7 @@
 namespace Tally.StripeEmulator.Core;
 
 /// <summary>Stripe-style opaque ids: a prefix and a random base62 tail.</summary>
-public static class Ids
+internal static class Ids
 {
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 

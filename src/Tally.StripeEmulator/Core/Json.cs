@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Tally.StripeEmulator.Core;
 
 /// <summary>Small helpers for building Stripe objects as <see cref="JsonObject"/>s.</summary>
-public static class Json
+internal static class Json
 {
     /// <summary>The id of an expandable field, whether it holds <c>"cus_1"</c> or an expanded object.</summary>
     public static string? IdOf(JsonNode? node) => node switch

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Tally.StripeEmulator.Core;
 
-public static class Lists
+internal static class Lists
 {
     /// <summary>
     /// A list response over <paramref name="collection"/> with Stripe's <c>limit</c> (1–100, default 10),

@@ -6,7 +6,7 @@ namespace Tally.StripeEmulator.Core;
 /// One account's objects, by Stripe <c>object</c> type, in creation order. Not thread-safe:
 /// every access happens under <see cref="Account.Sync"/>.
 /// </summary>
-public sealed class ObjectStore
+internal sealed class ObjectStore
 {
     private readonly Dictionary<string, Collection> _collections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> _byId = new(StringComparer.Ordinal);
@@ -28,7 +28,7 @@ public sealed class ObjectStore
 }
 
 /// <summary>Objects of one type, oldest first; lists read it backwards (newest first, as Stripe does).</summary>
-public sealed class Collection
+internal sealed class Collection
 {
     private readonly List<JsonObject> _items = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);

@@ -10,7 +10,7 @@ namespace Tally.StripeEmulator.Core;
 /// (<c>items[0][price]=x</c>, <c>expand[]=a</c>) and v2 JSON bodies both become this tree, so
 /// handlers read parameters the same way whatever the encoding.
 /// </summary>
-public sealed class ParamNode
+internal sealed class ParamNode
 {
     private List<KeyValuePair<string, ParamNode>>? _children;
 

@@ -6,7 +6,7 @@ namespace Tally.StripeEmulator.Core;
 /// Typed access to a <see cref="ParamNode"/> with Stripe's parameter names in errors
 /// (<c>invoice_settings[default_payment_method]</c>). An empty value (<c>key=</c>) means "clear".
 /// </summary>
-public sealed class Params(ParamNode node, string prefix = "")
+internal sealed class Params(ParamNode node, string prefix = "")
 {
     public ParamNode Node => node;
 

@@ -38,7 +38,7 @@ internal sealed class Pipeline(Emulator emulator)
             await WriteErrorAsync(ctx, record, new StripeError(503, "api_error", "Stripe is temporarily unavailable (emulated outage).") { ShouldRetry = true }, requestId);
             return;
         }
-        var (fault, latency) = control.Evaluate(method, path);
+        var (fault, latency, hold) = control.Evaluate(method, path);
         switch (fault)
         {
             case FaultKind.DropConnection:
@@ -54,7 +54,7 @@ internal sealed class Pipeline(Emulator emulator)
 
         try
         {
-            await HandleRouteAsync(ctx, record, requestId, method, path, query, body, isJson, latency);
+            await HandleRouteAsync(ctx, record, requestId, method, path, query, body, isJson, latency, hold);
         }
         catch (StripeError e)
         {
@@ -63,7 +63,7 @@ internal sealed class Pipeline(Emulator emulator)
     }
 
     private async Task HandleRouteAsync(HttpContext ctx, RecordedRequest record, string requestId, string method, string path,
-        string query, string body, bool isJson, TimeSpan latency)
+        string query, string body, bool isJson, TimeSpan latency, Task? hold)
     {
         var match = emulator.Routes.Match(method, path)
             ?? throw new StripeError(404, "invalid_request_error", $"Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.");
@@ -121,6 +121,7 @@ internal sealed class Pipeline(Emulator emulator)
         }
 
         if (latency > TimeSpan.Zero) await Task.Delay(latency, ctx.RequestAborted);
+        if (hold is not null) await hold.WaitAsync(ctx.RequestAborted);
 
         int status;
         string contentType;

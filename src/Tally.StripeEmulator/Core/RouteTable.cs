@@ -1,8 +1,8 @@
 namespace Tally.StripeEmulator.Core;
 
-public delegate ApiResult ApiHandler(ApiRequest request);
+internal delegate ApiResult ApiHandler(ApiRequest request);
 
-public enum RouteAuth
+internal enum RouteAuth
 {
     /// <summary>Needs an <c>sk_test_</c> key; the handler runs under the account lock.</summary>
     ApiKey,
@@ -15,7 +15,7 @@ public enum RouteAuth
 /// Method + path templates (<c>/v1/customers/{id}</c>) to handlers. Literal segments win over
 /// <c>{parameters}</c>, so <c>/v1/customers/search</c> can coexist with <c>/v1/customers/{id}</c>.
 /// </summary>
-public sealed class RouteTable
+internal sealed class RouteTable
 {
     private readonly List<Route> _routes = [];
 

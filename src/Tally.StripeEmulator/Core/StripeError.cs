@@ -6,7 +6,7 @@ namespace Tally.StripeEmulator.Core;
 /// A Stripe API error. Handlers throw it; the pipeline turns it into
 /// <c>{"error":{"type","code","message","param",...}}</c> with <see cref="Status"/>.
 /// </summary>
-public sealed class StripeError(int status, string type, string message, string? code = null, string? param = null)
+internal sealed class StripeError(int status, string type, string message, string? code = null, string? param = null)
     : Exception(message)
 {
     public int Status { get; } = status;

@@ -147,7 +147,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
 }
 
 /// <summary>Signing secrets of an account's webhook endpoints (kept off the endpoint object, as Stripe only returns it on create).</summary>
-public sealed class WebhookSecrets
+internal sealed class WebhookSecrets
 {
     public Dictionary<string, string> ById { get; } = new(StringComparer.Ordinal);
 

@@ -1,0 +1,11 @@
+namespace Tally.StripeEmulator.Tests.Support;
+
+/// <summary>A clock the test moves by hand (the emulator's "now").</summary>
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
