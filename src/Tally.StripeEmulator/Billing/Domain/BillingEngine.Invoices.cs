@@ -191,11 +191,8 @@ internal sealed partial class BillingEngine
 
     private void EmitInvoiceLifecycle(Invoice inv, ChargeOutcome outcome, long now)
     {
-        foreach (var (type, json) in outcome.Events)
-        {
-            // Snapshots were taken before the subscription existed in the store; re-render the final one.
-            Emit(type, json, null, now);
-        }
+        // Each snapshot shows the invoice as it was at that step (draft, open, paid...).
+        foreach (var (type, json) in outcome.Events) Emit(type, json, null, now);
     }
 
     private (bool Paid, string? DeclineCode) TryCharge(Invoice inv, Subscription? sub, string? paymentMethodId = null)
