@@ -101,6 +101,46 @@ public sealed class SubscriptionTests(BillingFixture f)
     }
 
     [Fact]
+    public async Task CancelAt_MidPeriod_EndsThere_AndInvoicesTheMeteredUsageSoFar()
+    {
+        var (stripe, clock, customer, _) = await LicensedSetupAsync();
+        var meter = await CatalogSeed.MeterAsync(stripe);
+        var metered = await CatalogSeed.PriceAsync(stripe, 3, meter.Id);
+        var sub = await stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer,
+            Items = [new SubscriptionItemOptions { Price = metered }],
+            CancelAt = T0.AddDays(10),
+        }, cancellationToken: Ct);
+        Assert.Equal(T0.AddDays(10), sub.CancelAt);
+        await stripe.V1.Billing.MeterEvents.CreateAsync(new Stripe.Billing.MeterEventCreateOptions
+        {
+            EventName = "api_requests", Payload = new() { ["stripe_customer_id"] = customer, ["value"] = "7" },
+        }, cancellationToken: Ct);
+        await BillingCycleTests.AdvanceAsync(stripe, clock.Id, T0.AddDays(11));
+        sub = await stripe.V1.Subscriptions.GetAsync(sub.Id, new SubscriptionGetOptions { Expand = ["latest_invoice"] }, cancellationToken: Ct);
+        Assert.Equal("canceled", sub.Status);
+        Assert.Equal(T0.AddDays(10), sub.EndedAt);
+        Assert.Equal(21, sub.LatestInvoice.AmountPaid);
+        Assert.Equal(T0.AddDays(10), sub.LatestInvoice.PeriodEnd);
+    }
+
+    [Fact]
+    public async Task FutureBillingCycleAnchor_ProratesTheFirstInvoice()
+    {
+        var (stripe, clock, customer, _) = await LicensedSetupAsync();
+        var price = await CatalogSeed.PriceAsync(stripe, 3100);
+        var sub = await SubscribeAsync(stripe, customer, price, configure: o => o.BillingCycleAnchor = T0.AddDays(10));
+        Assert.Equal(T0.AddDays(10), sub.BillingCycleAnchor);
+        Assert.Equal(T0.AddDays(10), sub.Items.Data[0].CurrentPeriodEnd);
+        Assert.Equal(1000, sub.LatestInvoice.AmountPaid);
+        await BillingCycleTests.AdvanceAsync(stripe, clock.Id, T0.AddDays(10).AddHours(2));
+        sub = await stripe.V1.Subscriptions.GetAsync(sub.Id, new SubscriptionGetOptions { Expand = ["latest_invoice"] }, cancellationToken: Ct);
+        Assert.Equal(3100, sub.LatestInvoice.AmountPaid);
+        Assert.Equal(T0.AddDays(10).AddMonths(1), sub.Items.Data[0].CurrentPeriodEnd);
+    }
+
+    [Fact]
     public async Task DeletingTheCustomer_CancelsItsSubscriptions()
     {
         var (stripe, _, customer, price) = await LicensedSetupAsync();
