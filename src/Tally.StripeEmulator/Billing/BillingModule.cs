@@ -34,6 +34,10 @@ internal sealed class BillingModule : IResourceModule
         emulator.Expansions.Resolve = (account, id) => BillingEndpoints.Resolve(account, id) ?? inner(account, id);
         emulator.Hooks.FindMeter = (account, id) =>
             Engine(account).Meters.TryGetValue(id, out var m) ? Engine(account).Json.Meter(m) : null;
+        emulator.Hooks.CustomerDeleted += (account, customer) =>
+        {
+            if (Json.Str(customer, "id") is { } id) Engine(account).CancelCustomerSubscriptions(id);
+        };
         emulator.Hooks.MeterTotal = (account, customer, meter, start, end) =>
         {
             var engine = Engine(account);

@@ -1,6 +1,7 @@
 using System.Text;
 using Stripe;
 using Stripe.TestHelpers;
+using Tally.StripeEmulator.Tests.Support;
 using UglyToad.PdfPig;
 
 namespace Tally.StripeEmulator.Tests.Billing;
@@ -11,6 +12,8 @@ public sealed class BillingCycleTests(BillingFixture f)
     internal static readonly DateTime T0 = new(2026, 1, 15, 0, 0, 0, DateTimeKind.Utc);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    internal static Task<TestClock> AdvanceWithAsync(StripeClient stripe, string clockId, DateTime to) => AdvanceAsync(stripe, clockId, to);
 
     internal static async Task<TestClock> AdvanceAsync(StripeClient stripe, string clockId, DateTime to)
     {
@@ -86,6 +89,7 @@ public sealed class BillingCycleTests(BillingFixture f)
         Assert.Equal(42m, f.Server.Control.MeterTotal(key, customer, meter.Id, T0, T0.AddMonths(1)));
 
         var hook = await f.WaitForWebhookAsync(o => (string?)o["type"] == "invoice.paid" && (string?)o["data"]?["object"]?["id"] == cycle.Id, Ct);
+        StrictParse.CheckJson(hook.Body);
         var evt = EventUtility.ConstructEvent(hook.Body, hook.Signature, f.WebhookSecret);
         var paid = Assert.IsType<Invoice>(evt.Data.Object);
         Assert.Equal(1050, paid.AmountPaid);

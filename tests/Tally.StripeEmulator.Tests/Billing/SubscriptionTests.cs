@@ -72,6 +72,8 @@ public sealed class SubscriptionTests(BillingFixture f)
         Assert.StartsWith("Trial period for", sub.LatestInvoice.Lines.Data[0].Description);
 
         await BillingCycleTests.AdvanceAsync(stripe, clock.Id, T0.AddDays(14).AddHours(2));
+        var willEnd = await f.WaitForWebhookAsync(o => (string?)o["type"] == "customer.subscription.trial_will_end" && (string?)o["data"]?["object"]?["id"] == sub.Id, Ct);
+        Assert.Equal(T0.AddDays(11), EventUtility.ConstructEvent(willEnd.Body, willEnd.Signature, f.WebhookSecret).Created);
         sub = await stripe.V1.Subscriptions.GetAsync(sub.Id, new SubscriptionGetOptions { Expand = ["latest_invoice"] }, cancellationToken: Ct);
         Assert.Equal("active", sub.Status);
         Assert.Equal(1000, sub.LatestInvoice.AmountPaid);
@@ -96,6 +98,73 @@ public sealed class SubscriptionTests(BillingFixture f)
         var hook = await f.WaitForWebhookAsync(o => (string?)o["type"] == "customer.subscription.deleted" && (string?)o["data"]?["object"]?["id"] == sub.Id, Ct);
         var evt = EventUtility.ConstructEvent(hook.Body, hook.Signature, f.WebhookSecret);
         Assert.Equal("canceled", Assert.IsType<Subscription>(evt.Data.Object).Status);
+    }
+
+    [Fact]
+    public async Task CancelAt_MidPeriod_EndsThere_AndInvoicesTheMeteredUsageSoFar()
+    {
+        var (stripe, clock, customer, _) = await LicensedSetupAsync();
+        var meter = await CatalogSeed.MeterAsync(stripe);
+        var metered = await CatalogSeed.PriceAsync(stripe, 3, meter.Id);
+        var sub = await stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer,
+            Items = [new SubscriptionItemOptions { Price = metered }],
+            CancelAt = T0.AddDays(10),
+        }, cancellationToken: Ct);
+        Assert.Equal(T0.AddDays(10), sub.CancelAt);
+        await stripe.V1.Billing.MeterEvents.CreateAsync(new Stripe.Billing.MeterEventCreateOptions
+        {
+            EventName = "api_requests", Payload = new() { ["stripe_customer_id"] = customer, ["value"] = "7" },
+        }, cancellationToken: Ct);
+        await BillingCycleTests.AdvanceAsync(stripe, clock.Id, T0.AddDays(11));
+        sub = await stripe.V1.Subscriptions.GetAsync(sub.Id, new SubscriptionGetOptions { Expand = ["latest_invoice"] }, cancellationToken: Ct);
+        Assert.Equal("canceled", sub.Status);
+        Assert.Equal(T0.AddDays(10), sub.EndedAt);
+        Assert.Equal(21, sub.LatestInvoice.AmountPaid);
+        Assert.Equal(T0.AddDays(10), sub.LatestInvoice.PeriodEnd);
+    }
+
+    [Fact]
+    public async Task FutureBillingCycleAnchor_ProratesTheFirstInvoice()
+    {
+        var (stripe, clock, customer, _) = await LicensedSetupAsync();
+        var price = await CatalogSeed.PriceAsync(stripe, 3100);
+        var sub = await SubscribeAsync(stripe, customer, price, configure: o => o.BillingCycleAnchor = T0.AddDays(10));
+        Assert.Equal(T0.AddDays(10), sub.BillingCycleAnchor);
+        Assert.Equal(T0.AddDays(10), sub.Items.Data[0].CurrentPeriodEnd);
+        Assert.Equal(1000, sub.LatestInvoice.AmountPaid);
+        await BillingCycleTests.AdvanceAsync(stripe, clock.Id, T0.AddDays(10).AddHours(2));
+        sub = await stripe.V1.Subscriptions.GetAsync(sub.Id, new SubscriptionGetOptions { Expand = ["latest_invoice"] }, cancellationToken: Ct);
+        Assert.Equal(3100, sub.LatestInvoice.AmountPaid);
+        Assert.Equal(T0.AddDays(10).AddMonths(1), sub.Items.Data[0].CurrentPeriodEnd);
+    }
+
+    [Fact]
+    public async Task DeletingTheCustomer_CancelsItsSubscriptions()
+    {
+        var (stripe, _, customer, price) = await LicensedSetupAsync();
+        var sub = await SubscribeAsync(stripe, customer, price);
+        await stripe.V1.Customers.DeleteAsync(customer, cancellationToken: Ct);
+        sub = await stripe.V1.Subscriptions.GetAsync(sub.Id, cancellationToken: Ct);
+        Assert.Equal("canceled", sub.Status);
+        Assert.Equal(T0, sub.EndedAt);
+    }
+
+    [Fact]
+    public async Task ClockAdvance_EmitsEventsInEmulatedTimeOrder()
+    {
+        var (stripe, clock, customer, price) = await LicensedSetupAsync();
+        await SubscribeAsync(stripe, customer, price, configure: o => o.TrialPeriodDays = 7);
+        await BillingCycleTests.AdvanceAsync(stripe, clock.Id, T0.AddMonths(3));
+        var events = new List<Event>();
+        await foreach (var e in stripe.V1.Events.ListAutoPagingAsync(new EventListOptions { Limit = 100 }, cancellationToken: Ct)) events.Add(e);
+        events.Reverse();
+        var billing = events.Where(e => e.Type.StartsWith("invoice.", StringComparison.Ordinal) || e.Type.StartsWith("customer.subscription.", StringComparison.Ordinal)).ToList();
+        Assert.True(billing.Count > 10);
+        Assert.Equal(billing.Select(e => e.Created).Order(), billing.Select(e => e.Created));
+        Assert.Contains(billing, e => e.Type == "customer.subscription.trial_will_end");
+        Assert.Equal(4, billing.Count(e => e.Type == "invoice.paid"));
     }
 
     [Fact]

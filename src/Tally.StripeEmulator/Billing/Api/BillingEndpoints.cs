@@ -24,7 +24,7 @@ internal static class BillingEndpoints
     };
 
     public static StripeError ToStripe(BillingException e) =>
-        new(e.Status, e.Type, e.Message, e.Code, e.Param) { DeclineCode = e.DeclineCode };
+        new(e.Status, e.Type, e.Message, e.Code, e.Param) { DeclineCode = e.DeclineCode, ShouldRetry = e.ShouldRetry };
 
     public static JsonObject? Resolve(Account account, string id)
     {

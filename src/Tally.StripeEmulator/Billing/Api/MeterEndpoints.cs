@@ -83,9 +83,12 @@ internal static class MeterEndpoints
     {
         var p = req.Params;
         var payload = p.Obj("payload") is null ? null : p.Map("payload").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        var now = DateTimeOffset.FromUnixTimeSeconds(e.NowFor(payload?.GetValueOrDefault("stripe_customer_id")));
-        return e.RecordMeterEvent(p.Text("event_name"), payload, p.Text("identifier"), p.Timestamp("timestamp", now)?.ToUnixTimeSeconds());
+        return e.RecordMeterEvent(p.Text("event_name"), payload, p.Text("identifier"), Timestamp(p));
     }
+
+    /// <summary>Unix seconds or RFC 3339; absent or "now" = the customer's now (decided by the engine).</summary>
+    private static long? Timestamp(Params p) =>
+        p.Text("timestamp") is null or "now" ? null : p.Timestamp("timestamp", DateTimeOffset.UnixEpoch)?.ToUnixTimeSeconds();
 
     private static JsonObject PayloadJson(IReadOnlyDictionary<string, string> payload)
     {
@@ -200,8 +203,7 @@ internal static class MeterEndpoints
                 var payload = ev.Obj("payload") is null ? null : ev.Map("payload").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
                 try
                 {
-                    var now = DateTimeOffset.FromUnixTimeSeconds(engine.NowFor(payload?.GetValueOrDefault("stripe_customer_id")));
-                    engine.RecordMeterEvent(ev.Text("event_name"), payload, ev.Text("identifier"), ev.Timestamp("timestamp", now)?.ToUnixTimeSeconds());
+                    engine.RecordMeterEvent(ev.Text("event_name"), payload, ev.Text("identifier"), Timestamp(ev));
                 }
                 catch (Exception ex) when (ex is BillingException or StripeError)
                 {

@@ -4,7 +4,10 @@ namespace Tally.StripeEmulator.Billing.Domain;
 
 internal sealed partial class BillingEngine
 {
-    private enum DueKind { FinalizeInvoice = 0, RetryPayment = 1, DiscountEnds = 2, ExpireIncomplete = 3, CancelAt = 4, PeriodEnd = 5 }
+    private enum DueKind { FinalizeInvoice = 0, RetryPayment = 1, DiscountEnds = 2, ExpireIncomplete = 3, TrialWillEnd = 4, CancelAt = 5, PeriodEnd = 6 }
+
+    /// <summary>Stripe sends customer.subscription.trial_will_end three days before a trial ends.</summary>
+    private const long TrialWillEndLead = 3 * 86400;
 
     private readonly record struct Due(long At, DueKind Kind, long Sequence, string Id);
 
@@ -54,6 +57,8 @@ internal sealed partial class BillingEngine
                 if (sub.IncompleteExpiresAt is { } x) Consider(x, DueKind.ExpireIncomplete, sub.Sequence, sub.Id);
                 continue;
             }
+            if (sub.Status == "trialing" && sub.TrialEnd is { } te && !sub.TrialWillEndSent && te - TrialWillEndLead > sub.Created)
+                Consider(te - TrialWillEndLead, DueKind.TrialWillEnd, sub.Sequence, sub.Id);
             foreach (var d in sub.Discounts)
                 if (d.End is { } end) Consider(end, DueKind.DiscountEnds, sub.Sequence, sub.Id);
             if (sub.CancelAt is { } ca && ca < sub.PeriodEnd) Consider(ca, DueKind.CancelAt, sub.Sequence, sub.Id);
@@ -77,6 +82,10 @@ internal sealed partial class BillingEngine
                 break;
             case DueKind.ExpireIncomplete:
                 ExpireIncomplete(Subscriptions[due.Id], due.At);
+                break;
+            case DueKind.TrialWillEnd:
+                Subscriptions[due.Id].TrialWillEndSent = true;
+                Emit("customer.subscription.trial_will_end", Json.Subscription(Subscriptions[due.Id]), null, due.At);
                 break;
             case DueKind.CancelAt:
                 EndWithFinalUsage(Subscriptions[due.Id], due.At);

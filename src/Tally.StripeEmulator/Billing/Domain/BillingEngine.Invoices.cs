@@ -150,9 +150,9 @@ internal sealed partial class BillingEngine
         inv.TotalDiscountAmounts = [.. totals.DiscountAmounts];
     }
 
-    private void Finalize(Invoice inv, long now)
+    private void Finalize(Invoice inv, long now, Subscription? sub = null)
     {
-        var sub = inv.SubscriptionId is null ? null : Subscriptions.GetValueOrDefault(inv.SubscriptionId);
+        sub ??= inv.SubscriptionId is null ? null : Subscriptions.GetValueOrDefault(inv.SubscriptionId);
         Recompute(inv, sub);
         inv.Status = "open";
         inv.Number ??= NextInvoiceNumber(inv.CustomerId);
@@ -167,7 +167,7 @@ internal sealed partial class BillingEngine
     private ChargeOutcome SettleFirstInvoice(Subscription sub, Invoice inv, string behavior, long now)
     {
         var events = new List<(string, JsonObject)> { ("invoice.created", Json.Invoice(inv)) };
-        Finalize(inv, now);
+        Finalize(inv, now, sub);
         events.Add(("invoice.finalized", Json.Invoice(inv)));
         var active = sub.Status == "trialing" ? "trialing" : "active";
         if (inv.Total == 0 || behavior != "default_incomplete")
@@ -191,11 +191,8 @@ internal sealed partial class BillingEngine
 
     private void EmitInvoiceLifecycle(Invoice inv, ChargeOutcome outcome, long now)
     {
-        foreach (var (type, json) in outcome.Events)
-        {
-            // Snapshots were taken before the subscription existed in the store; re-render the final one.
-            Emit(type, json, null, now);
-        }
+        // Each snapshot shows the invoice as it was at that step (draft, open, paid...).
+        foreach (var (type, json) in outcome.Events) Emit(type, json, null, now);
     }
 
     private (bool Paid, string? DeclineCode) TryCharge(Invoice inv, Subscription? sub, string? paymentMethodId = null)

@@ -129,7 +129,7 @@ internal sealed partial class BillingEngine
             throw BillingException.Invalid("identifier", "The identifier must be at most 100 characters long.");
         var id = string.IsNullOrEmpty(identifier) ? Guid.NewGuid().ToString("N") : identifier;
         if (Usage.TryRecord(meter.Id, customerId, id, ts, value) == RecordOutcome.Duplicate)
-            throw BillingException.Invalid("identifier", $"An event already exists with identifier {id}.");
+            throw new BillingException(400, $"An event already exists with identifier {id}.", "identifier") { ShouldRetry = false };
         return new MeterEventAccepted(eventName, id, payload, ts, now);
     }
 

@@ -166,6 +166,17 @@ internal sealed partial class BillingEngine
         }
     }
 
+    /// <summary>A deleted customer's subscriptions end at once, as on Stripe.</summary>
+    public void CancelCustomerSubscriptions(string customerId)
+    {
+        lock (_gate)
+        {
+            var now = NowFor(customerId);
+            foreach (var sub in Subscriptions.Values.Where(s => s.CustomerId == customerId && s.IsLive).OrderBy(s => s.Sequence).ToList())
+                EndSubscription(sub, now, now);
+        }
+    }
+
     private void EndSubscription(Subscription sub, long canceledAt, long endedAt)
     {
         sub.Status = "canceled";

@@ -92,6 +92,7 @@ internal sealed class Subscription
     /// <summary>Unpaid draft-to-open moment and retries are driven by invoices; this is the incomplete expiry.</summary>
     public long? IncompleteExpiresAt { get; set; }
     public long Sequence { get; init; }
+    public bool TrialWillEndSent { get; set; }
 
     public long PeriodStart => Items.Count == 0 ? StartDate : Items[0].CurrentPeriodStart;
     public long PeriodEnd => Items.Count == 0 ? StartDate : Items[0].CurrentPeriodEnd;

@@ -38,6 +38,9 @@ internal interface IBillingHost
 internal sealed class BillingException(int status, string message, string? param = null, string? code = null, string type = "invalid_request_error", string? declineCode = null)
     : Exception(message)
 {
+    /// <summary>Sent as <c>Stripe-Should-Retry</c> when set (Stripe says "false" on a duplicate meter event identifier).</summary>
+    public bool? ShouldRetry { get; init; }
+
     public int Status { get; } = status;
     public string? Param { get; } = param;
     public string? Code { get; } = code;
