@@ -1,5 +1,6 @@
 using Tally.Api.Features.Demo;
 using Tally.Api.Features.Health;
+using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Cli;
@@ -37,6 +38,7 @@ try
     builder.AddTallyDatabase(settings.Database);
     builder.AddTallyAuth(settings.Jwt);
     builder.AddTallyStripe(settings, startEmulator: command.TalksToStripe);
+    builder.AddMirror(settings);
     builder.AddTallyApiDocs();
     builder.AddUsers();
     builder.AddDemo(seedOnStart: command.Optional("demo") is not null);

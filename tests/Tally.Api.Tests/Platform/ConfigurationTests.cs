@@ -27,6 +27,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("TALLY_AUTO_MIGRATE", "maybe")]
     [InlineData("TALLY_JWT_AUTHORITY", "http://idp.example.com")]
     [InlineData("TALLY_ADMIN_EMAILS", "admin@example.com,bob")]
+    [InlineData("REDIS_URL", "localhost:6379")]
     public void BadValue_IsRefused_NamingTheVariable(string variable, string value)
     {
         var error = Assert.Throws<InvalidConfigurationException>(() => Load((variable, value)));
@@ -59,6 +60,14 @@ public sealed class ConfigurationTests : IDisposable
         var cs = new Npgsql.NpgsqlConnectionStringBuilder(settings.Database.ConnectionString);
         Assert.Equal(("db.internal", 6543, "billing", "tally", "p@ss"), (cs.Host, cs.Port, cs.Database, cs.Username, cs.Password));
         Assert.Equal(Npgsql.SslMode.Require, cs.SslMode);
+    }
+
+    [Fact]
+    public void RedisUrl_BecomesAConfigurationString()
+    {
+        var settings = Load(("REDIS_URL", "rediss://:s%3Acret@cache.internal:6380/2"));
+
+        Assert.Equal("cache.internal:6380,password=s:cret,defaultDatabase=2,ssl=true,abortConnect=false", settings.Redis);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 namespace Tally.Api.Infrastructure.Configuration;
 
 /// <summary>All of Tally's configuration, read and checked once at start.</summary>
-internal sealed record TallySettings(DatabaseSettings Database, JwtSettings Jwt, StripeSettings Stripe)
+internal sealed record TallySettings(DatabaseSettings Database, JwtSettings Jwt, StripeSettings Stripe, string? Redis)
 {
     /// <exception cref="InvalidConfigurationException">A value is wrong; the message names each variable.</exception>
     public static TallySettings Load(IConfiguration configuration)
@@ -9,10 +9,11 @@ internal sealed record TallySettings(DatabaseSettings Database, JwtSettings Jwt,
         var problems = new ConfigurationProblems();
         var database = DatabaseSettings.Load(configuration, problems);
         var stripe = StripeSettings.Load(configuration, problems);
+        var redis = RedisUrl.Parse(configuration.NonEmpty(RedisUrl.Variable), problems);
         problems.ThrowIfAny();
         var jwt = JwtSettings.Load(configuration, database, problems);
         problems.ThrowIfAny();
-        return new TallySettings(database, jwt, stripe);
+        return new TallySettings(database, jwt, stripe, redis);
     }
 
     public static TallySettings AddTallySettings(WebApplicationBuilder builder)

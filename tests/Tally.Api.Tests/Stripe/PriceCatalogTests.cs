@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tally.Api.Features.Mirror;
+using Tally.Api.Tests.Support;
+
+namespace Tally.Api.Tests.Stripe;
+
+public sealed class PriceCatalogTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private int StripeReads(string priceId) => factory.Emulator.Control.Requests.Count(r => r.Method == "GET" && r.Path == $"/v1/prices/{priceId}");
+
+    [Fact]
+    public async Task UnknownToTheMirror_IsFetchedOnce_ThenServedWithoutStripe()
+    {
+        var price = await factory.Stripe.V1.Prices.CreateAsync(new global::Stripe.PriceCreateOptions
+        {
+            Currency = "eur", Product = factory.ProductId, UnitAmount = 4_900, Recurring = new() { Interval = "month" },
+        }, cancellationToken: Ct);
+        var catalog = factory.Services.GetRequiredService<PriceCatalog>();
+
+        var first = await catalog.GetAsync(price.Id, Ct);
+        var second = await catalog.GetAsync(price.Id, Ct);
+        await catalog.InvalidateAsync(price.Id, Ct);
+        var third = await catalog.GetAsync(price.Id, Ct);
+
+        Assert.Equal(4_900, first!.UnitAmount);
+        Assert.Equal(("eur", "month"), (second!.Currency, second.Interval));
+        Assert.Equal(first, third);
+        Assert.Equal(1, StripeReads(price.Id));
+        Assert.True(await factory.WithDbAsync(db => db.Set<MirroredPrice>().AnyAsync(p => p.StripePriceId == price.Id && p.UnitAmount == 4_900, Ct)));
+    }
+
+    [Fact]
+    public async Task UnknownPrice_IsNull()
+    {
+        var catalog = factory.Services.GetRequiredService<PriceCatalog>();
+
+        Assert.Null(await catalog.GetAsync("price_does_not_exist", Ct));
+    }
+}
