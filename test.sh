@@ -12,7 +12,8 @@ passed=0
 failed=0
 
 source scripts/postgres.sh
-cleanup() { pg_stop; rm -rf "$RESULTS"; }
+source scripts/redis.sh
+cleanup() { pg_stop; redis_stop; rm -rf "$RESULTS"; }
 trap cleanup EXIT
 
 finish() {
@@ -48,6 +49,9 @@ run_tests() {
   passed=$((passed + run_passed))
   failed=$((failed + run_failed))
 }
+
+# Redis backs the second-level cache tests in both runs.
+redis_start || { echo "!! could not start Redis"; failed=$((failed + 1)); }
 
 run_tests sqlite --solution Tally.slnx
 

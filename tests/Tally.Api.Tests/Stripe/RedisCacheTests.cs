@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using Tally.Api.Features.Mirror;
+using Tally.Api.Tests.Support;
+
+namespace Tally.Api.Tests.Stripe;
+
+/// <summary>Tally with <c>REDIS_URL</c>: HybridCache's second level is a real Redis (started by test.sh).</summary>
+public sealed class RedisTallyFactory : StripeTallyFactory
+{
+    public static string? RedisUrl => Environment.GetEnvironmentVariable("TALLY_TEST_REDIS");
+
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["REDIS_URL"] = RedisUrl;
+            return settings;
+        }
+    }
+}
+
+public sealed class RedisCacheTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task PriceCachedByOneInstance_IsServedToAnotherFromRedis()
+    {
+        if (RedisTallyFactory.RedisUrl is null)
+        {
+            Assert.Skip("TALLY_TEST_REDIS is not set (./test.sh starts a Redis and sets it).");
+        }
+
+        await using var first = new RedisTallyFactory();
+        await first.InitializeAsync();
+        await using var second = new RedisTallyFactory();
+        await second.InitializeAsync();
+        var price = await first.Stripe.V1.Prices.CreateAsync(new global::Stripe.PriceCreateOptions
+        {
+            Currency = "usd", Product = first.ProductId, UnitAmount = 12_300, Recurring = new() { Interval = "year" },
+        }, cancellationToken: Ct);
+
+        var cached = await first.Services.GetRequiredService<PriceCatalog>().GetAsync(price.Id, Ct);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(new Uri(RedisTallyFactory.RedisUrl).Authority);
+        for (var i = 0; i < 100 && !await redis.GetDatabase().KeyExistsAsync("price:" + price.Id); i++)
+        {
+            await Task.Delay(50, Ct); // the second-level write may complete just after the read returns
+        }
+
+        var fromRedis = await second.Services.GetRequiredService<PriceCatalog>().GetAsync(price.Id, Ct);
+
+        Assert.Equal(12_300, cached!.UnitAmount);
+        Assert.Equal(cached, fromRedis);
+        Assert.DoesNotContain(second.Emulator.Control.Requests, r => r.Path.Contains(price.Id, StringComparison.Ordinal));
+    }
+}
