@@ -183,15 +183,19 @@ internal sealed class Pipeline(Emulator emulator)
         return list;
     }
 
-    private static Task WriteErrorAsync(HttpContext ctx, RecordedRequest record, StripeError error, string requestId)
+    private Task WriteErrorAsync(HttpContext ctx, RecordedRequest record, StripeError error, string requestId)
     {
         if (error.ShouldRetry is { } retry) ctx.Response.Headers["Stripe-Should-Retry"] = retry ? "true" : "false";
         return WriteAsync(ctx, record, error.Status, "application/json", ApiResult.Write(w => error.ToJson(requestId).WriteTo(w)));
     }
 
-    private static async Task WriteAsync(HttpContext ctx, RecordedRequest record, int status, string contentType, byte[] body)
+    private async Task WriteAsync(HttpContext ctx, RecordedRequest record, int status, string contentType, byte[] body)
     {
         record.Status = status;
+        if (emulator.Options.RequestLog is { } log)
+        {
+            lock (log) log.WriteLine($"{record.Method} {record.Path} {status} {record.RequestId}");
+        }
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = contentType;
         ctx.Response.ContentLength = body.Length;
