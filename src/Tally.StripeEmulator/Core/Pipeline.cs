@@ -31,6 +31,7 @@ internal sealed class Pipeline(Emulator emulator)
         };
         control.Record(record);
         ctx.Response.Headers["Request-Id"] = requestId;
+        ctx.Response.Headers["Stripe-Version"] = StripeApi.Version;
 
         if (control.Outage == OutageMode.DropConnection) { ctx.Abort(); return; }
         if (control.Outage == OutageMode.ServiceUnavailable)
