@@ -61,6 +61,11 @@ internal sealed class Pipeline(Emulator emulator)
         {
             await WriteErrorAsync(ctx, record, e, requestId);
         }
+        catch (Exception e) when (e is not OperationCanceledException && !ctx.Response.HasStarted)
+        {
+            await Console.Error.WriteLineAsync($"stripe-emulator: {method} {path} failed: {e}");
+            await WriteErrorAsync(ctx, record, new StripeError(500, "api_error", "An unknown error occurred."), requestId);
+        }
     }
 
     private async Task HandleRouteAsync(HttpContext ctx, RecordedRequest record, string requestId, string method, string path,
@@ -121,8 +126,17 @@ internal sealed class Pipeline(Emulator emulator)
             }
         }
 
-        if (latency > TimeSpan.Zero) await Task.Delay(latency, ctx.RequestAborted);
-        if (hold is not null) await hold.WaitAsync(ctx.RequestAborted);
+        try
+        {
+            if (latency > TimeSpan.Zero) await Task.Delay(latency, ctx.RequestAborted);
+            if (hold is not null) await hold.WaitAsync(ctx.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away before the handler ran: free its key so a retry is not stuck on 409.
+            if (entry is not null) lock (account.Sync) account.Idempotency.Abandon(key!, entry);
+            throw;
+        }
 
         int status;
         string contentType;
