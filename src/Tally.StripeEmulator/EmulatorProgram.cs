@@ -23,8 +23,9 @@ public static class EmulatorProgram
                 case "--webhook-secret": options.WebhookSecret = Next(); break;
                 case "--deliver-twice": options.DeliverTwice = true; break;
                 case "--shuffle-delivery": options.ShuffleDelivery = true; break;
+                case "--verbose": options.RequestLog = Console.Out; break;
                 case "--help" or "-h":
-                    Console.WriteLine("usage: Tally.StripeEmulator [--port 12111] [--host 127.0.0.1] [--state FILE] [--webhook-url URL --webhook-secret whsec_...] [--deliver-twice] [--shuffle-delivery]");
+                    Console.WriteLine("usage: Tally.StripeEmulator [--port 12111] [--host 127.0.0.1] [--state FILE] [--webhook-url URL --webhook-secret whsec_...] [--deliver-twice] [--shuffle-delivery] [--verbose]");
                     return 0;
                 default:
                     await Console.Error.WriteLineAsync($"unknown argument: {args[i]}");

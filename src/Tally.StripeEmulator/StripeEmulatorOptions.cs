@@ -47,6 +47,9 @@ public sealed class StripeEmulatorOptions
     /// </summary>
     public bool HandleShutdownSignals { get; set; }
 
+    /// <summary>When set, one line per request (<c>POST /v1/customers 200 req_...</c>); the standalone <c>--verbose</c> uses stdout.</summary>
+    public TextWriter? RequestLog { get; set; }
+
     /// <summary>Reject requests whose <c>Stripe-Version</c> header is not <see cref="Core.StripeApi.Version"/>.</summary>
     public bool StrictApiVersion { get; set; }
 }
