@@ -1,4 +1,7 @@
+using Tally.Api.Features.Customers;
 using Tally.Api.Features.Health;
+using Tally.Api.Features.Invoices;
+using Tally.Api.Features.Subscriptions;
 using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Cli;
@@ -38,6 +41,9 @@ try
     builder.AddTallyStripe(settings, startEmulator: command.TalksToStripe);
     builder.AddTallyApiDocs();
     builder.AddUsers();
+    builder.AddCustomers();
+    builder.AddSubscriptions();
+    builder.AddInvoices();
     builder.AddEmbeddedStartup();
 
     var app = builder.Build();
@@ -47,6 +53,9 @@ try
     app.MapTallyApiDocs();
     app.MapHealth();
     app.MapUsers();
+    app.MapCustomers();
+    app.MapSubscriptions();
+    app.MapInvoices();
 
     return await app.RunAsync(command);
 }
