@@ -18,7 +18,11 @@ internal static class SubscriptionEndpoints
     private static readonly string[] Statuses =
         ["incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid", "paused"];
 
-    public static void AddSubscriptions(this WebApplicationBuilder builder) => builder.Services.AddScoped<MeteredSubscriptions>();
+    public static void AddSubscriptions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<SubscriptionCreator>();
+        builder.Services.AddScoped<MeteredSubscriptions>();
+    }
 
     public static void MapSubscriptions(this IEndpointRouteBuilder app)
     {
