@@ -39,7 +39,7 @@ public sealed class RbacMatrixTests(TallyFactory factory) : IClassFixture<TallyF
         ("GET", "/api/admin/subscriptions", null, "admin", HttpStatusCode.OK),
         ("GET", "/api/billing/invoices", null, "viewer", HttpStatusCode.OK),
         // Not an invoice id: 404 for every admitted caller without asking Stripe (there is none here).
-        ("GET", "/api/billing/invoice/not-an-invoice/pdf", null, "viewer", HttpStatusCode.NotFound),
+        ("GET", "/api/billing/invoice/999999/pdf", null, "viewer", HttpStatusCode.NotFound),
     ];
 
     public static TheoryData<string, string, Caller> Cases()

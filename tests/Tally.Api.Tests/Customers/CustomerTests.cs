@@ -148,6 +148,21 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
     }
 
     [Fact]
+    public async Task AttachPaymentMethod_SetDefaultNotABoolean_Is400NamingTheField()
+    {
+        var (client, _) = await factory.ClientWithRoleAsync("editor");
+        var customerId = await CreateCustomerAsync(client);
+
+        var answer = await client.PostAsync("/api/stripe/attach_payment_method",
+            new StringContent("""{"payment_method_id":"pm_card_visa","set_default":"yes"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.BadRequest, "invalid_json");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("set_default", out _));
+        var methods = await factory.Stripe.V1.PaymentMethods.ListAsync(new PaymentMethodListOptions { Customer = customerId }, cancellationToken: Ct);
+        Assert.Empty(methods.Data);
+    }
+
+    [Fact]
     public async Task AttachPaymentMethod_WithoutCustomer_Is404_AndCallsNoStripe()
     {
         var (client, userId) = await factory.ClientWithRoleAsync("editor");

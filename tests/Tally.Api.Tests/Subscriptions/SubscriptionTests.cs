@@ -23,7 +23,8 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
         var (client, userId) = await factory.ClientWithRoleAsync("editor");
         var customerId = await CustomerTests.CreateCustomerAsync(client);
 
-        var answer = await client.PostAsJsonAsync("/api/billing/subscriptions", new { }, Ct);
+        // No body at all: the default metered price.
+        var answer = await client.PostAsync("/api/billing/subscriptions", null, Ct);
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         var body = await answer.Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);

@@ -22,7 +22,7 @@ internal static class InvoiceEndpoints
     {
         var group = app.MapGroup("/api/billing").WithTags("Invoices").RequireRole(Role.Viewer);
         group.MapGet("/invoices", ListAsync).WithName("ListInvoices").ProducesProblems(400, 404);
-        group.MapGet("/invoice/{stripe_invoice_id}/pdf", PdfAsync).WithName("GetInvoicePdf")
+        group.MapGet("/invoice/{id}/pdf", PdfAsync).WithName("GetInvoicePdf")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf").ProducesProblems(404, 409, 502);
     }
 
@@ -81,7 +81,7 @@ internal static class InvoiceEndpoints
     /// The invoice is read fresh from Stripe (PDF URLs expire, and the mirror may not have it yet).
     /// </summary>
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> PdfAsync(
-        [FromRoute(Name = "stripe_invoice_id")] string stripeInvoiceId, HttpContext http, TallyDbContext db, CustomerAccounts customers,
+        [FromRoute(Name = "id")] string stripeInvoiceId, HttpContext http, TallyDbContext db, CustomerAccounts customers,
         StripeGateway gateway, InvoicePdfSource pdfs, ILoggerFactory loggers, CancellationToken ct)
     {
         var notFound = Problems.NotFound("invoice_not_found", "No such invoice.");
