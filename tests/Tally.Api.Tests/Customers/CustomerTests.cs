@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Stripe;
+using Tally.Api.Features.Customers;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Infrastructure.Stripe;
 using Tally.Api.Tests.Support;
@@ -67,6 +68,40 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
         Assert.Equal(early.Id, await StoredCustomerIdAsync(userId));
         var inStripe = await factory.Stripe.V1.Customers.ListAsync(new CustomerListOptions { Email = email }, cancellationToken: Ct);
         Assert.Single(inStripe.Data);
+    }
+
+    [Fact]
+    public async Task CreateCustomer_SeveralInstancesAtOnce_ConvergeOnOneCustomer()
+    {
+        var (_, userId) = await factory.ClientWithRoleAsync("editor");
+        var email = await EmailOfAsync(userId);
+
+        // Each "instance" has its own per-user locks and its own scope (DbContext): only Stripe's
+        // idempotency key and the database's conditional update keep them together.
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var accounts = ActivatorUtilities.CreateInstance<CustomerAccounts>(scope.ServiceProvider, new UserLocks());
+            return await accounts.EnsureCustomerAsync(userId, Ct);
+        }));
+
+        var id = Assert.Single(results.Select(r => r.StripeCustomerId).Distinct());
+        var inStripe = await factory.Stripe.V1.Customers.ListAsync(new CustomerListOptions { Email = email }, cancellationToken: Ct);
+        Assert.Equal(id, Assert.Single(inStripe.Data).Id);
+        Assert.Equal(id, await StoredCustomerIdAsync(userId));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Set<MirroredCustomer>().CountAsync(c => c.StripeCustomerId == id, Ct)));
+    }
+
+    [Fact]
+    public async Task GetCustomer_DeletedInStripe_Is404()
+    {
+        var (client, _) = await factory.ClientWithRoleAsync("editor");
+        var customerId = await CreateCustomerAsync(client);
+        await factory.Stripe.V1.Customers.DeleteAsync(customerId, cancellationToken: Ct);
+
+        var answer = await client.GetAsync("/api/stripe/customer", Ct);
+
+        await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.NotFound, "no_stripe_customer");
     }
 
     [Fact]

@@ -100,4 +100,77 @@ public sealed class InvoicePdfProxyTests(PdfProxyFactory factory) : IClassFixtur
         var html = await PaidInvoice.DirectPdfAsync(arranged.Invoice.HostedInvoiceUrl);
         Assert.StartsWith("<!doctype html>", Encoding.UTF8.GetString(html), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task InvoicePdf_DeclaredLargerThanTheCap_Is502WithoutRelaying()
+    {
+        var arranged = await PaidInvoice.ArrangeAsync(factory);
+        factory.AnswerPdf = _ =>
+        {
+            var content = new ByteArrayContent("%PDF-1.4"u8.ToArray());
+            content.Headers.ContentLength = 21L * 1024 * 1024;
+            content.Headers.ContentType = new("application/pdf");
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        };
+        try
+        {
+            var answer = await arranged.Owner.GetAsync($"/api/billing/invoice/{arranged.Invoice.Id}/pdf", Ct);
+
+            await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.BadGateway, "pdf_too_large");
+        }
+        finally
+        {
+            factory.AnswerPdf = null;
+        }
+    }
+
+    [Fact]
+    public async Task InvoicePdf_StreamGrowingPastTheCap_IsCutOff()
+    {
+        var arranged = await PaidInvoice.ArrangeAsync(factory);
+        const int size = 21 * 1024 * 1024;
+        factory.AnswerPdf = _ =>
+        {
+            var bytes = new byte[size];
+            "%PDF-1.4"u8.CopyTo(bytes);
+            // No Content-Length: the cap can only be enforced while streaming.
+            var content = new StreamContent(new UnknownLengthStream(bytes));
+            content.Headers.ContentType = new("application/pdf");
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        };
+        try
+        {
+            var received = 0L;
+            var cutOff = false;
+            try
+            {
+                using var answer = await arranged.Owner.GetAsync($"/api/billing/invoice/{arranged.Invoice.Id}/pdf", HttpCompletionOption.ResponseHeadersRead, Ct);
+                Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+                await using var body = await answer.Content.ReadAsStreamAsync(Ct);
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await body.ReadAsync(buffer, Ct)) > 0)
+                {
+                    received += read;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                cutOff = true;
+            }
+
+            Assert.True(cutOff, $"the whole body was relayed ({received} bytes)");
+            Assert.True(received < size);
+        }
+        finally
+        {
+            factory.AnswerPdf = null;
+        }
+    }
+
+    /// <summary>A read-only stream that does not tell its length (so no Content-Length is sent).</summary>
+    private sealed class UnknownLengthStream(byte[] data) : MemoryStream(data, writable: false)
+    {
+        public override bool CanSeek => false;
+    }
 }

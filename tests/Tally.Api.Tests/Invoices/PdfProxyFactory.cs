@@ -18,6 +18,9 @@ public sealed class PdfProxyFactory : StripeTallyFactory
     /// <summary>For a PDF request to this URI, answer 302 to the returned URI instead (null: pass through).</summary>
     public Func<Uri, Uri?>? RedirectPdf { get; set; }
 
+    /// <summary>Answers PDF requests itself when it returns a response (null: pass through).</summary>
+    public Func<HttpRequestMessage, HttpResponseMessage?>? AnswerPdf { get; set; }
+
     /// <summary>Every URI the PDF client asked for, redirect hops included.</summary>
     public ConcurrentQueue<Uri> PdfRequests { get; } = new();
 
@@ -49,6 +52,12 @@ public sealed class PdfProxyFactory : StripeTallyFactory
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             factory.PdfRequests.Enqueue(request.RequestUri!);
+            if (factory.AnswerPdf?.Invoke(request) is { } answer)
+            {
+                answer.RequestMessage = request;
+                return Task.FromResult(answer);
+            }
+
             if (factory.RedirectPdf?.Invoke(request.RequestUri!) is { } target)
             {
                 var redirect = new HttpResponseMessage(System.Net.HttpStatusCode.Found) { RequestMessage = request };

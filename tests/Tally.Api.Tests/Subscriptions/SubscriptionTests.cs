@@ -85,6 +85,25 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task CreateSubscription_SameKeyFromTwoUsers_MakesOneEach()
+    {
+        var key = $"shared-{Guid.NewGuid():N}";
+        var ids = new List<string>();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var (client, _) = await factory.ClientWithRoleAsync("editor");
+            var customerId = await CustomerTests.CreateCustomerAsync(client);
+            var answer = await PostWithKeyAsync(client, key, new { });
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var id = (await answer.Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct)).GetProperty("subscription_id").GetString()!;
+            Assert.Equal(customerId, (await factory.Stripe.V1.Subscriptions.GetAsync(id, cancellationToken: Ct)).CustomerId);
+            ids.Add(id);
+        }
+
+        Assert.Equal(2, ids.Distinct().Count());
+    }
+
+    [Fact]
     public async Task CreateSubscription_WithoutCustomer_Is404_AndCreatesNothing()
     {
         var (client, userId) = await factory.ClientWithRoleAsync("editor");

@@ -76,7 +76,16 @@ internal static class CustomerEndpoints
             return NoCustomer();
         }
 
-        var c = await gateway.GetCustomerAsync(customerId, ct);
+        CustomerRecord c;
+        try
+        {
+            c = await gateway.GetCustomerAsync(customerId, ct);
+        }
+        catch (StripeException ex) when (ex.StripeError?.Code == "resource_missing")
+        {
+            return NoCustomer();
+        }
+
         return c.Deleted
             ? NoCustomer()
             : TypedResults.Ok(new CustomerResponse(c.Id, c.Email, c.Name, c.DefaultPaymentMethodId, c.Created));
