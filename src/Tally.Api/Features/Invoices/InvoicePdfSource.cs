@@ -34,7 +34,6 @@ internal sealed class InvoicePdfSource(IHttpClientFactory clients, StripeAccount
             {
                 AllowAutoRedirect = false,
                 UseCookies = false,
-                UseProxy = false,
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
                 ConnectTimeout = TimeSpan.FromSeconds(10),
             })
@@ -120,7 +119,7 @@ internal sealed class InvoicePdfSource(IHttpClientFactory clients, StripeAccount
 
     private bool IsAllowed(Uri uri)
     {
-        if (uri.Scheme is not ("https" or "http") || uri.UserInfo.Length > 0 || !uri.IsAbsoluteUri)
+        if (!uri.IsAbsoluteUri || uri.Scheme is not ("https" or "http") || uri.UserInfo.Length > 0)
         {
             return false;
         }
