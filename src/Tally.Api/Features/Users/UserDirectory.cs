@@ -58,6 +58,11 @@ internal sealed class UserDirectory(IServiceScopeFactory scopes, IMemoryCache ca
 
             var now = clock.GetUtcNow();
             var user = email is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
+            if (user?.Subject == subject)
+            {
+                return KnownUser.From(user!); // a concurrent request provisioned this subject a moment ago
+            }
+
             if (user is { Subject: not null })
             {
                 // The email belongs to another identity: refuse rather than merge two people.
