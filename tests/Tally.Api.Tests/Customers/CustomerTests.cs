@@ -93,6 +93,43 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
     }
 
     [Fact]
+    public async Task CreateCustomer_WhileAnotherInstancesRequestIsInFlight_WaitsForItsCustomer()
+    {
+        var (_, userId) = await factory.ClientWithRoleAsync("editor");
+        var email = await EmailOfAsync(userId);
+        factory.Emulator.Control.ClearRequests();
+        // The first create is held inside the emulator (after it claimed the idempotency key), so the
+        // second instance's create with the same key gets Stripe's 409 "in progress" until it completes.
+        factory.Emulator.Control.AddFault(new Tally.StripeEmulator.FaultRule
+        {
+            PathPrefix = "/v1/customers", Method = "POST", Kind = Tally.StripeEmulator.FaultKind.Latency,
+            Latency = TimeSpan.FromSeconds(3), Remaining = 1,
+        });
+
+        var first = EnsureOnAnotherInstanceAsync(userId);
+        for (var i = 0; i < 200 && !factory.Emulator.Control.Requests.Any(r => r.Path == "/v1/customers" && r.Method == "POST"); i++)
+        {
+            await Task.Delay(25, Ct);
+        }
+
+        var second = EnsureOnAnotherInstanceAsync(userId);
+        var results = await Task.WhenAll(first, second);
+
+        Assert.Equal(results[0].StripeCustomerId, results[1].StripeCustomerId);
+        Assert.Contains(factory.Emulator.Control.Requests, r => r.Path == "/v1/customers" && r.Status == 409);
+        var inStripe = await factory.Stripe.V1.Customers.ListAsync(new CustomerListOptions { Email = email }, cancellationToken: Ct);
+        Assert.Equal(results[0].StripeCustomerId, Assert.Single(inStripe.Data).Id);
+        Assert.Equal(results[0].StripeCustomerId, await StoredCustomerIdAsync(userId));
+    }
+
+    private async Task<Tally.Api.Features.Customers.CreateCustomerResponse> EnsureOnAnotherInstanceAsync(long userId)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var accounts = ActivatorUtilities.CreateInstance<CustomerAccounts>(scope.ServiceProvider, new UserLocks());
+        return await accounts.EnsureCustomerAsync(userId, Ct);
+    }
+
+    [Fact]
     public async Task GetCustomer_DeletedInStripe_Is404()
     {
         var (client, _) = await factory.ClientWithRoleAsync("editor");
