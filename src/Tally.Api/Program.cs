@@ -1,6 +1,9 @@
+using Tally.Api.Features.Customers;
 using Tally.Api.Features.Demo;
 using Tally.Api.Features.Health;
+using Tally.Api.Features.Invoices;
 using Tally.Api.Features.Mirror;
+using Tally.Api.Features.Subscriptions;
 using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Cli;
@@ -41,6 +44,9 @@ try
     builder.AddMirror(settings);
     builder.AddTallyApiDocs();
     builder.AddUsers();
+    builder.AddCustomers();
+    builder.AddSubscriptions();
+    builder.AddInvoices();
     builder.AddDemo(seedOnStart: command.Optional("demo") is not null);
     builder.AddEmbeddedStartup();
 
@@ -51,6 +57,9 @@ try
     app.MapTallyApiDocs();
     app.MapHealth();
     app.MapUsers();
+    app.MapCustomers();
+    app.MapSubscriptions();
+    app.MapInvoices();
 
     return await app.RunAsync(command);
 }

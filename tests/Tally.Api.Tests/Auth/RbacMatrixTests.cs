@@ -30,6 +30,16 @@ public sealed class RbacMatrixTests(TallyFactory factory) : IClassFixture<TallyF
         ("GET", "/api/me", null, "viewer", HttpStatusCode.OK),
         ("GET", "/api/admin/users", null, "admin", HttpStatusCode.OK),
         ("PUT", "/api/admin/users/999999/role", """{"role":"editor"}""", "admin", HttpStatusCode.NotFound),
+        // This fixture has no Stripe (the API base is a closed port): creating a customer is a deterministic 502.
+        ("POST", "/api/stripe/create_customer", null, "editor", HttpStatusCode.BadGateway),
+        ("POST", "/api/stripe/attach_payment_method", "{}", "editor", HttpStatusCode.BadRequest),
+        ("GET", "/api/stripe/customer", null, "viewer", HttpStatusCode.NotFound),
+        ("POST", "/api/billing/subscriptions", "{}", "editor", HttpStatusCode.NotFound),
+        ("GET", "/api/billing/subscriptions", null, "viewer", HttpStatusCode.OK),
+        ("GET", "/api/admin/subscriptions", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/billing/invoices", null, "viewer", HttpStatusCode.OK),
+        // Not an invoice id: 404 for every admitted caller without asking Stripe (there is none here).
+        ("GET", "/api/billing/invoice/999999/pdf", null, "viewer", HttpStatusCode.NotFound),
     ];
 
     public static TheoryData<string, string, Caller> Cases()

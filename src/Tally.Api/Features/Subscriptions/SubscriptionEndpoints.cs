@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Tally.Api.Features.Customers;
+using Tally.Api.Features.Users;
+using Tally.Api.Infrastructure.Auth;
+using Tally.Api.Infrastructure.Data;
+using Tally.Api.Infrastructure.Errors;
+using Tally.Api.Infrastructure.Http;
+using Tally.Api.Infrastructure.OpenApi;
+
+namespace Tally.Api.Features.Subscriptions;
+
+internal static class SubscriptionEndpoints
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    private static readonly string[] Statuses =
+        ["incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid", "paused"];
+
+    public static void AddSubscriptions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<SubscriptionCreator>();
+        builder.Services.AddScoped<MeteredSubscriptions>();
+    }
+
+    public static void MapSubscriptions(this IEndpointRouteBuilder app)
+    {
+        var billing = app.MapGroup("/api/billing/subscriptions").WithTags("Subscriptions");
+        billing.MapPost("/", CreateAsync).WithName("CreateSubscription").RequireRole(Role.Editor).ProducesProblems(400, 404, 409, 413, 415, 422, 502);
+        billing.MapGet("/", ListOwnAsync).WithName("ListOwnSubscriptions").RequireRole(Role.Viewer).ProducesProblems(400);
+
+        app.MapGet("/api/admin/subscriptions", ListAllAsync).WithTags("Subscriptions").WithName("ListSubscriptions")
+            .RequireRole(Role.Admin).ProducesProblems(400);
+    }
+
+    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> CreateAsync(
+        CreateSubscriptionRequest? body, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, HttpContext http,
+        MeteredSubscriptions subscriptions, CancellationToken ct)
+    {
+        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 255 || idempotencyKey.Any(c => c is < ' ' or > '~')))
+        {
+            return Problems.Validation(IdempotencyHeader, "must be 1 to 255 printable ASCII characters.");
+        }
+
+        if (body?.PriceId is { } price && !StripeIds.IsWellFormed(price))
+        {
+            return Problems.Validation("price_id", "is not a Stripe price id.");
+        }
+
+        var result = await subscriptions.CreateMeteredSubscriptionAsync(http.CurrentUser().Id, body?.PriceId, idempotencyKey, ct);
+        return result.Outcome switch
+        {
+            SubscriptionOutcome.Created => TypedResults.Ok(result.Subscription!),
+            SubscriptionOutcome.NoCustomer => CustomerEndpoints.NoCustomer(),
+            SubscriptionOutcome.NoDefaultPrice => Problems.Result(StatusCodes.Status422UnprocessableEntity, "no_default_price",
+                "No price_id was given and no default metered price is configured (STRIPE_PRICE_METERED_ID)."),
+            SubscriptionOutcome.UnknownPrice => Problems.Result(StatusCodes.Status400BadRequest, "invalid_price",
+                "price_id: Stripe does not accept this price for a subscription.",
+                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["price_id"] = ["Stripe does not accept this price."] } }),
+            _ => Problems.Conflict("idempotency_key_reused",
+                $"This {IdempotencyHeader} was already used with different parameters; use a new key for a different request."),
+        };
+    }
+
+    private static async Task<Results<Ok<Page<SubscriptionResponse>>, ProblemHttpResult>> ListOwnAsync(
+        HttpContext http, TallyDbContext db, CustomerAccounts customers, int? limit, string? cursor, CancellationToken ct)
+    {
+        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        {
+            return problem!;
+        }
+
+        var me = http.CurrentUser().Id;
+        var customerId = await customers.CustomerIdOfAsync(me, ct);
+        var query = db.Set<Subscription>().AsNoTracking().Where(s => s.UserId == me || (customerId != null && s.StripeCustomerId == customerId));
+        var rows = await NewestFirst(query, page).ToListAsync(ct);
+        return TypedResults.Ok(page.ToPage(rows, s => s.Id, s => s.ToResponse()));
+    }
+
+    private static async Task<Results<Ok<Page<AdminSubscriptionResponse>>, ProblemHttpResult>> ListAllAsync(
+        TallyDbContext db, int? limit, string? cursor, string? status, [FromQuery(Name = "user_id")] long? userId, CancellationToken ct)
+    {
+        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        {
+            return problem!;
+        }
+
+        if (status is not null && !Statuses.Contains(status))
+        {
+            return Problems.Validation("status", $"must be one of {string.Join(", ", Statuses)}.");
+        }
+
+        var query = db.Set<Subscription>().AsNoTracking();
+        if (status is not null)
+        {
+            query = query.Where(s => s.Status == status);
+        }
+
+        if (userId is not null)
+        {
+            query = query.Where(s => s.UserId == userId);
+        }
+
+        var rows = await NewestFirst(query, page).ToListAsync(ct);
+        return TypedResults.Ok(page.ToPage(rows, s => s.Id, s => s.ToAdminResponse()));
+    }
+
+    private static IQueryable<Subscription> NewestFirst(IQueryable<Subscription> query, PageRequest page)
+    {
+        if (page.After is { } after)
+        {
+            query = query.Where(s => s.Id < after);
+        }
+
+        return query.OrderByDescending(s => s.Id).Take(page.Limit + 1);
+    }
+}

@@ -1,0 +1,293 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Stripe;
+using Tally.Api.Features.Customers;
+using Tally.Api.Features.Mirror;
+using Tally.Api.Infrastructure.Stripe;
+using Tally.Api.Tests.Support;
+
+namespace Tally.Api.Tests.Customers;
+
+public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task CreateCustomer_TwentyConcurrentCalls_MakeOneStripeCustomerAndOneStoredId()
+    {
+        var (client, userId) = await factory.ClientWithRoleAsync("editor");
+        var email = await EmailOfAsync(userId);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.PostAsync("/api/stripe/create_customer", null, Ct)));
+
+        var ids = new List<string>();
+        foreach (var answer in answers)
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var body = await answer.Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);
+            ids.Add(body.GetProperty("stripe_customer_id").GetString()!);
+            Assert.Equal(email, body.GetProperty("email").GetString());
+            Assert.True(body.GetProperty("created").GetDateTimeOffset() > DateTimeOffset.UnixEpoch);
+        }
+
+        var id = Assert.Single(ids.Distinct());
+        var inStripe = await factory.Stripe.V1.Customers.ListAsync(new CustomerListOptions { Email = email, Limit = 100 }, cancellationToken: Ct);
+        Assert.Equal(id, Assert.Single(inStripe.Data).Id);
+        Assert.Equal(userId.ToString(System.Globalization.CultureInfo.InvariantCulture), inStripe.Data[0].Metadata["user_id"]);
+        Assert.Equal(id, await StoredCustomerIdAsync(userId));
+        var mirrored = await factory.WithDbAsync(db => db.Set<MirroredCustomer>().SingleAsync(c => c.StripeCustomerId == id, Ct));
+        Assert.Equal(userId, mirrored.UserId);
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/me", TallyFactory.Json, Ct);
+        Assert.Equal(id, me.GetProperty("stripe_customer_id").GetString());
+
+        var (other, otherId) = await factory.ClientWithRoleAsync("editor");
+        var second = await (await other.PostAsync("/api/stripe/create_customer", null, Ct)).Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);
+        Assert.NotEqual(id, second.GetProperty("stripe_customer_id").GetString());
+        Assert.Equal(second.GetProperty("stripe_customer_id").GetString(), await StoredCustomerIdAsync(otherId));
+    }
+
+    [Fact]
+    public async Task CreateCustomer_AfterAnotherInstanceCreatedButDidNotStoreIt_ConvergesOnThatCustomer()
+    {
+        var (client, userId) = await factory.ClientWithRoleAsync("editor");
+        var email = await EmailOfAsync(userId);
+        CustomerRecord early;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // What an instance that crashed between the Stripe call and the database write leaves behind.
+            early = await scope.ServiceProvider.GetRequiredService<StripeGateway>().CreateCustomerAsync(userId, email, null, Ct);
+        }
+
+        var answer = await client.PostAsync("/api/stripe/create_customer", null, Ct);
+
+        var body = await answer.Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);
+        Assert.Equal(early.Id, body.GetProperty("stripe_customer_id").GetString());
+        Assert.Equal(early.Id, await StoredCustomerIdAsync(userId));
+        var inStripe = await factory.Stripe.V1.Customers.ListAsync(new CustomerListOptions { Email = email }, cancellationToken: Ct);
+        Assert.Single(inStripe.Data);
+    }
+
+    [Fact]
+    public async Task CreateCustomer_SeveralInstancesAtOnce_ConvergeOnOneCustomer()
+    {
+        var (_, userId) = await factory.ClientWithRoleAsync("editor");
+        var email = await EmailOfAsync(userId);
+
+        // Each "instance" has its own per-user locks and its own scope (DbContext): only Stripe's
+        // idempotency key and the database's conditional update keep them together.
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var accounts = ActivatorUtilities.CreateInstance<CustomerAccounts>(scope.ServiceProvider, new UserLocks());
+            return await accounts.EnsureCustomerAsync(userId, Ct);
+        }));
+
+        var id = Assert.Single(results.Select(r => r.StripeCustomerId).Distinct());
+        var inStripe = await factory.Stripe.V1.Customers.ListAsync(new CustomerListOptions { Email = email }, cancellationToken: Ct);
+        Assert.Equal(id, Assert.Single(inStripe.Data).Id);
+        Assert.Equal(id, await StoredCustomerIdAsync(userId));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Set<MirroredCustomer>().CountAsync(c => c.StripeCustomerId == id, Ct)));
+    }
+
+    [Fact]
+    public async Task CreateCustomer_WhileAnotherInstancesRequestIsInFlight_WaitsForItsCustomer()
+    {
+        var (_, userId) = await factory.ClientWithRoleAsync("editor");
+        var email = await EmailOfAsync(userId);
+        factory.Emulator.Control.ClearRequests();
+        // The first create is held inside the emulator (after it claimed the idempotency key), so the
+        // second instance's create with the same key gets Stripe's 409 "in progress" until it completes.
+        factory.Emulator.Control.AddFault(new Tally.StripeEmulator.FaultRule
+        {
+            PathPrefix = "/v1/customers", Method = "POST", Kind = Tally.StripeEmulator.FaultKind.Latency,
+            Latency = TimeSpan.FromSeconds(3), Remaining = 1,
+        });
+
+        var first = EnsureOnAnotherInstanceAsync(userId);
+        for (var i = 0; i < 200 && !factory.Emulator.Control.Requests.Any(r => r.Path == "/v1/customers" && r.Method == "POST"); i++)
+        {
+            await Task.Delay(25, Ct);
+        }
+
+        var second = EnsureOnAnotherInstanceAsync(userId);
+        var results = await Task.WhenAll(first, second);
+
+        Assert.Equal(results[0].StripeCustomerId, results[1].StripeCustomerId);
+        Assert.Contains(factory.Emulator.Control.Requests, r => r.Path == "/v1/customers" && r.Status == 409);
+        var inStripe = await factory.Stripe.V1.Customers.ListAsync(new CustomerListOptions { Email = email }, cancellationToken: Ct);
+        Assert.Equal(results[0].StripeCustomerId, Assert.Single(inStripe.Data).Id);
+        Assert.Equal(results[0].StripeCustomerId, await StoredCustomerIdAsync(userId));
+    }
+
+    private async Task<Tally.Api.Features.Customers.CreateCustomerResponse> EnsureOnAnotherInstanceAsync(long userId)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var accounts = ActivatorUtilities.CreateInstance<CustomerAccounts>(scope.ServiceProvider, new UserLocks());
+        return await accounts.EnsureCustomerAsync(userId, Ct);
+    }
+
+    [Fact]
+    public async Task GetCustomer_DeletedInStripe_Is404()
+    {
+        var (client, _) = await factory.ClientWithRoleAsync("editor");
+        var customerId = await CreateCustomerAsync(client);
+        await factory.Stripe.V1.Customers.DeleteAsync(customerId, cancellationToken: Ct);
+
+        var answer = await client.GetAsync("/api/stripe/customer", Ct);
+
+        await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.NotFound, "no_stripe_customer");
+    }
+
+    [Fact]
+    public async Task AttachPaymentMethod_Visa_BecomesTheDefaultInStripe()
+    {
+        var (client, userId) = await factory.ClientWithRoleAsync("editor");
+        var customerId = await CreateCustomerAsync(client);
+
+        var answer = await client.PostAsJsonAsync("/api/stripe/attach_payment_method", new { payment_method_id = "pm_card_visa", set_default = true }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var pm = await answer.Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);
+        var pmId = pm.GetProperty("id").GetString()!;
+        Assert.StartsWith("pm_", pmId, StringComparison.Ordinal);
+        Assert.NotEqual("pm_card_visa", pmId);
+        Assert.Equal("visa", pm.GetProperty("brand").GetString());
+        Assert.Equal("4242", pm.GetProperty("last4").GetString());
+        Assert.True(pm.GetProperty("is_default").GetBoolean());
+        var customer = await factory.Stripe.V1.Customers.GetAsync(customerId, cancellationToken: Ct);
+        Assert.Equal(pmId, customer.InvoiceSettings.DefaultPaymentMethodId);
+        var attached = await factory.Stripe.V1.PaymentMethods.GetAsync(pmId, cancellationToken: Ct);
+        Assert.Equal(customerId, attached.CustomerId);
+        var mirrored = await factory.WithDbAsync(db => db.Set<MirroredCustomer>().SingleAsync(c => c.StripeCustomerId == customerId, Ct));
+        Assert.Equal(pmId, mirrored.DefaultPaymentMethodId);
+
+        var read = await client.GetFromJsonAsync<JsonElement>("/api/stripe/customer", TallyFactory.Json, Ct);
+        Assert.Equal(customerId, read.GetProperty("stripe_customer_id").GetString());
+        Assert.Equal(pmId, read.GetProperty("default_payment_method").GetString());
+        Assert.Equal(await EmailOfAsync(userId), read.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task AttachPaymentMethod_WithoutSetDefault_AttachesOnly()
+    {
+        var (client, _) = await factory.ClientWithRoleAsync("editor");
+        var customerId = await CreateCustomerAsync(client);
+
+        var answer = await client.PostAsJsonAsync("/api/stripe/attach_payment_method", new { payment_method_id = "pm_card_mastercard", set_default = false }, Ct);
+
+        var pm = await answer.Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);
+        Assert.False(pm.GetProperty("is_default").GetBoolean());
+        Assert.Equal("4444", pm.GetProperty("last4").GetString());
+        var attached = await factory.Stripe.V1.PaymentMethods.GetAsync(pm.GetProperty("id").GetString()!, cancellationToken: Ct);
+        Assert.Equal(customerId, attached.CustomerId);
+        Assert.Null((await factory.Stripe.V1.Customers.GetAsync(customerId, cancellationToken: Ct)).InvoiceSettings.DefaultPaymentMethodId);
+    }
+
+    [Fact]
+    public async Task AttachPaymentMethod_DeclinedCard_Is402WithStripesMessage_AndChangesNothing()
+    {
+        var (client, _) = await factory.ClientWithRoleAsync("editor");
+        var customerId = await CreateCustomerAsync(client);
+
+        var answer = await client.PostAsJsonAsync("/api/stripe/attach_payment_method", new { payment_method_id = "pm_card_chargeDeclined", set_default = true }, Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.PaymentRequired, "card_declined");
+        Assert.Equal("Your card was declined.", problem.GetProperty("detail").GetString());
+        Assert.Null((await factory.Stripe.V1.Customers.GetAsync(customerId, cancellationToken: Ct)).InvoiceSettings.DefaultPaymentMethodId);
+        var methods = await factory.Stripe.V1.PaymentMethods.ListAsync(new PaymentMethodListOptions { Customer = customerId }, cancellationToken: Ct);
+        Assert.Empty(methods.Data);
+    }
+
+    [Theory]
+    [InlineData("pm_does_not_exist", "invalid_payment_method")]
+    [InlineData("not a payment method", "invalid_payment_method")]
+    [InlineData("", "validation_failed")]
+    [InlineData(null, "validation_failed")]
+    public async Task AttachPaymentMethod_BadId_Is400NamingTheField(string? paymentMethodId, string code)
+    {
+        var (client, _) = await factory.ClientWithRoleAsync("editor");
+        var customerId = await CreateCustomerAsync(client);
+
+        var answer = await client.PostAsJsonAsync("/api/stripe/attach_payment_method", new { payment_method_id = paymentMethodId, set_default = true }, Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.BadRequest, code);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("payment_method_id", out _));
+        var methods = await factory.Stripe.V1.PaymentMethods.ListAsync(new PaymentMethodListOptions { Customer = customerId }, cancellationToken: Ct);
+        Assert.Empty(methods.Data);
+    }
+
+    [Fact]
+    public async Task AttachPaymentMethod_SetDefaultNotABoolean_Is400NamingTheField()
+    {
+        var (client, _) = await factory.ClientWithRoleAsync("editor");
+        var customerId = await CreateCustomerAsync(client);
+
+        var answer = await client.PostAsync("/api/stripe/attach_payment_method",
+            new StringContent("""{"payment_method_id":"pm_card_visa","set_default":"yes"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.BadRequest, "invalid_json");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("set_default", out _));
+        var methods = await factory.Stripe.V1.PaymentMethods.ListAsync(new PaymentMethodListOptions { Customer = customerId }, cancellationToken: Ct);
+        Assert.Empty(methods.Data);
+    }
+
+    [Fact]
+    public async Task AttachPaymentMethod_WithoutCustomer_Is404_AndCallsNoStripe()
+    {
+        var (client, userId) = await factory.ClientWithRoleAsync("editor");
+        var before = factory.Emulator.Control.Requests.Count(r => r.Path.StartsWith("/v1/payment_methods", StringComparison.Ordinal));
+
+        var answer = await client.PostAsJsonAsync("/api/stripe/attach_payment_method", new { payment_method_id = "pm_card_visa" }, Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.NotFound, "no_stripe_customer");
+        Assert.Equal("User has no Stripe customer", problem.GetProperty("detail").GetString());
+        Assert.Equal(before, factory.Emulator.Control.Requests.Count(r => r.Path.StartsWith("/v1/payment_methods", StringComparison.Ordinal)));
+        Assert.Null(await StoredCustomerIdAsync(userId));
+    }
+
+    [Fact]
+    public async Task GetCustomer_WithoutCustomer_Is404WithTheSeedsMessage()
+    {
+        var (client, _) = await factory.ClientWithRoleAsync("viewer");
+
+        var answer = await client.GetAsync("/api/stripe/customer", Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.NotFound, "no_stripe_customer");
+        Assert.Equal("User has no Stripe customer", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task CreateCustomer_DuringStripeOutage_Is502_AndStoresNothing()
+    {
+        var (client, userId) = await factory.ClientWithRoleAsync("editor");
+        factory.Emulator.Control.Outage = Tally.StripeEmulator.OutageMode.ServiceUnavailable;
+        try
+        {
+            var answer = await client.PostAsync("/api/stripe/create_customer", null, Ct);
+            await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.BadGateway, "stripe_unavailable");
+        }
+        finally
+        {
+            factory.Emulator.Control.Outage = Tally.StripeEmulator.OutageMode.None;
+        }
+
+        Assert.Null(await StoredCustomerIdAsync(userId));
+        Assert.False(await factory.WithDbAsync(db => db.Set<MirroredCustomer>().AnyAsync(c => c.UserId == userId, Ct)));
+    }
+
+    internal static async Task<string> CreateCustomerAsync(HttpClient client)
+    {
+        var answer = await client.PostAsync("/api/stripe/create_customer", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        return (await answer.Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct)).GetProperty("stripe_customer_id").GetString()!;
+    }
+
+    private Task<string?> EmailOfAsync(long userId) =>
+        factory.WithDbAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(Ct));
+
+    private Task<string?> StoredCustomerIdAsync(long userId) =>
+        factory.WithDbAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.StripeCustomerId).SingleAsync(Ct));
+}
