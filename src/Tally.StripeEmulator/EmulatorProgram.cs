@@ -10,7 +10,7 @@ public static class EmulatorProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        var options = new StripeEmulatorOptions { Port = 12111 };
+        var options = new StripeEmulatorOptions { Port = 12111, HandleShutdownSignals = true };
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -23,8 +23,9 @@ public static class EmulatorProgram
                 case "--webhook-secret": options.WebhookSecret = Next(); break;
                 case "--deliver-twice": options.DeliverTwice = true; break;
                 case "--shuffle-delivery": options.ShuffleDelivery = true; break;
+                case "--verbose": options.RequestLog = Console.Out; break;
                 case "--help" or "-h":
-                    Console.WriteLine("usage: Tally.StripeEmulator [--port 12111] [--host 127.0.0.1] [--state FILE] [--webhook-url URL --webhook-secret whsec_...] [--deliver-twice] [--shuffle-delivery]");
+                    Console.WriteLine("usage: Tally.StripeEmulator [--port 12111] [--host 127.0.0.1] [--state FILE] [--webhook-url URL --webhook-secret whsec_...] [--deliver-twice] [--shuffle-delivery] [--verbose]");
                     return 0;
                 default:
                     await Console.Error.WriteLineAsync($"unknown argument: {args[i]}");
@@ -32,16 +33,12 @@ public static class EmulatorProgram
             }
         }
 
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-
-        await using var server = await StripeEmulatorServer.StartAsync(options, stop.Token);
+        // The host's console lifetime turns Ctrl-C and SIGTERM into a shutdown; wait for it.
+        await using var server = await StripeEmulatorServer.StartAsync(options);
         Console.WriteLine(server.ApiBase);
         if (options.WebhookUrl is not null) Console.WriteLine($"webhooks -> {options.WebhookUrl} (secret {server.WebhookSecret})");
         Console.Out.Flush();
-        try { await Task.Delay(Timeout.Infinite, stop.Token); }
-        catch (OperationCanceledException) { }
+        await server.WaitForShutdownAsync();
         return 0;
     }
 }

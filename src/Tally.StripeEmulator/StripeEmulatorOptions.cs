@@ -41,6 +41,15 @@ public sealed class StripeEmulatorOptions
     /// <summary>How many requests <see cref="EmulatorControl.Requests"/> keeps (oldest dropped first).</summary>
     public int MaxRecordedRequests { get; set; } = 20_000;
 
+    /// <summary>
+    /// Stop on Ctrl-C / SIGTERM by itself (the standalone program). Embedded, the host application
+    /// decides when the emulator stops, so this is off by default.
+    /// </summary>
+    public bool HandleShutdownSignals { get; set; }
+
+    /// <summary>When set, one line per request (<c>POST /v1/customers 200 req_...</c>); the standalone <c>--verbose</c> uses stdout.</summary>
+    public TextWriter? RequestLog { get; set; }
+
     /// <summary>Reject requests whose <c>Stripe-Version</c> header is not <see cref="Core.StripeApi.Version"/>.</summary>
     public bool StrictApiVersion { get; set; }
 }

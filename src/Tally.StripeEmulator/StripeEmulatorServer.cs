@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Tally.StripeEmulator.Billing;
 using Tally.StripeEmulator.Catalog;
 using Tally.StripeEmulator.Core;
@@ -63,6 +64,7 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
             var address = options.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
             k.Listen(address, options.Port);
         });
+        if (!options.HandleShutdownSignals) builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         var app = builder.Build();
         var pipeline = new Pipeline(emulator);
         app.Run(pipeline.HandleAsync);
@@ -76,6 +78,9 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
         return new StripeEmulatorServer(app, emulator, persistence, new Uri($"http://{host}:{port}/"));
     }
 
+    /// <summary>Completes when the host is asked to stop (Ctrl-C or SIGTERM) or <paramref name="cancellationToken"/> fires.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
     /// <summary>Writes the snapshot now (when <see cref="StripeEmulatorOptions.StatePath"/> is set).</summary>
     public Task SaveAsync(CancellationToken cancellationToken = default) =>
         _persistence?.SaveAsync(cancellationToken) ?? Task.CompletedTask;
@@ -88,4 +93,12 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
         if (_persistence is not null) await _persistence.DisposeAsync();
         await _app.DisposeAsync();
     }
+}
+
+/// <summary>No console signal handling: an embedded emulator stops when its owner disposes it.</summary>
+internal sealed class EmbeddedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

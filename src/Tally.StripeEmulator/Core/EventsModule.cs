@@ -37,10 +37,12 @@ internal sealed class EventsModule : IResourceModule
         var type = p.Text("type");
         var types = p.Strings("types");
         var created = Lists.Created(p);
+        var delivered = p.Bool("delivery_success");
         return Lists.Page(req, req.Acct.Store["event"], "/v1/events", e =>
         {
             var t = Json.Str(e, "type")!;
-            return created(e) && (types.Count == 0 || types.Contains(t)) && (type is null || Matches(type, t));
+            return created(e) && (types.Count == 0 || types.Contains(t)) && (type is null || Matches(type, t))
+                && (delivered is null || (Json.Long(e, "pending_webhooks") == 0) == delivered);
         });
     }
 

@@ -17,8 +17,14 @@ internal static class Json
     public static string? Str(JsonObject obj, string key) =>
         obj[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    public static long? Long(JsonObject obj, string key) =>
-        obj[key] is JsonValue v && v.TryGetValue<long>(out var l) ? l : null;
+    /// <summary>An integer field whether it was stored as int, long or parsed JSON (TryGetValue&lt;long&gt; alone misses ints).</summary>
+    public static long? Long(JsonObject obj, string key)
+    {
+        if (obj[key] is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.Number) return null;
+        if (v.TryGetValue<long>(out var l)) return l;
+        if (v.TryGetValue<int>(out var i)) return i;
+        return long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out l) ? l : null;
+    }
 
     public static bool Bool(JsonObject obj, string key) =>
         obj[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;

@@ -82,7 +82,7 @@ internal sealed class Pipeline(Emulator emulator)
             parameters = ParamNode.ParseForm(query.Length == 0 ? body : query + "&" + body);
         }
 
-        var req = new ApiRequest(emulator, ctx, requestId, parameters, json, values) { Credential = Credential(ctx) };
+        var req = new ApiRequest(emulator, ctx, requestId, parameters, json, values) { Credential = ApiKeys.Credential(ctx) };
         if (emulator.Options.StrictApiVersion && ctx.Request.Headers["Stripe-Version"].FirstOrDefault() is { } v && v != StripeApi.Version)
             throw StripeError.Invalid($"Invalid Stripe API version: {v}", code: "api_version_invalid");
 
@@ -93,7 +93,7 @@ internal sealed class Pipeline(Emulator emulator)
             return;
         }
 
-        var account = Authenticate(req.Credential);
+        var account = ApiKeys.Authenticate(emulator, req.Credential);
         req.Account = account;
         IdempotencyCache.Entry? entry = null;
         var key = method == "POST" ? req.IdempotencyKey : null;
@@ -164,37 +164,6 @@ internal sealed class Pipeline(Emulator emulator)
         await WriteAsync(ctx, record, status, contentType, bytes);
     }
 
-    private Account Authenticate(string? credential)
-    {
-        if (string.IsNullOrEmpty(credential))
-            throw new StripeError(401, "invalid_request_error",
-                "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.");
-        if (!credential.StartsWith("sk_test_", StringComparison.Ordinal) && !credential.StartsWith("rk_test_", StringComparison.Ordinal) || credential.Length < 9)
-            throw new StripeError(401, "invalid_request_error", $"Invalid API Key provided: {Mask(credential)}");
-        return emulator.AccountFor(credential);
-    }
-
-    private static string Mask(string key) =>
-        key.Length <= 12 ? new string('*', key.Length) : key[..8] + new string('*', key.Length - 12) + key[^4..];
-
-    private static string? Credential(HttpContext ctx)
-    {
-        var auth = ctx.Request.Headers.Authorization.FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(auth)) return null;
-        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return auth[7..].Trim();
-        if (auth.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(auth[6..].Trim()));
-                var colon = decoded.IndexOf(':');
-                return colon < 0 ? decoded : decoded[..colon];
-            }
-            catch (FormatException) { return ""; }
-        }
-        return auth.Trim();
-    }
-
     private static async Task<string> ReadBodyAsync(HttpContext ctx)
     {
         if (ctx.Request.ContentLength == 0) return "";
@@ -214,15 +183,19 @@ internal sealed class Pipeline(Emulator emulator)
         return list;
     }
 
-    private static Task WriteErrorAsync(HttpContext ctx, RecordedRequest record, StripeError error, string requestId)
+    private Task WriteErrorAsync(HttpContext ctx, RecordedRequest record, StripeError error, string requestId)
     {
         if (error.ShouldRetry is { } retry) ctx.Response.Headers["Stripe-Should-Retry"] = retry ? "true" : "false";
         return WriteAsync(ctx, record, error.Status, "application/json", ApiResult.Write(w => error.ToJson(requestId).WriteTo(w)));
     }
 
-    private static async Task WriteAsync(HttpContext ctx, RecordedRequest record, int status, string contentType, byte[] body)
+    private async Task WriteAsync(HttpContext ctx, RecordedRequest record, int status, string contentType, byte[] body)
     {
         record.Status = status;
+        if (emulator.Options.RequestLog is { } log)
+        {
+            lock (log) log.WriteLine($"{record.Method} {record.Path} {status} {record.RequestId}");
+        }
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = contentType;
         ctx.Response.ContentLength = body.Length;

@@ -22,7 +22,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
     private Task? _loop;
     private int _pending;
 
-    internal sealed record Delivery(string Url, string Secret, byte[] Body, string EventId, string EventType, int Attempt);
+    internal sealed record Delivery(Account Account, string Url, string Secret, byte[] Body, string EventId, string EventType, int Attempt);
 
     public WebhookDispatcher(Emulator emulator, StripeEmulatorOptions options)
     {
@@ -54,7 +54,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         var body = ApiResult.Write(w => evt.WriteTo(w));
         var copies = _emulator.Control.DeliverTwice ? 2 : 1;
         foreach (var (u, s) in targets)
-            for (var i = 0; i < copies; i++) Queue(new Delivery(u, s, body, (string)evt["id"]!, type, 1));
+            for (var i = 0; i < copies; i++) Queue(new Delivery(account, u, s, body, (string)evt["id"]!, type, 1));
     }
 
     private void Queue(Delivery d)
@@ -108,6 +108,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
             error = e.Message;
         }
         _emulator.Control.Record(new WebhookDeliveryRecord(d.EventId, d.EventType, d.Url, d.Attempt, status, error, _emulator.Now));
+        if (status is >= 200 and < 300) MarkDelivered(d);
         if (status is >= 200 and < 300 || d.Attempt >= _options.WebhookMaxAttempts)
         {
             Interlocked.Decrement(ref _pending);
@@ -115,6 +116,17 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         }
         var delay = _options.WebhookRetryDelay * Math.Pow(2, d.Attempt - 1);
         _ = RetryLaterAsync(d with { Attempt = d.Attempt + 1 }, delay, ct);
+    }
+
+    // pending_webhooks counts endpoints not yet reached; a duplicate delivery does not count twice.
+    private static void MarkDelivered(Delivery d)
+    {
+        lock (d.Account.Sync)
+        {
+            if (!d.Account.State<DeliveryState>().Delivered.Add((d.EventId, d.Url))) return;
+            if (d.Account.Store["event"].Get(d.EventId) is { } evt && Json.Long(evt, "pending_webhooks") is > 0 and var n)
+                evt["pending_webhooks"] = n - 1;
+        }
     }
 
     private async Task RetryLaterAsync(Delivery d, TimeSpan delay, CancellationToken ct)
@@ -152,4 +164,10 @@ internal sealed class WebhookSecrets
     public Dictionary<string, string> ById { get; } = new(StringComparer.Ordinal);
 
     public string Get(string endpointId) => ById.GetValueOrDefault(endpointId) ?? "";
+}
+
+/// <summary>Which (event, endpoint URL) pairs were delivered, so duplicates count once.</summary>
+internal sealed class DeliveryState
+{
+    public HashSet<(string EventId, string Url)> Delivered { get; } = [];
 }

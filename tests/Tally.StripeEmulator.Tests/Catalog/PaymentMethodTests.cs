@@ -32,6 +32,7 @@ public sealed class PaymentMethodTests(EmulatorFixture fx) : IClassFixture<Emula
         Assert.Equal([second.Id, first.Id], list.Data.Select(p => p.Id));
         var viaCustomer = await client.V1.Customers.PaymentMethods.ListAsync(customer.Id, cancellationToken: Ct);
         Assert.Equal(2, viaCustomer.Data.Count);
+        Assert.Equal(first.Id, (await client.V1.Customers.PaymentMethods.GetAsync(customer.Id, first.Id, cancellationToken: Ct)).Id);
         var events = await client.V1.Events.ListAsync(new EventListOptions { Type = "payment_method.attached" }, cancellationToken: Ct);
         Assert.Equal(2, events.Data.Count);
     }

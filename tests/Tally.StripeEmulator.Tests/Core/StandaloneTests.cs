@@ -24,11 +24,20 @@ public sealed class StandaloneTests
             var client = new StripeClient(new StripeClientOptions { ApiKey = "sk_test_standalone", ApiBase = firstLine });
             var customer = await client.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "cli@example.com" }, cancellationToken: Ct);
             Assert.Equal("cli@example.com", (await client.V1.Customers.GetAsync(customer.Id, cancellationToken: Ct)).Email);
+
+            // SIGTERM (what `kill` and service managers send) stops it cleanly.
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                await term.WaitForExitAsync(Ct);
+            await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            Assert.Equal(0, process.ExitCode);
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(Ct);
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(Ct);
+            }
         }
     }
 }

@@ -131,4 +131,27 @@ public sealed class WebhookTests(EmulatorFixture fx) : IClassFixture<EmulatorFix
         Assert.Equal(2, all.Count);
         Assert.All(all, r => Assert.Equal("customer.created", EventUtility.ConstructEvent(r.Body, r.Signature, "whsec_test_startup").Type));
     }
+
+    [Fact]
+    public async Task PendingWebhooks_DropsToZeroOnDelivery_AndDeliverySuccessFilters()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (client, secret) = await Subscribe(fx, receiver);
+        await client.V1.Products.CreateAsync(new ProductCreateOptions { Name = "Delivered" }, cancellationToken: Ct);
+        var received = Assert.Single(await receiver.WaitForAsync(1));
+        var evt = EventUtility.ConstructEvent(received.Body, received.Signature, secret);
+        Assert.Equal(1, evt.PendingWebhooks);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await client.V1.Events.GetAsync(evt.Id, cancellationToken: Ct)).PendingWebhooks != 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(20, Ct);
+        Assert.Equal(0, (await client.V1.Events.GetAsync(evt.Id, cancellationToken: Ct)).PendingWebhooks);
+
+        var dead = fx.NewClient();
+        await dead.V1.WebhookEndpoints.CreateAsync(new WebhookEndpointCreateOptions { Url = "http://127.0.0.1:9/unreachable", EnabledEvents = ["*"] }, cancellationToken: Ct);
+        var undelivered = await dead.V1.Customers.CreateAsync(new CustomerCreateOptions(), cancellationToken: Ct);
+        var failing = await dead.V1.Events.ListAsync(new EventListOptions { DeliverySuccess = false }, cancellationToken: Ct);
+        Assert.Equal(undelivered.Id, ((Customer)Assert.Single(failing.Data).Data.Object).Id);
+        Assert.Empty((await dead.V1.Events.ListAsync(new EventListOptions { DeliverySuccess = true }, cancellationToken: Ct)).Data);
+    }
 }
