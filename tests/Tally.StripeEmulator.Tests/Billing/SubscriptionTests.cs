@@ -218,6 +218,27 @@ public sealed class SubscriptionTests(BillingFixture f)
     }
 
     [Fact]
+    public async Task FailedUpdate_LeavesTheSubscriptionUnchanged()
+    {
+        var (stripe, _, customer, price) = await LicensedSetupAsync();
+        var sub = await SubscribeAsync(stripe, customer, price, quantity: 2);
+        var bad = await Assert.ThrowsAsync<StripeException>(() => stripe.V1.Subscriptions.UpdateAsync(sub.Id, new SubscriptionUpdateOptions
+        {
+            Items = [new SubscriptionItemOptions { Id = sub.Items.Data[0].Id, Quantity = 9 }],
+            Metadata = new() { ["x"] = "y" },
+            CancelAt = T0.AddDays(-1),
+        }, cancellationToken: Ct));
+        Assert.Equal("cancel_at", bad.StripeError.Param);
+        var after = await stripe.V1.Subscriptions.GetAsync(sub.Id, cancellationToken: Ct);
+        Assert.Equal(2, after.Items.Data[0].Quantity);
+        Assert.Empty(after.Metadata);
+        Assert.Null(after.CancelAt);
+        var lastItem = await Assert.ThrowsAsync<StripeException>(() => stripe.V1.SubscriptionItems.DeleteAsync(sub.Items.Data[0].Id, cancellationToken: Ct));
+        Assert.Equal(HttpStatusCode.BadRequest, lastItem.HttpStatusCode);
+        Assert.Single((await stripe.V1.Subscriptions.GetAsync(sub.Id, cancellationToken: Ct)).Items.Data);
+    }
+
+    [Fact]
     public async Task MeteredItem_RejectsQuantity_AndMismatchedIntervals()
     {
         var (stripe, _, customer, price) = await LicensedSetupAsync();
