@@ -44,6 +44,42 @@ public sealed class InvoiceTests(BillingFixture f)
     }
 
     [Fact]
+    public async Task GraduatedTieredMeteredPrice_IsPricedPerTier()
+    {
+        var stripe = f.Client(BillingFixture.NewKey());
+        var clock = await stripe.V1.TestHelpers.TestClocks.CreateAsync(new TestClockCreateOptions { FrozenTime = T0 }, cancellationToken: Ct);
+        var customer = await CatalogSeed.CustomerAsync(stripe, clock.Id);
+        var meter = await CatalogSeed.MeterAsync(stripe);
+        var product = await stripe.V1.Products.CreateAsync(new ProductCreateOptions { Name = "Tiered API" }, cancellationToken: Ct);
+        var price = await stripe.V1.Prices.CreateAsync(new PriceCreateOptions
+        {
+            Currency = "usd",
+            Product = product.Id,
+            BillingScheme = "tiered",
+            TiersMode = "graduated",
+            Tiers =
+            [
+                new PriceTierOptions { UpTo = 10, UnitAmount = 100 },
+                new PriceTierOptions { UpTo = PriceTierUpTo.Inf, UnitAmount = 10, FlatAmount = 500 },
+            ],
+            Recurring = new PriceRecurringOptions { Interval = "month", UsageType = "metered", Meter = meter.Id },
+        }, cancellationToken: Ct);
+        var sub = await stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer, Items = [new SubscriptionItemOptions { Price = price.Id }],
+        }, cancellationToken: Ct);
+        await stripe.V1.Billing.MeterEvents.CreateAsync(new Stripe.Billing.MeterEventCreateOptions
+        {
+            EventName = "api_requests", Payload = new() { ["stripe_customer_id"] = customer, ["value"] = "25" },
+        }, cancellationToken: Ct);
+        await BillingCycleTests.AdvanceAsync(stripe, clock.Id, T0.AddMonths(1).AddHours(2));
+        var cycle = (await stripe.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = sub.Id }, cancellationToken: Ct))
+            .Data.Single(i => i.BillingReason == "subscription_cycle");
+        Assert.Equal(10 * 100 + 15 * 10 + 500, cycle.Total);
+        Assert.Equal(25, cycle.Lines.Data[0].Quantity);
+    }
+
+    [Fact]
     public async Task Invoices_ListFilters_Lines_Void_AndMissingIs404()
     {
         var stripe = f.Client(BillingFixture.NewKey());

@@ -58,6 +58,7 @@ internal sealed partial class BillingEngine
                 UnitAmountDecimal = unit,
                 PeriodStart = start,
                 PeriodEnd = end,
+                PriceDriven = price.HasSpecialPricing && !trial && prorateFrom is null,
             });
         }
     }
@@ -79,6 +80,7 @@ internal sealed partial class BillingEngine
                 PeriodStart = start,
                 PeriodEnd = end,
                 Metered = true,
+                PriceDriven = price.HasSpecialPricing,
             });
         }
         foreach (var line in inv.Lines.Where(l => l.Metered)) DescribeMetered(line);
@@ -101,7 +103,9 @@ internal sealed partial class BillingEngine
     {
         var price = Host.FindPrice(line.PriceId);
         var name = price is null ? line.PriceId : ProductName(price);
-        line.Description = $"{line.Quantity.ToString(CultureInfo.InvariantCulture)} × {name} (at {Money(line.UnitAmountDecimal, price?.Currency ?? "usd")} / unit)";
+        line.Description = line.PriceDriven
+            ? $"{line.Quantity.ToString(CultureInfo.InvariantCulture)} × {name} (tiered)"
+            : $"{line.Quantity.ToString(CultureInfo.InvariantCulture)} × {name} (at {Money(line.UnitAmountDecimal, price?.Currency ?? "usd")} / unit)";
     }
 
     private string ProductName(PriceInfo price) =>
@@ -139,7 +143,8 @@ internal sealed partial class BillingEngine
             inv.DiscountIds.Add(d.Id);
             coupons.Add(new CouponInput(d.Id, coupon.PercentOff, coupon.AmountOff));
         }
-        var totals = InvoiceMath.Compute([.. inv.Lines.Select(l => new LineInput(l.Id, l.Quantity, l.UnitAmountDecimal))], coupons);
+        var totals = InvoiceMath.Compute([.. inv.Lines.Select(l => new LineInput(l.Id, l.Quantity, l.UnitAmountDecimal,
+            l.PriceDriven && Host.FindPrice(l.PriceId) is { } price ? PriceMath.Exact(price, l.Quantity) : null))], coupons);
         for (var i = 0; i < inv.Lines.Count; i++)
         {
             inv.Lines[i].Amount = totals.Lines[i].Amount;

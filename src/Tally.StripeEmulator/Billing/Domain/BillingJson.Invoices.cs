@@ -156,7 +156,7 @@ internal sealed partial class BillingJson
             {
                 ["price_details"] = new JsonObject { ["price"] = l.PriceId, ["product"] = price?.ProductId },
                 ["type"] = "price_details",
-                ["unit_amount_decimal"] = l.UnitAmountDecimal.ToString(CultureInfo.InvariantCulture),
+                ["unit_amount_decimal"] = l.PriceDriven && price?.TiersMode is not null ? null : l.UnitAmountDecimal.ToString(CultureInfo.InvariantCulture),
             },
             ["quantity"] = (long)decimal.Round(l.Quantity),
             ["quantity_decimal"] = l.Quantity.ToString(CultureInfo.InvariantCulture),

@@ -5,12 +5,23 @@ internal sealed record CustomerInfo(string Id, string? TestClockId, string? Defa
 
 internal sealed record PaymentMethodInfo(string Id, string? CustomerId, bool FailsCharges, string? DeclineCode);
 
+internal sealed record PriceTier(long? UpTo, decimal UnitAmountDecimal, decimal FlatAmountDecimal);
+
 internal sealed record PriceInfo(
     string Id, string ProductId, string Currency, decimal UnitAmountDecimal, bool Active,
     string? Interval, long IntervalCount, string UsageType, string? MeterId, string? Nickname)
 {
     public bool IsRecurring => Interval is not null;
     public bool IsMetered => UsageType == "metered";
+
+    /// <summary>graduated | volume when the price is tiered.</summary>
+    public string? TiersMode { get; init; }
+    public IReadOnlyList<PriceTier> Tiers { get; init; } = [];
+    public long? TransformDivideBy { get; init; }
+    public string? TransformRound { get; init; }
+
+    /// <summary>True when the amount is not simply quantity × unit amount.</summary>
+    public bool HasSpecialPricing => TiersMode is not null || TransformDivideBy is not null;
 }
 
 internal sealed record CouponInfo(string Id, decimal? PercentOff, long? AmountOff, string? Currency, string Duration, long? DurationInMonths, bool Valid, string? Name);
@@ -111,6 +122,8 @@ internal sealed class InvoiceLine
     public long PeriodStart { get; init; }
     public long PeriodEnd { get; init; }
     public bool Metered { get; init; }
+    /// <summary>Amount from the price's tiers / transform_quantity rather than quantity × unit amount.</summary>
+    public bool PriceDriven { get; init; }
     public List<(string DiscountId, long Amount)> DiscountAmounts { get; set; } = [];
 }
 
