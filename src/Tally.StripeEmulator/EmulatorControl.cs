@@ -107,6 +107,16 @@ public sealed class EmulatorControl
         _emulator.MarkDirty();
     }
 
+    /// <summary>
+    /// "Now" in an account as the emulator sees it: the frozen time of a test clock, or of the clock a
+    /// customer is on, else the emulator clock.
+    /// </summary>
+    public DateTimeOffset Now(string apiKey, string? customerOrClockId = null)
+    {
+        var account = _emulator.AccountFor(apiKey);
+        lock (account.Sync) return account.Now(customerOrClockId);
+    }
+
     /// <summary>Aggregated meter usage for a customer, as the billing module computes it.</summary>
     public decimal MeterTotal(string apiKey, string customerId, string meterIdOrEventName, DateTimeOffset start, DateTimeOffset end)
     {

@@ -21,17 +21,19 @@ internal static class PaymentMethods
         routes.Get("/v1/customers/{customer}/payment_methods/{id}", GetForCustomer);
     }
 
-    private static JsonObject NewFromCard(Account account, TestCards.Card card)
+    // A PM made for a customer on a test clock is stamped with the clock's time.
+    private static JsonObject NewFromCard(Account account, TestCards.Card card, string? customerId = null)
     {
-        var pm = TestCards.NewPaymentMethod(card, account.UnixNow(), account.Now().Year + 3);
+        var now = account.Now(customerId);
+        var pm = TestCards.NewPaymentMethod(card, now.ToUnixTimeSeconds(), now.Year + 3);
         return account.Store["payment_method"].Add(pm);
     }
 
     /// <summary>An existing payment method by id, or a new stored one for a magic id.</summary>
-    public static JsonObject Resolve(Account account, string id, string param, bool notFoundIs404 = false)
+    public static JsonObject Resolve(Account account, string id, string param, bool notFoundIs404 = false, string? forCustomer = null)
     {
         if (account.Store["payment_method"].Get(id) is { } existing) return existing;
-        if (TestCards.FromMagicId(id) is { } card) return NewFromCard(account, card);
+        if (TestCards.FromMagicId(id) is { } card) return NewFromCard(account, card, forCustomer);
         throw notFoundIs404 ? StripeError.NotFound("PaymentMethod", id) : StripeError.NoSuchParam("PaymentMethod", id, param);
     }
 
@@ -41,7 +43,7 @@ internal static class PaymentMethods
         var customer = Customers.Find(account, customerId);
         if (TestCards.FromMagicId(pmId) is { AttachError: { } decline })
             throw StripeError.Card(decline.Code!, decline.DeclineCode, decline.Message);
-        var pm = Resolve(account, pmId, param, notFoundIs404: param == "id");
+        var pm = Resolve(account, pmId, param, notFoundIs404: param == "id", forCustomer: customerId);
         if (TestCards.FromPaymentMethod(pm) is { AttachError: { } declined })
             throw StripeError.Card(declined.Code!, declined.DeclineCode, declined.Message);
         var current = Json.IdOf(pm["customer"]);

@@ -54,6 +54,13 @@ internal static partial class Prices
         }
         else if (unitAmount is null && unitDecimal is null && p.Obj("custom_unit_amount") is null)
             throw StripeError.Missing(p.Name("unit_amount"));
+        JsonObject? custom = null;
+        if (p.Obj("custom_unit_amount") is { } c)
+        {
+            if (unitAmount is not null || unitDecimal is not null)
+                throw StripeError.Invalid("custom_unit_amount cannot be combined with unit_amount.", c.Name("enabled"));
+            custom = new JsonObject { ["maximum"] = c.Long("maximum"), ["minimum"] = c.Long("minimum"), ["preset"] = c.Long("preset") };
+        }
 
         JsonObject? recurring = null;
         if (p.Obj("recurring") is { } r)
@@ -100,7 +107,7 @@ internal static partial class Prices
             ["billing_scheme"] = scheme,
             ["created"] = account.UnixNow(),
             ["currency"] = currency,
-            ["custom_unit_amount"] = null,
+            ["custom_unit_amount"] = custom,
             ["livemode"] = false,
             ["lookup_key"] = lookupKey,
             ["metadata"] = new JsonObject(),
@@ -112,7 +119,7 @@ internal static partial class Prices
             ["transform_quantity"] = null,
             ["type"] = recurring is null ? "one_time" : "recurring",
             ["unit_amount"] = unitAmount ?? (unitDecimal is { } d && d == decimal.Truncate(d) ? (long)d : null),
-            ["unit_amount_decimal"] = scheme == "tiered" ? null : Json.DecimalString(unitDecimal ?? unitAmount ?? 0),
+            ["unit_amount_decimal"] = scheme == "tiered" || custom is not null ? null : Json.DecimalString(unitDecimal ?? unitAmount ?? 0),
         };
         if (tiers is not null) price["tiers"] = tiers;
         if (p.Obj("transform_quantity") is { } tq)

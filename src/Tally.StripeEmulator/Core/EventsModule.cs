@@ -60,7 +60,8 @@ internal sealed class EventsModule : IResourceModule
     {
         var p = req.Params;
         var url = p.Required("url");
-        if (!Uri.TryCreate(url, UriKind.Absolute, out _)) throw StripeError.Invalid("Invalid URL: " + url, "url");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw StripeError.Invalid("Invalid URL: " + url, "url", "url_invalid");
         var events = p.Strings("enabled_events");
         if (events.Count == 0) throw StripeError.Missing("enabled_events");
         var account = req.Acct;
@@ -104,7 +105,12 @@ internal sealed class EventsModule : IResourceModule
     {
         var endpoint = Find(req);
         var p = req.Params;
-        if (p.Text("url") is { } url) endpoint["url"] = url;
+        if (p.Text("url") is { } url)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                throw StripeError.Invalid("Invalid URL: " + url, "url", "url_invalid");
+            endpoint["url"] = url;
+        }
         if (p.Has("enabled_events"))
             endpoint["enabled_events"] = new JsonArray(p.Strings("enabled_events").Select(e => (JsonNode)e).ToArray());
         Json.ApplyString(endpoint, p, "description");

@@ -35,7 +35,15 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
             {
                 await _signal.WaitAsync(ct);
                 await Task.Delay(emulator.Options.SaveDelay, ct);
-                await SaveAsync(CancellationToken.None);
+                try
+                {
+                    await SaveAsync(CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A failed write (disk full, path gone) must not stop later saves.
+                    await Console.Error.WriteLineAsync($"stripe-emulator: saving {path} failed: {ex.Message}");
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }

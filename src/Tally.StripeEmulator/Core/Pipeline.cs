@@ -31,6 +31,7 @@ internal sealed class Pipeline(Emulator emulator)
         };
         control.Record(record);
         ctx.Response.Headers["Request-Id"] = requestId;
+        ctx.Response.Headers["Stripe-Version"] = StripeApi.Version;
 
         if (control.Outage == OutageMode.DropConnection) { ctx.Abort(); return; }
         if (control.Outage == OutageMode.ServiceUnavailable)
@@ -59,6 +60,11 @@ internal sealed class Pipeline(Emulator emulator)
         catch (StripeError e)
         {
             await WriteErrorAsync(ctx, record, e, requestId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !ctx.Response.HasStarted)
+        {
+            await Console.Error.WriteLineAsync($"stripe-emulator: {method} {path} failed: {e}");
+            await WriteErrorAsync(ctx, record, new StripeError(500, "api_error", "An unknown error occurred."), requestId);
         }
     }
 
@@ -120,8 +126,17 @@ internal sealed class Pipeline(Emulator emulator)
             }
         }
 
-        if (latency > TimeSpan.Zero) await Task.Delay(latency, ctx.RequestAborted);
-        if (hold is not null) await hold.WaitAsync(ctx.RequestAborted);
+        try
+        {
+            if (latency > TimeSpan.Zero) await Task.Delay(latency, ctx.RequestAborted);
+            if (hold is not null) await hold.WaitAsync(ctx.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away before the handler ran: free its key so a retry is not stuck on 409.
+            if (entry is not null) lock (account.Sync) account.Idempotency.Abandon(key!, entry);
+            throw;
+        }
 
         int status;
         string contentType;

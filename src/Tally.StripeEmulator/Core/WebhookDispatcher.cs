@@ -83,7 +83,11 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
                         (batch[i], batch[j]) = (batch[j], batch[i]);
                     }
                 }
-                foreach (var d in batch) await DeliverAsync(d, ct);
+                // In order per endpoint; endpoints in parallel, so one slow receiver does not hold up the others.
+                await Task.WhenAll(batch.GroupBy(d => d.Url).Select(async group =>
+                {
+                    foreach (var d in group) await DeliverAsync(d, ct);
+                }));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
@@ -103,8 +107,9 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
             using var response = await _http.SendAsync(request, ct);
             status = (int)response.StatusCode;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            // Connection refused, timeout, bad URL...: recorded and retried; one bad endpoint never stops the loop.
             error = e.Message;
         }
         _emulator.Control.Record(new WebhookDeliveryRecord(d.EventId, d.EventType, d.Url, d.Attempt, status, error, _emulator.Now));

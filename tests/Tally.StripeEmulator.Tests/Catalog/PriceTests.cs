@@ -178,4 +178,20 @@ public sealed class PriceTests(EmulatorFixture fx) : IClassFixture<EmulatorFixtu
         var legacy = await Assert.ThrowsAsync<StripeException>(() => client.V1.Prices.CreateAsync(options, cancellationToken: Ct));
         Assert.Equal("parameter_unknown", legacy.StripeError.Code);
     }
+
+    [Fact]
+    public async Task CustomUnitAmount_Price_HasNoFixedAmount()
+    {
+        var (client, product) = await WithProduct(fx, EmulatorFixture.NewKey());
+        var price = await client.V1.Prices.CreateAsync(new PriceCreateOptions
+        {
+            Currency = "usd", Product = product.Id,
+            CustomUnitAmount = new PriceCustomUnitAmountOptions { Enabled = true, Minimum = 500, Preset = 1000 },
+        }, cancellationToken: Ct);
+        Assert.Null(price.UnitAmount);
+        Assert.Null(price.UnitAmountDecimal);
+        Assert.Equal(500, price.CustomUnitAmount.Minimum);
+        Assert.Equal(1000, price.CustomUnitAmount.Preset);
+        Assert.Equal("one_time", price.Type);
+    }
 }

@@ -54,4 +54,16 @@ public sealed class ClockTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotEmpty((await Clients.For(server, EmulatorFixture.NewKey()).V1.Customers.ListAsync(cancellationToken: Ct)).Object);
     }
+
+    [Fact]
+    public async Task ResetState_ForgetsEveryAccount()
+    {
+        await using var server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions(), Ct);
+        var client = Clients.For(server, EmulatorFixture.NewKey());
+        var customer = await client.V1.Customers.CreateAsync(new CustomerCreateOptions(), cancellationToken: Ct);
+        server.Control.ResetState();
+        Assert.Empty((await client.V1.Customers.ListAsync(cancellationToken: Ct)).Data);
+        var e = await Assert.ThrowsAsync<StripeException>(() => client.V1.Customers.GetAsync(customer.Id, cancellationToken: Ct));
+        Assert.Equal(HttpStatusCode.NotFound, e.HttpStatusCode);
+    }
 }

@@ -65,10 +65,12 @@ public sealed class EventTests(EmulatorFixture fx) : IClassFixture<EmulatorFixtu
         Assert.Equal(frozen.UtcDateTime, customer.Created);
         var pm = await client.V1.PaymentMethods.AttachAsync("pm_card_visa", new PaymentMethodAttachOptions { Customer = customer.Id }, cancellationToken: Ct);
 
+        Assert.Equal(frozen.UtcDateTime, pm.Created);
         var events = await client.V1.Events.ListAsync(cancellationToken: Ct);
         Assert.All(events.Data, e => Assert.Equal(frozen.UtcDateTime, e.Created));
         Assert.Contains(events.Data, e => e.Type == "payment_method.attached" && ((PaymentMethod)e.Data.Object).Id == pm.Id);
-        Assert.Equal(frozen, fx.Server.Control.WithAccount(key, a => a.Now(customer.Id)));
+        Assert.Equal(frozen, fx.Server.Control.Now(key, customer.Id));
+        Assert.NotEqual(frozen, fx.Server.Control.Now(key));
     }
 
     [Fact]

@@ -153,5 +153,14 @@ public sealed class WebhookTests(EmulatorFixture fx) : IClassFixture<EmulatorFix
         var failing = await dead.V1.Events.ListAsync(new EventListOptions { DeliverySuccess = false }, cancellationToken: Ct);
         Assert.Equal(undelivered.Id, ((Customer)Assert.Single(failing.Data).Data.Object).Id);
         Assert.Empty((await dead.V1.Events.ListAsync(new EventListOptions { DeliverySuccess = true }, cancellationToken: Ct)).Data);
+
+        // A refused connection is retried too (with back-off), each attempt recorded with its error.
+        List<WebhookDeliveryRecord> attempts;
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((attempts = fx.Server.Control.WebhookDeliveries.Where(d => d.Url == "http://127.0.0.1:9/unreachable").ToList()).Count < 2 && DateTime.UtcNow < deadline)
+            await Task.Delay(20, Ct);
+        Assert.Equal([1, 2], attempts.Take(2).Select(a => a.Attempt));
+        Assert.All(attempts, a => Assert.Equal(0, a.Status));
+        Assert.All(attempts, a => Assert.NotNull(a.Error));
     }
 }

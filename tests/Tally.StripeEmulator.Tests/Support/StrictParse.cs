@@ -97,8 +97,9 @@ public static class StrictParse
         }
         if (type == typeof(long) || type == typeof(int) || type == typeof(DateTime) || type == typeof(decimal) || type == typeof(double))
         {
+            // Stripe sends integers as numbers; decimal_string fields (unit_amount_decimal) and timestamps may be strings.
             var ok = el.ValueKind == JsonValueKind.Number
-                || (el.ValueKind == JsonValueKind.String && decimal.TryParse(el.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+                || (type != typeof(long) && type != typeof(int) && el.ValueKind == JsonValueKind.String && decimal.TryParse(el.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
                 || (type == typeof(DateTime) && el.ValueKind == JsonValueKind.String && DateTime.TryParse(el.GetString(), System.Globalization.CultureInfo.InvariantCulture, out _));
             if (!ok) throw Fail(path, $"expected {type.Name}, got {el.ValueKind} {el}");
             return;
