@@ -12,12 +12,6 @@ public sealed class ClockAndSessionTests(BillingFixture f)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Fact]
     public async Task TestClocks_ListGetDelete_AndAdvanceMustMoveForward()
     {
@@ -75,14 +69,14 @@ public sealed class ClockAndSessionTests(BillingFixture f)
     [Fact]
     public async Task MeterEventSession_ExpiresAfter15Minutes()
     {
-        var time = new ManualTime(new DateTimeOffset(T0));
+        var time = new ManualTimeProvider(new DateTimeOffset(T0));
         await using var server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { Time = time }, Ct);
         var stripe = Clients.For(server, EmulatorFixture.NewKey(), 0);
         var customer = await CatalogSeed.CustomerAsync(stripe, card: null);
         await CatalogSeed.MeterAsync(stripe);
         var session = await stripe.V2.Billing.MeterEventSession.CreateAsync(new Stripe.V2.Billing.MeterEventSessionCreateOptions(), cancellationToken: Ct);
         Assert.Equal(T0.AddMinutes(15), session.ExpiresAt);
-        time.Now = time.Now.AddMinutes(16);
+        time.Advance(TimeSpan.FromMinutes(16));
         var expired = await Assert.ThrowsAsync<Stripe.V2.TemporarySessionExpiredException>(() => stripe.V2.Billing.MeterEventStream.CreateAsync(
             new Stripe.V2.Billing.MeterEventStreamCreateOptions
             {
