@@ -85,4 +85,36 @@ public sealed class ClockAndSessionTests(BillingFixture f)
             new RequestOptions { ApiKey = session.AuthenticationToken }, Ct));
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, expired.HttpStatusCode);
     }
+
+    [Fact]
+    public async Task WithoutATestClock_SubscriptionsFollowTheEmulatorClock_AndIdentifiersAgeOut()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(T0));
+        await using var server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { Time = time }, Ct);
+        var stripe = Clients.For(server, EmulatorFixture.NewKey(), 0);
+        var customer = await CatalogSeed.CustomerAsync(stripe);
+        var price = await CatalogSeed.PriceAsync(stripe, 1200);
+        var sub = await stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer, Items = [new SubscriptionItemOptions { Price = price }],
+        }, cancellationToken: Ct);
+        await CatalogSeed.MeterAsync(stripe);
+        var ev = new Stripe.Billing.MeterEventCreateOptions
+        {
+            EventName = "api_requests", Identifier = "same", Payload = new() { ["stripe_customer_id"] = customer, ["value"] = "1" },
+        };
+        await stripe.V1.Billing.MeterEvents.CreateAsync(ev, cancellationToken: Ct);
+
+        time.Advance(TimeSpan.FromHours(23));
+        await Assert.ThrowsAsync<StripeException>(() => stripe.V1.Billing.MeterEvents.CreateAsync(ev, cancellationToken: Ct));
+        time.Advance(TimeSpan.FromHours(3));
+        await stripe.V1.Billing.MeterEvents.CreateAsync(ev, cancellationToken: Ct);
+
+        time.Advance(TimeSpan.FromDays(31));
+        sub = await stripe.V1.Subscriptions.GetAsync(sub.Id, new SubscriptionGetOptions { Expand = ["latest_invoice"] }, cancellationToken: Ct);
+        Assert.Equal(T0.AddMonths(1), sub.Items.Data[0].CurrentPeriodStart);
+        Assert.Equal("subscription_cycle", sub.LatestInvoice.BillingReason);
+        Assert.Equal(1200, sub.LatestInvoice.AmountPaid);
+        Assert.Equal(T0.AddMonths(1).AddHours(1), sub.LatestInvoice.StatusTransitions.PaidAt);
+    }
 }
