@@ -41,6 +41,14 @@ public sealed class InvoiceTests(BillingFixture f)
         Assert.Equal(1000 - totals[0], discount.Amount);
         Assert.Equal(sub.DiscountIds[0], discount.DiscountId);
         Assert.Equal(1000 - totals[0], first.Lines.Data[0].DiscountAmounts.Single().Amount);
+
+        var firstExpanded = await stripe.V1.Invoices.GetAsync(first.Id, new InvoiceGetOptions { Expand = ["discounts"] }, cancellationToken: Ct);
+        var applied = Assert.Single(firstExpanded.Discounts);
+        Assert.Equal(T0, applied.Start);
+        Assert.Equal(months is null ? null : T0.AddMonths((int)months), applied.End);
+        var withDiscounts = await stripe.V1.Subscriptions.GetAsync(sub.Id, new SubscriptionGetOptions { Expand = ["discounts"] }, cancellationToken: Ct);
+        if (duration == "repeating") Assert.Empty(withDiscounts.Discounts);
+        else Assert.Equal(applied.Id, Assert.Single(withDiscounts.Discounts).Id);
     }
 
     [Fact]

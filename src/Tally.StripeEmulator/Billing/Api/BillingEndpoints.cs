@@ -42,6 +42,21 @@ internal static class BillingEndpoints
         return null;
     }
 
+    /// <summary>
+    /// <c>req.Ok</c> plus <c>expand[]=discounts</c> (an array of discount ids, which the core's
+    /// expander does not walk): the discounts are inlined here, the other paths go to the core.
+    /// </summary>
+    public static ApiResult OkWithDiscounts(ApiRequest req, BillingEngine engine, JsonObject obj)
+    {
+        if (!req.Expand.Contains("discounts")) return req.Ok(obj);
+        if (obj["discounts"] is JsonArray ids)
+        {
+            var expanded = ids.Select(id => (JsonNode?)(Json.IdOf(id) is { } d ? Resolve(req.Acct, d) ?? (JsonNode)d : null)).ToArray();
+            obj["discounts"] = new JsonArray(expanded);
+        }
+        return new ObjectResult(obj, req.Account, [.. req.Expand.Where(e => e != "discounts")]);
+    }
+
     public static Dictionary<string, string>? Metadata(Params p, string key = "metadata")
     {
         if (!p.Has(key)) return null;

@@ -11,7 +11,7 @@ internal static class InvoiceEndpoints
     public static void Map(RouteTable routes)
     {
         routes.Get("/v1/invoices", Handler(List));
-        routes.Get("/v1/invoices/{id}", Handler((req, e) => req.Ok(e.Json.Invoice(e.GetInvoice(req.Route("id"))))));
+        routes.Get("/v1/invoices/{id}", Handler((req, e) => OkWithDiscounts(req, e, e.Json.Invoice(e.GetInvoice(req.Route("id"))))));
         routes.Get("/v1/invoices/{id}/lines", Handler(Lines));
         routes.Post("/v1/invoices/{id}/finalize", Handler((req, e) => req.Ok(e.Json.Invoice(e.FinalizeInvoice(req.Route("id"))))));
         routes.Post("/v1/invoices/{id}/pay", Handler((req, e) => req.Ok(e.Json.Invoice(

@@ -59,7 +59,7 @@ internal sealed partial class BillingEngine
             }
             if (sub.Status == "trialing" && sub.TrialEnd is { } te && !sub.TrialWillEndSent && te - TrialWillEndLead > sub.Created)
                 Consider(te - TrialWillEndLead, DueKind.TrialWillEnd, sub.Sequence, sub.Id);
-            foreach (var d in sub.Discounts)
+            foreach (var d in sub.ActiveDiscounts)
                 if (d.End is { } end) Consider(end, DueKind.DiscountEnds, sub.Sequence, sub.Id);
             if (sub.CancelAt is { } ca && ca < sub.PeriodEnd) Consider(ca, DueKind.CancelAt, sub.Sequence, sub.Id);
             Consider(sub.PeriodEnd, DueKind.PeriodEnd, sub.Sequence, sub.Id);
@@ -149,10 +149,10 @@ internal sealed partial class BillingEngine
 
     private void EndDiscounts(Subscription sub, long at)
     {
-        var ended = sub.Discounts.Where(d => d.End is { } e && e <= at).ToList();
+        var ended = sub.ActiveDiscounts.Where(d => d.End is { } e && e <= at).ToList();
         if (ended.Count == 0) return;
-        var previous = new JsonObject { ["discounts"] = new JsonArray([.. sub.Discounts.Select(d => (JsonNode?)d.Id)]) };
-        foreach (var d in ended) sub.Discounts.Remove(d);
+        var previous = new JsonObject { ["discounts"] = new JsonArray([.. sub.ActiveDiscounts.Select(d => (JsonNode?)d.Id)]) };
+        foreach (var d in ended) d.Removed = true;
         Emit("customer.subscription.updated", Json.Subscription(sub), previous, at);
     }
 

@@ -129,7 +129,7 @@ internal sealed partial class BillingEngine
         }
         var coupons = new List<CouponInput>();
         inv.DiscountIds.Clear();
-        foreach (var d in sub?.Discounts ?? [])
+        foreach (var d in sub?.ActiveDiscounts ?? [])
         {
             var coupon = Host.FindCoupon(d.CouponId);
             if (coupon is null) continue;

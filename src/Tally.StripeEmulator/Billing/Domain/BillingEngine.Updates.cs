@@ -77,10 +77,10 @@ internal sealed partial class BillingEngine
         }
         if (r.Coupons is not null)
         {
-            previous["discounts"] = new JsonArray([.. sub.Discounts.Select(d => (JsonNode?)d.Id)]);
-            var fresh = r.Coupons.Select(c => sub.Discounts.FirstOrDefault(d => d.CouponId == c) ?? NewDiscount(sub, c, now)).ToList();
-            sub.Discounts.Clear();
-            sub.Discounts.AddRange(fresh);
+            previous["discounts"] = new JsonArray([.. sub.ActiveDiscounts.Select(d => (JsonNode?)d.Id)]);
+            var fresh = r.Coupons.Select(c => sub.ActiveDiscounts.FirstOrDefault(d => d.CouponId == c) ?? NewDiscount(sub, c, now)).ToList();
+            foreach (var d in sub.ActiveDiscounts.Except(fresh).ToList()) d.Removed = true;
+            foreach (var d in fresh.Where(d => !sub.Discounts.Contains(d))) sub.Discounts.Add(d);
         }
         if (r.Description is not null)
         {

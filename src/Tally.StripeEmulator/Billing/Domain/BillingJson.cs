@@ -41,7 +41,7 @@ internal sealed partial class BillingJson(BillingEngine engine)
         ["default_source"] = null,
         ["default_tax_rates"] = new JsonArray(),
         ["description"] = s.Description,
-        ["discounts"] = new JsonArray([.. s.Discounts.Select(d => (JsonNode?)d.Id)]),
+        ["discounts"] = new JsonArray([.. s.ActiveDiscounts.Select(d => (JsonNode?)d.Id)]),
         ["ended_at"] = s.EndedAt,
         ["invoice_settings"] = new JsonObject { ["account_tax_ids"] = null, ["issuer"] = new JsonObject { ["type"] = "self" } },
         ["items"] = ItemList(s),

@@ -61,6 +61,9 @@ internal sealed class SubscriptionDiscount
     public long? End { get; init; }
     /// <summary>"once" coupons are spent by the first invoice that uses them.</summary>
     public bool Spent { get; set; }
+
+    /// <summary>No longer on the subscription (expired or replaced); kept so invoices can still expand it.</summary>
+    public bool Removed { get; set; }
 }
 
 internal sealed class SubscriptionItem
@@ -98,7 +101,10 @@ internal sealed class Subscription
     public long? CanceledAt { get; set; }
     public long? EndedAt { get; set; }
     public string? LatestInvoiceId { get; set; }
+    /// <summary>Every discount the subscription ever had; the current ones are those not <c>Removed</c>.</summary>
     public List<SubscriptionDiscount> Discounts { get; } = [];
+
+    public IEnumerable<SubscriptionDiscount> ActiveDiscounts => Discounts.Where(d => !d.Removed);
     public string? Description { get; set; }
     /// <summary>Unpaid draft-to-open moment and retries are driven by invoices; this is the incomplete expiry.</summary>
     public long? IncompleteExpiresAt { get; set; }

@@ -8,7 +8,7 @@ internal sealed class SubscriptionMemento
 {
     private readonly Subscription _sub;
     private readonly List<(SubscriptionItem Item, string PriceId, long? Quantity, Dictionary<string, string> Metadata)> _items;
-    private readonly List<SubscriptionDiscount> _discounts;
+    private readonly List<(SubscriptionDiscount Discount, bool Removed)> _discounts;
     private readonly Dictionary<string, string> _metadata;
     private readonly bool _cancelAtPeriodEnd;
     private readonly long? _cancelAt, _canceledAt;
@@ -18,7 +18,7 @@ internal sealed class SubscriptionMemento
     {
         _sub = sub;
         _items = [.. sub.Items.Select(i => (i, i.PriceId, i.Quantity, new Dictionary<string, string>(i.Metadata)))];
-        _discounts = [.. sub.Discounts];
+        _discounts = [.. sub.Discounts.Select(d => (d, d.Removed))];
         _metadata = new Dictionary<string, string>(sub.Metadata);
         _cancelAtPeriodEnd = sub.CancelAtPeriodEnd;
         _cancelAt = sub.CancelAt;
@@ -38,7 +38,11 @@ internal sealed class SubscriptionMemento
             _sub.Items.Add(item);
         }
         _sub.Discounts.Clear();
-        _sub.Discounts.AddRange(_discounts);
+        foreach (var (discount, removed) in _discounts)
+        {
+            discount.Removed = removed;
+            _sub.Discounts.Add(discount);
+        }
         _sub.Metadata = _metadata;
         _sub.CancelAtPeriodEnd = _cancelAtPeriodEnd;
         _sub.CancelAt = _cancelAt;
