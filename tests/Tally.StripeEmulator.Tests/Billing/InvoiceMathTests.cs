@@ -53,6 +53,12 @@ public class InvoiceMathTests
         Assert.Equal(expected, PriceMath.Exact(price, quantity));
     }
 
+    [Theory]
+    [InlineData(6000, "jpy", "JPY 6000")]
+    [InlineData(6000, "eur", "EUR 60.00")]
+    public void Money_RespectsZeroDecimalCurrencies(long amount, string currency, string expected) =>
+        Assert.Equal(expected, InvoicePdf.FormatMoney(amount, currency));
+
     [Fact]
     public void Pdf_IsValidAndReadable()
     {

@@ -111,8 +111,9 @@ internal sealed partial class BillingEngine
     private string ProductName(PriceInfo price) =>
         Host.CatalogJson(price.ProductId)?["name"]?.GetValue<string>() ?? price.Nickname ?? price.ProductId;
 
-    internal static string Money(decimal minor, string currency) =>
-        string.Create(CultureInfo.InvariantCulture, $"{currency.ToUpperInvariant()} {minor / 100m:0.00##########}");
+    internal static string Money(decimal minor, string currency) => InvoicePdf.IsZeroDecimal(currency)
+        ? string.Create(CultureInfo.InvariantCulture, $"{currency.ToUpperInvariant()} {minor:0.##########}")
+        : string.Create(CultureInfo.InvariantCulture, $"{currency.ToUpperInvariant()} {minor / 100m:0.00##########}");
 
     /// <summary>Refreshes metered quantities (drafts only), line amounts and discounts.</summary>
     private void Recompute(Invoice inv, Subscription? sub)
