@@ -47,6 +47,8 @@ public sealed class InvoiceTests(BillingFixture f)
         Assert.Equal(T0, applied.Start);
         Assert.Equal(months is null ? null : T0.AddMonths((int)months), applied.End);
         var withDiscounts = await stripe.V1.Subscriptions.GetAsync(sub.Id, new SubscriptionGetOptions { Expand = ["discounts"] }, cancellationToken: Ct);
+        var listed = await stripe.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = sub.Id, Expand = ["data.discounts"] }, cancellationToken: Ct);
+        Assert.Contains(listed.Data, i => i.Discounts.Any(d => d.Id == applied.Id));
         if (duration == "repeating") Assert.Empty(withDiscounts.Discounts);
         else Assert.Equal(applied.Id, Assert.Single(withDiscounts.Discounts).Id);
     }

@@ -182,6 +182,9 @@ public sealed class SubscriptionTests(BillingFixture f)
         Assert.Equal(2, all.Data.Count);
         var onlyCanceled = await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Status = "canceled", Price = price }, cancellationToken: Ct);
         Assert.Equal(gone.Id, Assert.Single(onlyCanceled.Data).Id);
+        var withSubs = await stripe.V1.Customers.GetAsync(customer, new CustomerGetOptions { Expand = ["subscriptions"] }, cancellationToken: Ct);
+        Assert.Equal(keep.Id, Assert.Single(withSubs.Subscriptions.Data).Id);
+        Assert.Null((await stripe.V1.Customers.GetAsync(customer, cancellationToken: Ct)).Subscriptions);
         var again = await Assert.ThrowsAsync<StripeException>(() => stripe.V1.Subscriptions.CancelAsync(gone.Id, cancellationToken: Ct));
         Assert.Equal(HttpStatusCode.BadRequest, again.HttpStatusCode);
     }

@@ -42,19 +42,25 @@ internal static class BillingEndpoints
         return null;
     }
 
-    /// <summary>
-    /// <c>req.Ok</c> plus <c>expand[]=discounts</c> (an array of discount ids, which the core's
-    /// expander does not walk): the discounts are inlined here, the other paths go to the core.
-    /// </summary>
-    public static ApiResult OkWithDiscounts(ApiRequest req, BillingEngine engine, JsonObject obj)
+    /// <summary>The discounts behind an object's <c>discounts</c> id array (for <c>expand[]=discounts</c>).</summary>
+    public static JsonNode ExpandDiscounts(Account account, JsonObject obj) =>
+        new JsonArray([.. (obj["discounts"] as JsonArray ?? []).Select(id =>
+            (JsonNode?)(Json.IdOf(id) is { } d ? Resolve(account, d) ?? (JsonNode)d : null))]);
+
+    /// <summary><c>customer.subscriptions</c> (includable): the customer's subscriptions that have not ended.</summary>
+    public static JsonNode CustomerSubscriptions(Account account, JsonObject customer)
     {
-        if (!req.Expand.Contains("discounts")) return req.Ok(obj);
-        if (obj["discounts"] is JsonArray ids)
+        var engine = BillingModule.Engine(account);
+        var id = Json.Str(customer, "id") ?? "";
+        var subs = engine.ListSubscriptions(id, null, null, null).Select(s => (JsonNode?)engine.Json.Subscription(s)).ToArray();
+        return new JsonObject
         {
-            var expanded = ids.Select(id => (JsonNode?)(Json.IdOf(id) is { } d ? Resolve(req.Acct, d) ?? (JsonNode)d : null)).ToArray();
-            obj["discounts"] = new JsonArray(expanded);
-        }
-        return new ObjectResult(obj, req.Account, [.. req.Expand.Where(e => e != "discounts")]);
+            ["object"] = "list",
+            ["data"] = new JsonArray(subs),
+            ["has_more"] = false,
+            ["total_count"] = subs.Length,
+            ["url"] = $"/v1/customers/{id}/subscriptions",
+        };
     }
 
     public static Dictionary<string, string>? Metadata(Params p, string key = "metadata")

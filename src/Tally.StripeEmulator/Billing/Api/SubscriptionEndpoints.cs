@@ -11,7 +11,7 @@ internal static class SubscriptionEndpoints
     {
         routes.Post("/v1/subscriptions", Handler(Create));
         routes.Get("/v1/subscriptions", Handler(List));
-        routes.Get("/v1/subscriptions/{id}", Handler((req, e) => OkWithDiscounts(req, e, e.Json.Subscription(e.GetSubscription(req.Route("id"))))));
+        routes.Get("/v1/subscriptions/{id}", Handler((req, e) => req.Ok(e.Json.Subscription(e.GetSubscription(req.Route("id"))))));
         routes.Post("/v1/subscriptions/{id}", Handler(Update));
         routes.Delete("/v1/subscriptions/{id}", Handler((req, e) =>
             req.Ok(e.Json.Subscription(e.CancelSubscription(req.Route("id"), req.Params.Bool("invoice_now") ?? false)))));
@@ -54,7 +54,7 @@ internal static class SubscriptionEndpoints
             p.Text("payment_behavior") ?? "allow_incomplete", p.Text("default_payment_method"),
             Coupons(p) ?? [], Metadata(p), p.Bool("cancel_at_period_end") ?? false, p.Long("cancel_at"),
             p.Long("billing_cycle_anchor"), p.Text("description")));
-        return OkWithDiscounts(req, e, e.Json.Subscription(sub));
+        return req.Ok(e.Json.Subscription(sub));
     }
 
     private static ApiResult Update(ApiRequest req, BillingEngine e)
@@ -74,7 +74,7 @@ internal static class SubscriptionEndpoints
             trialNow,
             p.Text("payment_behavior"),
             p.Has("description") ? p.Str("description") : null));
-        return OkWithDiscounts(req, e, e.Json.Subscription(sub));
+        return req.Ok(e.Json.Subscription(sub));
     }
 
     private static ApiResult List(ApiRequest req, BillingEngine e)
