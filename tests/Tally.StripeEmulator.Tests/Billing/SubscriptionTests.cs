@@ -220,6 +220,33 @@ public sealed class SubscriptionTests(BillingFixture f)
         Assert.Equal(T0.AddMonths(1), (await stripe.V1.SubscriptionItems.GetAsync(created.Id, cancellationToken: Ct)).CurrentPeriodStart);
     }
 
+    [Theory]
+    [InlineData("create_prorations", 0L, 12000L)]
+    [InlineData("always_invoice", 3000L, 9000L)]
+    [InlineData("none", 0L, 9000L)]
+    public async Task QuantityChangeMidPeriod_IsProratedPerBehavior(string behavior, long updateInvoice, long cycleInvoice)
+    {
+        var (stripe, clock, customer, price) = await LicensedSetupAsync(unit: 3000);
+        var sub = await SubscribeAsync(stripe, customer, price);
+        var half = T0.AddDays(15.5);
+        await BillingCycleTests.AdvanceAsync(stripe, clock.Id, half);
+        await stripe.V1.Subscriptions.UpdateAsync(sub.Id, new SubscriptionUpdateOptions
+        {
+            Items = [new SubscriptionItemOptions { Id = sub.Items.Data[0].Id, Quantity = 3 }],
+            ProrationBehavior = behavior,
+        }, cancellationToken: Ct);
+        await BillingCycleTests.AdvanceAsync(stripe, clock.Id, T0.AddMonths(1).AddHours(2));
+        var invoices = await InvoicesAsync(stripe, sub.Id);
+        var update = invoices.SingleOrDefault(i => i.BillingReason == "subscription_update");
+        Assert.Equal(updateInvoice, update?.AmountPaid ?? 0);
+        var cycle = invoices.Single(i => i.BillingReason == "subscription_cycle");
+        Assert.Equal(cycleInvoice, cycle.AmountPaid);
+        var prorations = (update ?? cycle).Lines.Data.Where(l => l.Parent.SubscriptionItemDetails.Proration).ToList();
+        if (behavior == "none") return;
+        Assert.Equal([-1500L, 4500L], prorations.Select(l => l.Amount).Order());
+        Assert.All(prorations, l => Assert.Equal(half, l.Period.Start));
+    }
+
     [Fact]
     public async Task FailedUpdate_LeavesTheSubscriptionUnchanged()
     {

@@ -121,6 +121,8 @@ internal sealed partial class BillingEngine
             item.CurrentPeriodEnd = next;
         }
         var inv = NewInvoice(sub, "subscription_cycle", end, start, end);
+        inv.Lines.AddRange(sub.PendingProrations);
+        sub.PendingProrations.Clear();
         AddLicensedLines(inv, sub, end, next, trial: false);
         AddMeteredLines(inv, sub, start, end, zero: false);
         Recompute(inv, sub);

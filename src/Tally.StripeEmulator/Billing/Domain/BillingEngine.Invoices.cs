@@ -176,9 +176,9 @@ internal sealed partial class BillingEngine
         Finalize(inv, now, sub);
         events.Add(("invoice.finalized", Json.Invoice(inv)));
         var active = sub.Status == "trialing" ? "trialing" : "active";
-        if (inv.Total == 0 || behavior != "default_incomplete")
+        if (inv.AmountDue == 0 || behavior != "default_incomplete")
         {
-            var (paid, decline) = inv.Total == 0 ? (true, null) : TryCharge(inv, sub);
+            var (paid, decline) = inv.AmountDue == 0 ? (true, null) : TryCharge(inv, sub);
             if (paid)
             {
                 MarkPaidState(inv, now);
@@ -213,10 +213,10 @@ internal sealed partial class BillingEngine
     private static void MarkPaidState(Invoice inv, long now)
     {
         inv.Status = "paid";
-        inv.AmountPaid = inv.Total;
+        inv.AmountPaid = inv.AmountDue;
         inv.PaidAt = now;
-        inv.Attempted = inv.Total > 0 || inv.Attempted;
-        if (inv.Total > 0) inv.AttemptCount++;
+        inv.Attempted = inv.AmountDue > 0 || inv.Attempted;
+        if (inv.AmountDue > 0) inv.AttemptCount++;
         inv.NextPaymentAttempt = null;
     }
 }

@@ -19,7 +19,7 @@ internal sealed partial class BillingEngine
     private bool AttemptPayment(Invoice inv, long now, string? paymentMethodId)
     {
         var sub = SubscriptionOf(inv);
-        var (paid, _) = inv.Total == 0 ? (true, null) : TryCharge(inv, sub, paymentMethodId);
+        var (paid, _) = inv.AmountDue == 0 ? (true, null) : TryCharge(inv, sub, paymentMethodId);
         if (paid)
         {
             MarkPaidState(inv, now);
@@ -72,7 +72,7 @@ internal sealed partial class BillingEngine
             var now = NowFor(inv.CustomerId);
             Finalize(inv, now);
             Emit("invoice.finalized", Json.Invoice(inv), null, now);
-            if (inv.Total == 0) AttemptPayment(inv, now, null);
+            if (inv.AmountDue == 0) AttemptPayment(inv, now, null);
             return inv;
         }
     }

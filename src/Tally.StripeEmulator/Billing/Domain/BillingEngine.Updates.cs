@@ -24,6 +24,7 @@ internal sealed partial class BillingEngine
                 throw;
             }
             if (previous.Count > 0) Emit("customer.subscription.updated", Json.Subscription(sub), previous, now);
+            ApplyProrations(sub, Prorate(sub, memento, now), r.ProrationBehavior, now);
             if (r.TrialEndNow && sub.Status == "trialing")
             {
                 sub.TrialEnd = now;
@@ -141,7 +142,7 @@ internal sealed partial class BillingEngine
     }
 
     /// <summary>Create, update (id set) or delete (id set, deleted) one item through the subscription-items API.</summary>
-    public SubscriptionItem ChangeItem(string subscriptionId, ItemRequest request)
+    public SubscriptionItem ChangeItem(string subscriptionId, ItemRequest request, string prorationBehavior = "create_prorations")
     {
         lock (_gate)
         {
@@ -161,7 +162,9 @@ internal sealed partial class BillingEngine
                 memento.Restore();
                 throw;
             }
-            Emit("customer.subscription.updated", Json.Subscription(sub), previous, NowFor(sub.CustomerId));
+            var now = NowFor(sub.CustomerId);
+            Emit("customer.subscription.updated", Json.Subscription(sub), previous, now);
+            ApplyProrations(sub, Prorate(sub, memento, now), prorationBehavior, now);
             return item;
         }
     }

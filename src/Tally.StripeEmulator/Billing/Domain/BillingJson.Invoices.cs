@@ -143,7 +143,7 @@ internal sealed partial class BillingJson
                 ["subscription_item_details"] = new JsonObject
                 {
                     ["invoice_item"] = null,
-                    ["proration"] = false,
+                    ["proration"] = l.Proration,
                     ["proration_details"] = new JsonObject { ["credited_items"] = null },
                     ["subscription"] = inv.SubscriptionId,
                     ["subscription_item"] = l.SubscriptionItemId,

@@ -111,6 +111,9 @@ internal sealed class Subscription
     public long Sequence { get; init; }
     public bool TrialWillEndSent { get; set; }
 
+    /// <summary>Proration lines waiting for the next invoice (<c>proration_behavior=create_prorations</c>).</summary>
+    public List<InvoiceLine> PendingProrations { get; } = [];
+
     public long PeriodStart => Items.Count == 0 ? StartDate : Items[0].CurrentPeriodStart;
     public long PeriodEnd => Items.Count == 0 ? StartDate : Items[0].CurrentPeriodEnd;
     public bool IsLive => Status is not ("canceled" or "incomplete_expired");
@@ -128,6 +131,9 @@ internal sealed class InvoiceLine
     public long PeriodStart { get; init; }
     public long PeriodEnd { get; init; }
     public bool Metered { get; init; }
+    /// <summary>A credit or debit for part of a period after a quantity, price or item change.</summary>
+    public bool Proration { get; init; }
+
     /// <summary>Amount from the price's tiers / transform_quantity rather than quantity × unit amount.</summary>
     public bool PriceDriven { get; init; }
     public List<(string DiscountId, long Amount)> DiscountAmounts { get; set; } = [];
@@ -163,6 +169,7 @@ internal sealed class Invoice
     public Dictionary<string, string> SubscriptionMetadata { get; set; } = [];
     public long Sequence { get; init; }
 
-    public long AmountDue => Status == "void" ? 0 : Total;
-    public long AmountRemaining => Status is "void" or "paid" ? 0 : Total - AmountPaid;
+    /// <summary>A negative total (credit prorations) is not charged; Stripe would credit the customer balance.</summary>
+    public long AmountDue => Status == "void" ? 0 : Math.Max(0, Total);
+    public long AmountRemaining => Status is "void" or "paid" ? 0 : Math.Max(0, Total - AmountPaid);
 }

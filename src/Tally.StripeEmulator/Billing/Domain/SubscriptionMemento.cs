@@ -8,6 +8,9 @@ internal sealed class SubscriptionMemento
 {
     private readonly Subscription _sub;
     private readonly List<(SubscriptionItem Item, string PriceId, long? Quantity, Dictionary<string, string> Metadata)> _items;
+
+    /// <summary>The items as they were: the item, its price and its quantity.</summary>
+    public IEnumerable<(SubscriptionItem Item, string PriceId, long? Quantity)> Items => _items.Select(i => (i.Item, i.PriceId, i.Quantity));
     private readonly List<(SubscriptionDiscount Discount, bool Removed)> _discounts;
     private readonly Dictionary<string, string> _metadata;
     private readonly bool _cancelAtPeriodEnd;
