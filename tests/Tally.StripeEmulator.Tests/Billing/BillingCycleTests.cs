@@ -139,4 +139,32 @@ public sealed class BillingCycleTests(BillingFixture f)
         Assert.Equal(4, inv.AttemptCount);
         Assert.Null(inv.NextPaymentAttempt);
     }
+
+    [Fact]
+    public async Task PastDue_RecoversWhenTheCustomerFixesTheCard_AtTheNextRetry()
+    {
+        var (stripe, _, clock, customer, _, price) = await MeteredSetupAsync("pm_card_chargeCustomerFail");
+        var sub = await stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer,
+            Items = [new SubscriptionItemOptions { Price = price }],
+        }, cancellationToken: Ct);
+        await ReportAsync(stripe, customer, 8);
+        await AdvanceAsync(stripe, clock.Id, T0.AddMonths(1).AddDays(1));
+        Assert.Equal("past_due", (await stripe.V1.Subscriptions.GetAsync(sub.Id, cancellationToken: Ct)).Status);
+
+        var visa = await stripe.V1.PaymentMethods.AttachAsync("pm_card_visa", new PaymentMethodAttachOptions { Customer = customer }, cancellationToken: Ct);
+        await stripe.V1.Customers.UpdateAsync(customer, new CustomerUpdateOptions
+        {
+            InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = visa.Id },
+        }, cancellationToken: Ct);
+        await AdvanceAsync(stripe, clock.Id, T0.AddMonths(1).AddDays(5));
+
+        sub = await stripe.V1.Subscriptions.GetAsync(sub.Id, new SubscriptionGetOptions { Expand = ["latest_invoice"] }, cancellationToken: Ct);
+        Assert.Equal("active", sub.Status);
+        Assert.Equal("paid", sub.LatestInvoice.Status);
+        Assert.Equal(200, sub.LatestInvoice.AmountPaid);
+        Assert.Equal(2, sub.LatestInvoice.AttemptCount);
+        Assert.Equal(T0.AddMonths(1).AddHours(1).AddDays(3), sub.LatestInvoice.StatusTransitions.PaidAt);
+    }
 }
