@@ -95,6 +95,15 @@ public sealed class BillingCycleTests(BillingFixture f)
         Assert.Equal(1050, paid.AmountPaid);
         Assert.Equal(new DateTimeOffset(T0.AddMonths(1).AddHours(1)).ToUnixTimeSeconds(), new DateTimeOffset(evt.Created).ToUnixTimeSeconds());
 
+        // Every billing webhook of this customer parses strictly as Stripe.net 53.1.0 types and verifies.
+        var mine = f.Webhooks.Where(w => w.Body.Contains(customer, StringComparison.Ordinal)).ToList();
+        Assert.Contains(mine, w => w.Body.Contains("\"customer.subscription.created\"", StringComparison.Ordinal));
+        foreach (var w in mine)
+        {
+            StrictParse.CheckJson(w.Body);
+            Assert.NotNull(EventUtility.ConstructEvent(w.Body, w.Signature, f.WebhookSecret).Data.Object);
+        }
+
         using var http = new HttpClient();
         using var response = await http.GetAsync(cycle.InvoicePdf, Ct);
         Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
