@@ -28,10 +28,21 @@ internal sealed partial class BillingEngine
         throw new InvalidOperationException("billing cycle did not converge");
     }
 
-    /// <summary>Real-time subscriptions move forward whenever billing is touched.</summary>
+    private long _caughtUpTo = long.MinValue;
+
+    /// <summary>
+    /// Real-time subscriptions move forward whenever billing is touched. Once per emulator second is
+    /// enough: every due moment created by a request lies in the future of that request.
+    /// </summary>
     public void CatchUpRealTime()
     {
-        lock (_gate) RunDue(null, Host.RealNow.ToUnixTimeSeconds(), null);
+        var now = Host.RealNow.ToUnixTimeSeconds();
+        lock (_gate)
+        {
+            if (now == _caughtUpTo) return;
+            _caughtUpTo = now;
+            RunDue(null, now, null);
+        }
     }
 
     private Due? NextDue(string? clockId, long until)
