@@ -107,8 +107,12 @@ public sealed class InvoiceTests(BillingFixture f)
         Assert.Equal(2100, inv.AmountDue);
         Assert.Equal(customer, inv.CustomerId);
         Assert.Empty((await stripe.V1.Invoices.ListAsync(new InvoiceListOptions { Customer = customer, Status = "paid" }, cancellationToken: Ct)).Data);
-        var lines = await stripe.V1.Invoices.LineItems.ListAsync(inv.Id, cancellationToken: Ct);
+        var lines = await stripe.V1.Invoices.LineItems.ListAsync(inv.Id, new InvoiceLineItemListOptions
+        {
+            Expand = ["data.pricing.price_details.price"],
+        }, cancellationToken: Ct);
         var line = Assert.Single(lines.Data);
+        Assert.Equal(700, line.Pricing.PriceDetails.Price.UnitAmount);
         Assert.Equal(3, line.Quantity);
         Assert.Equal(sub.Items.Data[0].Id, line.Parent.SubscriptionItemDetails.SubscriptionItem);
 
