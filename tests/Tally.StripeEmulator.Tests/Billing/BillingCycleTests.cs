@@ -176,4 +176,34 @@ public sealed class BillingCycleTests(BillingFixture f)
         Assert.Equal(2, sub.LatestInvoice.AttemptCount);
         Assert.Equal(T0.AddMonths(1).AddHours(1).AddDays(3), sub.LatestInvoice.StatusTransitions.PaidAt);
     }
+
+    [Fact]
+    public async Task CycleInvoice_IsDraftDuringTheGraceHour_LateUsageCounts_AndCanBeFinalizedEarly()
+    {
+        var (stripe, _, clock, customer, _, price) = await MeteredSetupAsync("pm_card_visa");
+        var sub = await stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer,
+            Items = [new SubscriptionItemOptions { Price = price }],
+        }, cancellationToken: Ct);
+        await AdvanceAsync(stripe, clock.Id, T0.AddMonths(1).AddMinutes(20));
+        var draft = Assert.Single((await stripe.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = sub.Id, Status = "draft" }, cancellationToken: Ct)).Data);
+        Assert.Null(draft.InvoicePdf);
+        Assert.Null(draft.Number);
+        Assert.Equal(T0.AddMonths(1).AddHours(1), draft.AutomaticallyFinalizesAt);
+
+        // Usage for the ended period reported during the grace hour still reaches the invoice.
+        await stripe.V1.Billing.MeterEvents.CreateAsync(new Stripe.Billing.MeterEventCreateOptions
+        {
+            EventName = "api_requests",
+            Payload = new() { ["stripe_customer_id"] = customer, ["value"] = "4" },
+            Timestamp = T0.AddMonths(1).AddMinutes(-1),
+        }, cancellationToken: Ct);
+        var finalized = await stripe.V1.Invoices.FinalizeInvoiceAsync(draft.Id, cancellationToken: Ct);
+        Assert.Equal("paid", finalized.Status);
+        Assert.Equal(100, finalized.AmountPaid);
+        Assert.NotNull(finalized.Number);
+        var again = await Assert.ThrowsAsync<StripeException>(() => stripe.V1.Invoices.FinalizeInvoiceAsync(draft.Id, cancellationToken: Ct));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, again.HttpStatusCode);
+    }
 }

@@ -70,9 +70,9 @@ internal sealed partial class BillingEngine
             if (inv.Status != "draft")
                 throw new BillingException(400, $"This invoice is already finalized, you can't re-finalize a non-draft invoice.", null, "invoice_not_editable");
             var now = NowFor(inv.CustomerId);
-            Finalize(inv, now);
-            Emit("invoice.finalized", Json.Invoice(inv), null, now);
-            if (inv.AmountDue == 0) AttemptPayment(inv, now, null);
+            // Subscription invoices collect automatically: finalizing early charges now rather than at the
+            // end of the grace hour (the draft's due moment is gone once it is open).
+            FinalizeAndCharge(inv, now);
             return inv;
         }
     }
