@@ -57,7 +57,8 @@ internal sealed class BillingModule : IResourceModule
         ClockEndpoints.Map(routes);
     }
 
-    public JsonNode? Save(Account account) => BillingSnapshot.Save(Engine(account));
+    public JsonNode? Save(Account account) =>
+        account.State<BillingState>().Engine is { } engine ? BillingSnapshot.Save(engine) : null;
 
     public void Load(Account account, JsonNode state) => BillingSnapshot.Load(Engine(account), state);
 
