@@ -30,6 +30,9 @@ internal sealed class BillingModule : IResourceModule
         emulator.Expansions.Register("line_item", "pricing.price_details.product");
         emulator.Expansions.Register("discount", "customer");
         emulator.Expansions.Register("discount", "subscription");
+        emulator.Expansions.RegisterComputed("subscription", "discounts", BillingEndpoints.ExpandDiscounts);
+        emulator.Expansions.RegisterComputed("invoice", "discounts", BillingEndpoints.ExpandDiscounts);
+        emulator.Expansions.RegisterComputed("customer", "subscriptions", BillingEndpoints.CustomerSubscriptions);
         var inner = emulator.Expansions.Resolve;
         emulator.Expansions.Resolve = (account, id) => BillingEndpoints.Resolve(account, id) ?? inner(account, id);
         emulator.Hooks.FindMeter = (account, id) =>
@@ -54,7 +57,8 @@ internal sealed class BillingModule : IResourceModule
         ClockEndpoints.Map(routes);
     }
 
-    public JsonNode? Save(Account account) => BillingSnapshot.Save(Engine(account));
+    public JsonNode? Save(Account account) =>
+        account.State<BillingState>().Engine is { } engine ? BillingSnapshot.Save(engine) : null;
 
     public void Load(Account account, JsonNode state) => BillingSnapshot.Load(Engine(account), state);
 

@@ -95,6 +95,15 @@ public sealed class BillingCycleTests(BillingFixture f)
         Assert.Equal(1050, paid.AmountPaid);
         Assert.Equal(new DateTimeOffset(T0.AddMonths(1).AddHours(1)).ToUnixTimeSeconds(), new DateTimeOffset(evt.Created).ToUnixTimeSeconds());
 
+        // Every billing webhook of this customer parses strictly as Stripe.net 53.1.0 types and verifies.
+        var mine = f.Webhooks.Where(w => w.Body.Contains(customer, StringComparison.Ordinal)).ToList();
+        Assert.Contains(mine, w => w.Body.Contains("\"customer.subscription.created\"", StringComparison.Ordinal));
+        foreach (var w in mine)
+        {
+            StrictParse.CheckJson(w.Body);
+            Assert.NotNull(EventUtility.ConstructEvent(w.Body, w.Signature, f.WebhookSecret).Data.Object);
+        }
+
         using var http = new HttpClient();
         using var response = await http.GetAsync(cycle.InvoicePdf, Ct);
         Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
@@ -138,5 +147,63 @@ public sealed class BillingCycleTests(BillingFixture f)
         inv = await stripe.V1.Invoices.GetAsync(inv.Id, cancellationToken: Ct);
         Assert.Equal(4, inv.AttemptCount);
         Assert.Null(inv.NextPaymentAttempt);
+    }
+
+    [Fact]
+    public async Task PastDue_RecoversWhenTheCustomerFixesTheCard_AtTheNextRetry()
+    {
+        var (stripe, _, clock, customer, _, price) = await MeteredSetupAsync("pm_card_chargeCustomerFail");
+        var sub = await stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer,
+            Items = [new SubscriptionItemOptions { Price = price }],
+        }, cancellationToken: Ct);
+        await ReportAsync(stripe, customer, 8);
+        await AdvanceAsync(stripe, clock.Id, T0.AddMonths(1).AddDays(1));
+        Assert.Equal("past_due", (await stripe.V1.Subscriptions.GetAsync(sub.Id, cancellationToken: Ct)).Status);
+
+        var visa = await stripe.V1.PaymentMethods.AttachAsync("pm_card_visa", new PaymentMethodAttachOptions { Customer = customer }, cancellationToken: Ct);
+        await stripe.V1.Customers.UpdateAsync(customer, new CustomerUpdateOptions
+        {
+            InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = visa.Id },
+        }, cancellationToken: Ct);
+        await AdvanceAsync(stripe, clock.Id, T0.AddMonths(1).AddDays(5));
+
+        sub = await stripe.V1.Subscriptions.GetAsync(sub.Id, new SubscriptionGetOptions { Expand = ["latest_invoice"] }, cancellationToken: Ct);
+        Assert.Equal("active", sub.Status);
+        Assert.Equal("paid", sub.LatestInvoice.Status);
+        Assert.Equal(200, sub.LatestInvoice.AmountPaid);
+        Assert.Equal(2, sub.LatestInvoice.AttemptCount);
+        Assert.Equal(T0.AddMonths(1).AddHours(1).AddDays(3), sub.LatestInvoice.StatusTransitions.PaidAt);
+    }
+
+    [Fact]
+    public async Task CycleInvoice_IsDraftDuringTheGraceHour_LateUsageCounts_AndCanBeFinalizedEarly()
+    {
+        var (stripe, _, clock, customer, _, price) = await MeteredSetupAsync("pm_card_visa");
+        var sub = await stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer,
+            Items = [new SubscriptionItemOptions { Price = price }],
+        }, cancellationToken: Ct);
+        await AdvanceAsync(stripe, clock.Id, T0.AddMonths(1).AddMinutes(20));
+        var draft = Assert.Single((await stripe.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = sub.Id, Status = "draft" }, cancellationToken: Ct)).Data);
+        Assert.Null(draft.InvoicePdf);
+        Assert.Null(draft.Number);
+        Assert.Equal(T0.AddMonths(1).AddHours(1), draft.AutomaticallyFinalizesAt);
+
+        // Usage for the ended period reported during the grace hour still reaches the invoice.
+        await stripe.V1.Billing.MeterEvents.CreateAsync(new Stripe.Billing.MeterEventCreateOptions
+        {
+            EventName = "api_requests",
+            Payload = new() { ["stripe_customer_id"] = customer, ["value"] = "4" },
+            Timestamp = T0.AddMonths(1).AddMinutes(-1),
+        }, cancellationToken: Ct);
+        var finalized = await stripe.V1.Invoices.FinalizeInvoiceAsync(draft.Id, cancellationToken: Ct);
+        Assert.Equal("paid", finalized.Status);
+        Assert.Equal(100, finalized.AmountPaid);
+        Assert.NotNull(finalized.Number);
+        var again = await Assert.ThrowsAsync<StripeException>(() => stripe.V1.Invoices.FinalizeInvoiceAsync(draft.Id, cancellationToken: Ct));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, again.HttpStatusCode);
     }
 }

@@ -33,6 +33,9 @@ public sealed class BillingFixture : IAsyncLifetime
 
     public StripeClient Client(string apiKey) => Clients.For(Server, apiKey, maxNetworkRetries: 0);
 
+    /// <summary>Every delivery received so far (raw body and signature).</summary>
+    public IReadOnlyList<WebhookReceiver.Received> Webhooks => _receiver!.All;
+
     /// <summary>Waits (generously, not a timing assertion) for a webhook whose body matches.</summary>
     public async Task<WebhookReceiver.Received> WaitForWebhookAsync(Func<JsonObject, bool> match, CancellationToken ct)
     {

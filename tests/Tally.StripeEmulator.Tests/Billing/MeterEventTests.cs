@@ -43,6 +43,7 @@ public sealed class MeterEventTests(BillingFixture f)
         var dup = await Assert.ThrowsAsync<StripeException>(() => SendAsync(stripe, customer, "25", "usage-1"));
         Assert.Equal(HttpStatusCode.BadRequest, dup.HttpStatusCode);
         Assert.Contains("already exists with identifier", dup.StripeError.Message);
+        Assert.Equal("false", dup.StripeResponse.Headers.GetValues("Stripe-Should-Retry").Single());
         Assert.Equal(25m, f.Server.Control.MeterTotal(key, customer, meter.Id, T0, T0.AddHours(1)));
         Assert.Equal(25m, f.Server.Control.MeterTotal(key, customer, "api_requests", T0, T0.AddHours(1)));
     }

@@ -182,6 +182,9 @@ public sealed class SubscriptionTests(BillingFixture f)
         Assert.Equal(2, all.Data.Count);
         var onlyCanceled = await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Status = "canceled", Price = price }, cancellationToken: Ct);
         Assert.Equal(gone.Id, Assert.Single(onlyCanceled.Data).Id);
+        var withSubs = await stripe.V1.Customers.GetAsync(customer, new CustomerGetOptions { Expand = ["subscriptions"] }, cancellationToken: Ct);
+        Assert.Equal(keep.Id, Assert.Single(withSubs.Subscriptions.Data).Id);
+        Assert.Null((await stripe.V1.Customers.GetAsync(customer, cancellationToken: Ct)).Subscriptions);
         var again = await Assert.ThrowsAsync<StripeException>(() => stripe.V1.Subscriptions.CancelAsync(gone.Id, cancellationToken: Ct));
         Assert.Equal(HttpStatusCode.BadRequest, again.HttpStatusCode);
     }
@@ -215,6 +218,54 @@ public sealed class SubscriptionTests(BillingFixture f)
         Assert.Equal(item.Id, Assert.Single(items.Data).Id);
         var created = await stripe.V1.SubscriptionItems.CreateAsync(new SubscriptionItemCreateOptions { Subscription = sub.Id, Price = addon, Quantity = 1 }, cancellationToken: Ct);
         Assert.Equal(T0.AddMonths(1), (await stripe.V1.SubscriptionItems.GetAsync(created.Id, cancellationToken: Ct)).CurrentPeriodStart);
+    }
+
+    [Theory]
+    [InlineData("create_prorations", 0L, 12000L)]
+    [InlineData("always_invoice", 3000L, 9000L)]
+    [InlineData("none", 0L, 9000L)]
+    public async Task QuantityChangeMidPeriod_IsProratedPerBehavior(string behavior, long updateInvoice, long cycleInvoice)
+    {
+        var (stripe, clock, customer, price) = await LicensedSetupAsync(unit: 3000);
+        var sub = await SubscribeAsync(stripe, customer, price);
+        var half = T0.AddDays(15.5);
+        await BillingCycleTests.AdvanceAsync(stripe, clock.Id, half);
+        await stripe.V1.Subscriptions.UpdateAsync(sub.Id, new SubscriptionUpdateOptions
+        {
+            Items = [new SubscriptionItemOptions { Id = sub.Items.Data[0].Id, Quantity = 3 }],
+            ProrationBehavior = behavior,
+        }, cancellationToken: Ct);
+        await BillingCycleTests.AdvanceAsync(stripe, clock.Id, T0.AddMonths(1).AddHours(2));
+        var invoices = await InvoicesAsync(stripe, sub.Id);
+        var update = invoices.SingleOrDefault(i => i.BillingReason == "subscription_update");
+        Assert.Equal(updateInvoice, update?.AmountPaid ?? 0);
+        var cycle = invoices.Single(i => i.BillingReason == "subscription_cycle");
+        Assert.Equal(cycleInvoice, cycle.AmountPaid);
+        var prorations = (update ?? cycle).Lines.Data.Where(l => l.Parent.SubscriptionItemDetails.Proration).ToList();
+        if (behavior == "none") return;
+        Assert.Equal([-1500L, 4500L], prorations.Select(l => l.Amount).Order());
+        Assert.All(prorations, l => Assert.Equal(half, l.Period.Start));
+    }
+
+    [Fact]
+    public async Task FailedUpdate_LeavesTheSubscriptionUnchanged()
+    {
+        var (stripe, _, customer, price) = await LicensedSetupAsync();
+        var sub = await SubscribeAsync(stripe, customer, price, quantity: 2);
+        var bad = await Assert.ThrowsAsync<StripeException>(() => stripe.V1.Subscriptions.UpdateAsync(sub.Id, new SubscriptionUpdateOptions
+        {
+            Items = [new SubscriptionItemOptions { Id = sub.Items.Data[0].Id, Quantity = 9 }],
+            Metadata = new() { ["x"] = "y" },
+            CancelAt = T0.AddDays(-1),
+        }, cancellationToken: Ct));
+        Assert.Equal("cancel_at", bad.StripeError.Param);
+        var after = await stripe.V1.Subscriptions.GetAsync(sub.Id, cancellationToken: Ct);
+        Assert.Equal(2, after.Items.Data[0].Quantity);
+        Assert.Empty(after.Metadata);
+        Assert.Null(after.CancelAt);
+        var lastItem = await Assert.ThrowsAsync<StripeException>(() => stripe.V1.SubscriptionItems.DeleteAsync(sub.Items.Data[0].Id, cancellationToken: Ct));
+        Assert.Equal(HttpStatusCode.BadRequest, lastItem.HttpStatusCode);
+        Assert.Single((await stripe.V1.Subscriptions.GetAsync(sub.Id, cancellationToken: Ct)).Items.Data);
     }
 
     [Fact]

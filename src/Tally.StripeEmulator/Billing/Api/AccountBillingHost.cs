@@ -55,8 +55,22 @@ internal sealed class AccountBillingHost(Account account) : IBillingHost
             recurring is null ? 1 : Json.Long(recurring, "interval_count") ?? 1,
             recurring is null ? "licensed" : Json.Str(recurring, "usage_type") ?? "licensed",
             recurring is null ? null : Json.Str(recurring, "meter"),
-            Json.Str(p, "nickname"));
+            Json.Str(p, "nickname"))
+        {
+            TiersMode = Json.Str(p, "tiers_mode"),
+            Tiers = p["tiers"] is JsonArray tiers ? [.. tiers.OfType<JsonObject>().Select(Tier)] : [],
+            TransformDivideBy = p["transform_quantity"] is JsonObject tq ? Json.Long(tq, "divide_by") : null,
+            TransformRound = p["transform_quantity"] is JsonObject tr ? Json.Str(tr, "round") : null,
+        };
     }
+
+    private static PriceTier Tier(JsonObject t) =>
+        new(Json.Long(t, "up_to"), DecimalOf(t, "unit_amount_decimal", "unit_amount"), DecimalOf(t, "flat_amount_decimal", "flat_amount"));
+
+    private static decimal DecimalOf(JsonObject o, string decimalKey, string longKey) =>
+        o[decimalKey] is JsonValue d && decimal.TryParse(d.ToString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            ? v
+            : Json.Long(o, longKey) ?? 0;
 
     public CouponInfo? FindCoupon(string id)
     {

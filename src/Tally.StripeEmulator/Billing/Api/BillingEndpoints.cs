@@ -42,6 +42,27 @@ internal static class BillingEndpoints
         return null;
     }
 
+    /// <summary>The discounts behind an object's <c>discounts</c> id array (for <c>expand[]=discounts</c>).</summary>
+    public static JsonNode ExpandDiscounts(Account account, JsonObject obj) =>
+        new JsonArray([.. (obj["discounts"] as JsonArray ?? []).Select(id =>
+            (JsonNode?)(Json.IdOf(id) is { } d ? Resolve(account, d) ?? (JsonNode)d : null))]);
+
+    /// <summary><c>customer.subscriptions</c> (includable): the customer's subscriptions that have not ended.</summary>
+    public static JsonNode CustomerSubscriptions(Account account, JsonObject customer)
+    {
+        var engine = BillingModule.Engine(account);
+        var id = Json.Str(customer, "id") ?? "";
+        var subs = engine.ListSubscriptions(id, null, null, null).Select(s => (JsonNode?)engine.Json.Subscription(s)).ToArray();
+        return new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = new JsonArray(subs),
+            ["has_more"] = false,
+            ["total_count"] = subs.Length,
+            ["url"] = $"/v1/customers/{id}/subscriptions",
+        };
+    }
+
     public static Dictionary<string, string>? Metadata(Params p, string key = "metadata")
     {
         if (!p.Has(key)) return null;

@@ -44,7 +44,7 @@ internal static class InvoiceEndpoints
     {
         var account = req.Emulator.FindAccount(req.Route("acct"))
             ?? throw new StripeError(404, "invalid_request_error", "Invoice not found.");
-        lock (account.Sync)
+        return req.Locked(account, () =>
         {
             var engine = BillingModule.Engine(account);
             var inv = engine.FindInvoiceByPdfToken(req.Route("token"));
@@ -56,6 +56,6 @@ internal static class InvoiceEndpoints
                 $"<h1>Invoice {WebUtility.HtmlEncode(inv.Number)}</h1><p>Status: {inv.Status}</p><table>{rows}</table>" +
                 $"<p>Total: {BillingEngine.Money(inv.Total, inv.Currency)}</p><p><a href=\"{engine.Json.PdfUrl(inv)}\">Download PDF</a></p></body></html>";
             return ApiResult.Raw(Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8");
-        }
+        });
     }
 }

@@ -195,7 +195,7 @@ internal static class MeterEndpoints
         var events = req.Params.List("events");
         if (events.Count > 100)
             throw StripeError.Invalid("A meter event stream request can contain at most 100 events.", "events");
-        lock (session.Account.Sync)
+        return req.Locked(session.Account, () =>
         {
             var engine = BillingModule.Engine(session.Account);
             foreach (var ev in events)
@@ -210,7 +210,7 @@ internal static class MeterEndpoints
                     Interlocked.Increment(ref engine.StreamRejected);
                 }
             }
-        }
-        return ApiResult.Json(new JsonObject());
+            return ApiResult.Json(new JsonObject());
+        });
     }
 }

@@ -73,9 +73,13 @@ internal static class SubscriptionEndpoints
             trialEnd,
             trialNow,
             p.Text("payment_behavior"),
-            p.Has("description") ? p.Str("description") : null));
+            p.Has("description") ? p.Str("description") : null,
+            Proration(p)));
         return req.Ok(e.Json.Subscription(sub));
     }
+
+    private static string Proration(Params p) =>
+        p.OneOf("proration_behavior", "create_prorations", BillingEngine.ProrationBehaviors);
 
     private static ApiResult List(ApiRequest req, BillingEngine e)
     {
@@ -92,7 +96,7 @@ internal static class SubscriptionEndpoints
     {
         var p = req.Params;
         var subId = p.Required("subscription");
-        var item = e.ChangeItem(subId, new ItemRequest(null, p.Required("price"), p.Long("quantity"), false, Metadata(p)));
+        var item = e.ChangeItem(subId, new ItemRequest(null, p.Required("price"), p.Long("quantity"), false, Metadata(p)), Proration(p));
         return req.Ok(e.Json.Item(item));
     }
 
@@ -100,14 +104,14 @@ internal static class SubscriptionEndpoints
     {
         var p = req.Params;
         var (sub, item) = e.FindItem(req.Route("id"));
-        var updated = e.ChangeItem(sub.Id, new ItemRequest(item.Id, p.Text("price"), p.Long("quantity"), false, Metadata(p)));
+        var updated = e.ChangeItem(sub.Id, new ItemRequest(item.Id, p.Text("price"), p.Long("quantity"), false, Metadata(p)), Proration(p));
         return req.Ok(e.Json.Item(updated));
     }
 
     private static ApiResult DeleteItem(ApiRequest req, BillingEngine e)
     {
         var (sub, item) = e.FindItem(req.Route("id"));
-        e.ChangeItem(sub.Id, new ItemRequest(item.Id, null, null, true, null));
+        e.ChangeItem(sub.Id, new ItemRequest(item.Id, null, null, true, null), Proration(req.Params));
         return ApiResult.Json(DeletedStub(item.Id, "subscription_item"));
     }
 

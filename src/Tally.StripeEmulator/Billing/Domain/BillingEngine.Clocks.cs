@@ -24,6 +24,7 @@ internal sealed partial class BillingEngine
             var clock = GetClock(id);
             clock.Deleted = true;
             Clocks.TryRemove(id, out _);
+            Emit("test_helpers.test_clock.deleted", Json.Clock(clock), null, clock.FrozenTime);
             Host.RemoveClock(id);
             foreach (var sub in Subscriptions.Values.Where(s => s.TestClockId == id && s.IsLive).ToList())
             {
@@ -52,6 +53,7 @@ internal sealed partial class BillingEngine
             clock.Status = "advancing";
             var response = Json.Clock(clock);
             response["frozen_time"] = target;
+            Emit("test_helpers.test_clock.advancing", response, null, clock.FrozenTime);
             try
             {
                 RunDue(clock.Id, target, clock);

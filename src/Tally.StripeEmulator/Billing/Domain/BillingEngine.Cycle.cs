@@ -28,10 +28,21 @@ internal sealed partial class BillingEngine
         throw new InvalidOperationException("billing cycle did not converge");
     }
 
-    /// <summary>Real-time subscriptions move forward whenever billing is touched.</summary>
+    private long _caughtUpTo = long.MinValue;
+
+    /// <summary>
+    /// Real-time subscriptions move forward whenever billing is touched. Once per emulator second is
+    /// enough: every due moment created by a request lies in the future of that request.
+    /// </summary>
     public void CatchUpRealTime()
     {
-        lock (_gate) RunDue(null, Host.RealNow.ToUnixTimeSeconds(), null);
+        var now = Host.RealNow.ToUnixTimeSeconds();
+        lock (_gate)
+        {
+            if (now == _caughtUpTo) return;
+            _caughtUpTo = now;
+            RunDue(null, now, null);
+        }
     }
 
     private Due? NextDue(string? clockId, long until)
@@ -59,7 +70,7 @@ internal sealed partial class BillingEngine
             }
             if (sub.Status == "trialing" && sub.TrialEnd is { } te && !sub.TrialWillEndSent && te - TrialWillEndLead > sub.Created)
                 Consider(te - TrialWillEndLead, DueKind.TrialWillEnd, sub.Sequence, sub.Id);
-            foreach (var d in sub.Discounts)
+            foreach (var d in sub.ActiveDiscounts)
                 if (d.End is { } end) Consider(end, DueKind.DiscountEnds, sub.Sequence, sub.Id);
             if (sub.CancelAt is { } ca && ca < sub.PeriodEnd) Consider(ca, DueKind.CancelAt, sub.Sequence, sub.Id);
             Consider(sub.PeriodEnd, DueKind.PeriodEnd, sub.Sequence, sub.Id);
@@ -121,6 +132,8 @@ internal sealed partial class BillingEngine
             item.CurrentPeriodEnd = next;
         }
         var inv = NewInvoice(sub, "subscription_cycle", end, start, end);
+        inv.Lines.AddRange(sub.PendingProrations);
+        sub.PendingProrations.Clear();
         AddLicensedLines(inv, sub, end, next, trial: false);
         AddMeteredLines(inv, sub, start, end, zero: false);
         Recompute(inv, sub);
@@ -149,10 +162,10 @@ internal sealed partial class BillingEngine
 
     private void EndDiscounts(Subscription sub, long at)
     {
-        var ended = sub.Discounts.Where(d => d.End is { } e && e <= at).ToList();
+        var ended = sub.ActiveDiscounts.Where(d => d.End is { } e && e <= at).ToList();
         if (ended.Count == 0) return;
-        var previous = new JsonObject { ["discounts"] = new JsonArray([.. sub.Discounts.Select(d => (JsonNode?)d.Id)]) };
-        foreach (var d in ended) sub.Discounts.Remove(d);
+        var previous = new JsonObject { ["discounts"] = new JsonArray([.. sub.ActiveDiscounts.Select(d => (JsonNode?)d.Id)]) };
+        foreach (var d in ended) d.Removed = true;
         Emit("customer.subscription.updated", Json.Subscription(sub), previous, at);
     }
 

@@ -58,6 +58,7 @@ internal sealed partial class BillingEngine
                 UnitAmountDecimal = unit,
                 PeriodStart = start,
                 PeriodEnd = end,
+                PriceDriven = price.HasSpecialPricing && !trial && prorateFrom is null,
             });
         }
     }
@@ -79,6 +80,7 @@ internal sealed partial class BillingEngine
                 PeriodStart = start,
                 PeriodEnd = end,
                 Metered = true,
+                PriceDriven = price.HasSpecialPricing,
             });
         }
         foreach (var line in inv.Lines.Where(l => l.Metered)) DescribeMetered(line);
@@ -101,14 +103,17 @@ internal sealed partial class BillingEngine
     {
         var price = Host.FindPrice(line.PriceId);
         var name = price is null ? line.PriceId : ProductName(price);
-        line.Description = $"{line.Quantity.ToString(CultureInfo.InvariantCulture)} × {name} (at {Money(line.UnitAmountDecimal, price?.Currency ?? "usd")} / unit)";
+        line.Description = line.PriceDriven
+            ? $"{line.Quantity.ToString(CultureInfo.InvariantCulture)} × {name} (tiered)"
+            : $"{line.Quantity.ToString(CultureInfo.InvariantCulture)} × {name} (at {Money(line.UnitAmountDecimal, price?.Currency ?? "usd")} / unit)";
     }
 
     private string ProductName(PriceInfo price) =>
         Host.CatalogJson(price.ProductId)?["name"]?.GetValue<string>() ?? price.Nickname ?? price.ProductId;
 
-    internal static string Money(decimal minor, string currency) =>
-        string.Create(CultureInfo.InvariantCulture, $"{currency.ToUpperInvariant()} {minor / 100m:0.00##########}");
+    internal static string Money(decimal minor, string currency) => InvoicePdf.IsZeroDecimal(currency)
+        ? string.Create(CultureInfo.InvariantCulture, $"{currency.ToUpperInvariant()} {minor:0.##########}")
+        : string.Create(CultureInfo.InvariantCulture, $"{currency.ToUpperInvariant()} {minor / 100m:0.00##########}");
 
     /// <summary>Refreshes metered quantities (drafts only), line amounts and discounts.</summary>
     private void Recompute(Invoice inv, Subscription? sub)
@@ -125,7 +130,7 @@ internal sealed partial class BillingEngine
         }
         var coupons = new List<CouponInput>();
         inv.DiscountIds.Clear();
-        foreach (var d in sub?.Discounts ?? [])
+        foreach (var d in sub?.ActiveDiscounts ?? [])
         {
             var coupon = Host.FindCoupon(d.CouponId);
             if (coupon is null) continue;
@@ -139,7 +144,8 @@ internal sealed partial class BillingEngine
             inv.DiscountIds.Add(d.Id);
             coupons.Add(new CouponInput(d.Id, coupon.PercentOff, coupon.AmountOff));
         }
-        var totals = InvoiceMath.Compute([.. inv.Lines.Select(l => new LineInput(l.Id, l.Quantity, l.UnitAmountDecimal))], coupons);
+        var totals = InvoiceMath.Compute([.. inv.Lines.Select(l => new LineInput(l.Id, l.Quantity, l.UnitAmountDecimal,
+            l.PriceDriven && Host.FindPrice(l.PriceId) is { } price ? PriceMath.Exact(price, l.Quantity) : null))], coupons);
         for (var i = 0; i < inv.Lines.Count; i++)
         {
             inv.Lines[i].Amount = totals.Lines[i].Amount;
@@ -170,9 +176,9 @@ internal sealed partial class BillingEngine
         Finalize(inv, now, sub);
         events.Add(("invoice.finalized", Json.Invoice(inv)));
         var active = sub.Status == "trialing" ? "trialing" : "active";
-        if (inv.Total == 0 || behavior != "default_incomplete")
+        if (inv.AmountDue == 0 || behavior != "default_incomplete")
         {
-            var (paid, decline) = inv.Total == 0 ? (true, null) : TryCharge(inv, sub);
+            var (paid, decline) = inv.AmountDue == 0 ? (true, null) : TryCharge(inv, sub);
             if (paid)
             {
                 MarkPaidState(inv, now);
@@ -207,10 +213,10 @@ internal sealed partial class BillingEngine
     private static void MarkPaidState(Invoice inv, long now)
     {
         inv.Status = "paid";
-        inv.AmountPaid = inv.Total;
+        inv.AmountPaid = inv.AmountDue;
         inv.PaidAt = now;
-        inv.Attempted = inv.Total > 0 || inv.Attempted;
-        if (inv.Total > 0) inv.AttemptCount++;
+        inv.Attempted = inv.AmountDue > 0 || inv.Attempted;
+        if (inv.AmountDue > 0) inv.AttemptCount++;
         inv.NextPaymentAttempt = null;
     }
 }

@@ -19,7 +19,7 @@ internal sealed partial class BillingEngine
     private bool AttemptPayment(Invoice inv, long now, string? paymentMethodId)
     {
         var sub = SubscriptionOf(inv);
-        var (paid, _) = inv.Total == 0 ? (true, null) : TryCharge(inv, sub, paymentMethodId);
+        var (paid, _) = inv.AmountDue == 0 ? (true, null) : TryCharge(inv, sub, paymentMethodId);
         if (paid)
         {
             MarkPaidState(inv, now);
@@ -70,9 +70,9 @@ internal sealed partial class BillingEngine
             if (inv.Status != "draft")
                 throw new BillingException(400, $"This invoice is already finalized, you can't re-finalize a non-draft invoice.", null, "invoice_not_editable");
             var now = NowFor(inv.CustomerId);
-            Finalize(inv, now);
-            Emit("invoice.finalized", Json.Invoice(inv), null, now);
-            if (inv.Total == 0) AttemptPayment(inv, now, null);
+            // Subscription invoices collect automatically: finalizing early charges now rather than at the
+            // end of the grace hour (the draft's due moment is gone once it is open).
+            FinalizeAndCharge(inv, now);
             return inv;
         }
     }

@@ -71,7 +71,6 @@ internal sealed partial class BillingEngine
             AddMeteredLines(invoice, sub, now, periodEnd, zero: true);
             Recompute(invoice, sub);
 
-            var pending = new List<Action>();
             var outcome = SettleFirstInvoice(sub, invoice, r.PaymentBehavior, now);
             if (outcome is { Failed: true } && r.PaymentBehavior == "error_if_incomplete")
                 throw new BillingException(402, "Your card was declined.", null, "card_declined", "card_error", outcome.DeclineCode ?? "generic_decline");

@@ -12,57 +12,19 @@ internal sealed partial class BillingEngine
             if (!sub.IsLive)
                 throw new BillingException(400, "A canceled subscription can only update its cancellation_details and metadata.");
             var now = NowFor(sub.CustomerId);
-            var previous = new JsonObject();
-            if (r.Items is { Count: > 0 })
+            var memento = new SubscriptionMemento(sub);
+            JsonObject previous;
+            try
             {
-                previous["items"] = Json.ItemList(sub);
-                for (var i = 0; i < r.Items.Count; i++) ApplyItem(sub, r.Items[i], i, now);
-                if (sub.Items.Count == 0)
-                    throw BillingException.Invalid("items", "A subscription must have at least one active price.");
+                previous = ApplyUpdate(sub, r, now);
             }
-            if (r.CancelAtPeriodEnd is { } cape && cape != sub.CancelAtPeriodEnd)
+            catch (BillingException)
             {
-                previous["cancel_at_period_end"] = sub.CancelAtPeriodEnd;
-                previous["canceled_at"] = sub.CanceledAt;
-                sub.CancelAtPeriodEnd = cape;
-                sub.CanceledAt = cape ? now : null;
-            }
-            if (r.ClearCancelAt || r.CancelAt is not null)
-            {
-                if (r.CancelAt is { } at && at <= now)
-                    throw BillingException.Invalid("cancel_at", "Invalid timestamp: must be an integer Unix timestamp in the future.");
-                previous["cancel_at"] = sub.CancelAt;
-                sub.CancelAt = r.CancelAt;
-                sub.CanceledAt = r.CancelAt is null ? null : now;
-            }
-            if (r.DefaultPaymentMethod is not null)
-            {
-                if (r.DefaultPaymentMethod.Length > 0) ValidatePaymentMethod(r.DefaultPaymentMethod, sub.CustomerId, "default_payment_method");
-                previous["default_payment_method"] = sub.DefaultPaymentMethodId;
-                sub.DefaultPaymentMethodId = r.DefaultPaymentMethod.Length == 0 ? null : r.DefaultPaymentMethod;
-            }
-            if (r.Metadata is not null)
-            {
-                previous["metadata"] = Json.Metadata(sub.Metadata);
-                foreach (var (k, v) in r.Metadata)
-                {
-                    if (v.Length == 0) sub.Metadata.Remove(k);
-                    else sub.Metadata[k] = v;
-                }
-            }
-            if (r.Coupons is not null)
-            {
-                previous["discounts"] = new JsonArray([.. sub.Discounts.Select(d => (JsonNode?)d.Id)]);
-                var fresh = r.Coupons.Select(c => sub.Discounts.FirstOrDefault(d => d.CouponId == c) ?? NewDiscount(sub, c, now)).ToList();
-                sub.Discounts.Clear();
-                sub.Discounts.AddRange(fresh);
-            }
-            if (r.Description is not null)
-            {
-                previous["description"] = sub.Description;
-                sub.Description = r.Description.Length == 0 ? null : r.Description;
+                memento.Restore();
+                throw;
             }
             if (previous.Count > 0) Emit("customer.subscription.updated", Json.Subscription(sub), previous, now);
+            ApplyProrations(sub, Prorate(sub, memento, now), r.ProrationBehavior, now);
             if (r.TrialEndNow && sub.Status == "trialing")
             {
                 sub.TrialEnd = now;
@@ -72,6 +34,61 @@ internal sealed partial class BillingEngine
             }
             return sub;
         }
+    }
+
+    private JsonObject ApplyUpdate(Subscription sub, UpdateSubscriptionRequest r, long now)
+    {
+        var previous = new JsonObject();
+        if (r.Items is { Count: > 0 })
+        {
+            previous["items"] = Json.ItemList(sub);
+            for (var i = 0; i < r.Items.Count; i++) ApplyItem(sub, r.Items[i], i, now);
+            if (sub.Items.Count == 0)
+                throw BillingException.Invalid("items", "A subscription must have at least one active price.");
+        }
+        if (r.CancelAtPeriodEnd is { } cape && cape != sub.CancelAtPeriodEnd)
+        {
+            previous["cancel_at_period_end"] = sub.CancelAtPeriodEnd;
+            previous["canceled_at"] = sub.CanceledAt;
+            sub.CancelAtPeriodEnd = cape;
+            sub.CanceledAt = cape ? now : null;
+        }
+        if (r.ClearCancelAt || r.CancelAt is not null)
+        {
+            if (r.CancelAt is { } at && at <= now)
+                throw BillingException.Invalid("cancel_at", "Invalid timestamp: must be an integer Unix timestamp in the future.");
+            previous["cancel_at"] = sub.CancelAt;
+            sub.CancelAt = r.CancelAt;
+            sub.CanceledAt = r.CancelAt is null ? null : now;
+        }
+        if (r.DefaultPaymentMethod is not null)
+        {
+            if (r.DefaultPaymentMethod.Length > 0) ValidatePaymentMethod(r.DefaultPaymentMethod, sub.CustomerId, "default_payment_method");
+            previous["default_payment_method"] = sub.DefaultPaymentMethodId;
+            sub.DefaultPaymentMethodId = r.DefaultPaymentMethod.Length == 0 ? null : r.DefaultPaymentMethod;
+        }
+        if (r.Metadata is not null)
+        {
+            previous["metadata"] = Json.Metadata(sub.Metadata);
+            foreach (var (k, v) in r.Metadata)
+            {
+                if (v.Length == 0) sub.Metadata.Remove(k);
+                else sub.Metadata[k] = v;
+            }
+        }
+        if (r.Coupons is not null)
+        {
+            previous["discounts"] = new JsonArray([.. sub.ActiveDiscounts.Select(d => (JsonNode?)d.Id)]);
+            var fresh = r.Coupons.Select(c => sub.ActiveDiscounts.FirstOrDefault(d => d.CouponId == c) ?? NewDiscount(sub, c, now)).ToList();
+            foreach (var d in sub.ActiveDiscounts.Except(fresh).ToList()) d.Removed = true;
+            foreach (var d in fresh.Where(d => !sub.Discounts.Contains(d))) sub.Discounts.Add(d);
+        }
+        if (r.Description is not null)
+        {
+            previous["description"] = sub.Description;
+            sub.Description = r.Description.Length == 0 ? null : r.Description;
+        }
+        return previous;
     }
 
     private SubscriptionItem ApplyItem(Subscription sub, ItemRequest it, int index, long now)
@@ -125,20 +142,29 @@ internal sealed partial class BillingEngine
     }
 
     /// <summary>Create, update (id set) or delete (id set, deleted) one item through the subscription-items API.</summary>
-    public SubscriptionItem ChangeItem(string subscriptionId, ItemRequest request)
+    public SubscriptionItem ChangeItem(string subscriptionId, ItemRequest request, string prorationBehavior = "create_prorations")
     {
         lock (_gate)
         {
             var sub = GetSubscription(subscriptionId);
             if (!sub.IsLive) throw new BillingException(400, "A canceled subscription cannot be changed.");
             var previous = new JsonObject { ["items"] = Json.ItemList(sub) };
-            var item = ApplyItem(sub, request, 0, NowFor(sub.CustomerId));
-            if (sub.Items.Count == 0)
+            var memento = new SubscriptionMemento(sub);
+            SubscriptionItem item;
+            try
             {
-                sub.Items.Add(item);
-                throw BillingException.Invalid("id", "A subscription must have at least one active price. To cancel it, delete the subscription.");
+                item = ApplyItem(sub, request, 0, NowFor(sub.CustomerId));
+                if (sub.Items.Count == 0)
+                    throw BillingException.Invalid("id", "A subscription must have at least one active price. To cancel it, delete the subscription.");
             }
-            Emit("customer.subscription.updated", Json.Subscription(sub), previous, NowFor(sub.CustomerId));
+            catch (BillingException)
+            {
+                memento.Restore();
+                throw;
+            }
+            var now = NowFor(sub.CustomerId);
+            Emit("customer.subscription.updated", Json.Subscription(sub), previous, now);
+            ApplyProrations(sub, Prorate(sub, memento, now), prorationBehavior, now);
             return item;
         }
     }

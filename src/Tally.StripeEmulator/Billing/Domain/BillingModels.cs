@@ -5,12 +5,23 @@ internal sealed record CustomerInfo(string Id, string? TestClockId, string? Defa
 
 internal sealed record PaymentMethodInfo(string Id, string? CustomerId, bool FailsCharges, string? DeclineCode);
 
+internal sealed record PriceTier(long? UpTo, decimal UnitAmountDecimal, decimal FlatAmountDecimal);
+
 internal sealed record PriceInfo(
     string Id, string ProductId, string Currency, decimal UnitAmountDecimal, bool Active,
     string? Interval, long IntervalCount, string UsageType, string? MeterId, string? Nickname)
 {
     public bool IsRecurring => Interval is not null;
     public bool IsMetered => UsageType == "metered";
+
+    /// <summary>graduated | volume when the price is tiered.</summary>
+    public string? TiersMode { get; init; }
+    public IReadOnlyList<PriceTier> Tiers { get; init; } = [];
+    public long? TransformDivideBy { get; init; }
+    public string? TransformRound { get; init; }
+
+    /// <summary>True when the amount is not simply quantity × unit amount.</summary>
+    public bool HasSpecialPricing => TiersMode is not null || TransformDivideBy is not null;
 }
 
 internal sealed record CouponInfo(string Id, decimal? PercentOff, long? AmountOff, string? Currency, string Duration, long? DurationInMonths, bool Valid, string? Name);
@@ -50,6 +61,9 @@ internal sealed class SubscriptionDiscount
     public long? End { get; init; }
     /// <summary>"once" coupons are spent by the first invoice that uses them.</summary>
     public bool Spent { get; set; }
+
+    /// <summary>No longer on the subscription (expired or replaced); kept so invoices can still expand it.</summary>
+    public bool Removed { get; set; }
 }
 
 internal sealed class SubscriptionItem
@@ -87,12 +101,18 @@ internal sealed class Subscription
     public long? CanceledAt { get; set; }
     public long? EndedAt { get; set; }
     public string? LatestInvoiceId { get; set; }
+    /// <summary>Every discount the subscription ever had; the current ones are those not <c>Removed</c>.</summary>
     public List<SubscriptionDiscount> Discounts { get; } = [];
+
+    public IEnumerable<SubscriptionDiscount> ActiveDiscounts => Discounts.Where(d => !d.Removed);
     public string? Description { get; set; }
     /// <summary>Unpaid draft-to-open moment and retries are driven by invoices; this is the incomplete expiry.</summary>
     public long? IncompleteExpiresAt { get; set; }
     public long Sequence { get; init; }
     public bool TrialWillEndSent { get; set; }
+
+    /// <summary>Proration lines waiting for the next invoice (<c>proration_behavior=create_prorations</c>).</summary>
+    public List<InvoiceLine> PendingProrations { get; } = [];
 
     public long PeriodStart => Items.Count == 0 ? StartDate : Items[0].CurrentPeriodStart;
     public long PeriodEnd => Items.Count == 0 ? StartDate : Items[0].CurrentPeriodEnd;
@@ -111,6 +131,11 @@ internal sealed class InvoiceLine
     public long PeriodStart { get; init; }
     public long PeriodEnd { get; init; }
     public bool Metered { get; init; }
+    /// <summary>A credit or debit for part of a period after a quantity, price or item change.</summary>
+    public bool Proration { get; init; }
+
+    /// <summary>Amount from the price's tiers / transform_quantity rather than quantity × unit amount.</summary>
+    public bool PriceDriven { get; init; }
     public List<(string DiscountId, long Amount)> DiscountAmounts { get; set; } = [];
 }
 
@@ -144,6 +169,7 @@ internal sealed class Invoice
     public Dictionary<string, string> SubscriptionMetadata { get; set; } = [];
     public long Sequence { get; init; }
 
-    public long AmountDue => Status == "void" ? 0 : Total;
-    public long AmountRemaining => Status is "void" or "paid" ? 0 : Total - AmountPaid;
+    /// <summary>A negative total (credit prorations) is not charged; Stripe would credit the customer balance.</summary>
+    public long AmountDue => Status == "void" ? 0 : Math.Max(0, Total);
+    public long AmountRemaining => Status is "void" or "paid" ? 0 : Math.Max(0, Total - AmountPaid);
 }

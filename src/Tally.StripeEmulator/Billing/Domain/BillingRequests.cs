@@ -28,4 +28,5 @@ internal sealed record UpdateSubscriptionRequest(
     long? TrialEnd,
     bool TrialEndNow,
     string? PaymentBehavior,
-    string? Description);
+    string? Description,
+    string ProrationBehavior = "create_prorations");

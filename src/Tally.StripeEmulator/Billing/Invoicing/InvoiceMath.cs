@@ -1,7 +1,7 @@
 namespace Tally.StripeEmulator.Billing.Invoicing;
 
 /// <summary>One line before discounts: licensed = quantity × unit price; metered = aggregate × unit price.</summary>
-internal sealed record LineInput(string Key, decimal Quantity, decimal UnitAmountDecimal);
+internal sealed record LineInput(string Key, decimal Quantity, decimal UnitAmountDecimal, decimal? ExactAmount = null);
 
 /// <summary>A coupon as it applies to one invoice (duration already checked by the caller).</summary>
 internal sealed record CouponInput(string DiscountId, decimal? PercentOff, long? AmountOff);
@@ -27,7 +27,9 @@ internal static class InvoiceMath
 
     public static InvoiceTotals Compute(IReadOnlyList<LineInput> lines, IReadOnlyList<CouponInput> coupons)
     {
-        var amounts = lines.Select(l => LineAmount(l.Quantity, l.UnitAmountDecimal)).ToArray();
+        var amounts = lines.Select(l => l.ExactAmount is { } exact
+            ? (long)Math.Round(exact, 0, MidpointRounding.AwayFromZero)
+            : LineAmount(l.Quantity, l.UnitAmountDecimal)).ToArray();
         var subtotal = amounts.Sum();
         var remaining = subtotal;
         var totals = new List<(string, long)>();

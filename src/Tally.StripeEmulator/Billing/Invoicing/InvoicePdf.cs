@@ -16,8 +16,15 @@ internal sealed record PdfInvoice(
 /// </summary>
 internal static class InvoicePdf
 {
-    public static string FormatMoney(long minorUnits, string currency) =>
-        string.Create(CultureInfo.InvariantCulture, $"{currency.ToUpperInvariant()} {minorUnits / 100m:0.00}");
+    /// <summary>Stripe's zero-decimal currencies: amounts are whole units, not cents.</summary>
+    private static readonly HashSet<string> ZeroDecimal =
+        ["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"];
+
+    public static bool IsZeroDecimal(string currency) => ZeroDecimal.Contains(currency.ToLowerInvariant());
+
+    public static string FormatMoney(long minorUnits, string currency) => IsZeroDecimal(currency)
+        ? string.Create(CultureInfo.InvariantCulture, $"{currency.ToUpperInvariant()} {minorUnits}")
+        : string.Create(CultureInfo.InvariantCulture, $"{currency.ToUpperInvariant()} {minorUnits / 100m:0.00}");
 
     public static byte[] Render(PdfInvoice invoice)
     {

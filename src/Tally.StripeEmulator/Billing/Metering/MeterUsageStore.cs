@@ -20,8 +20,8 @@ internal sealed class MeterUsageStore(TimeProvider time)
     private const int ShardCount = 64;
 
     private readonly DedupShard[] _shards = CreateShards();
-    private readonly ConcurrentDictionary<SeriesKey, Series> _series = new();
-    private readonly List<Series> _seriesById = [];
+    private readonly ConcurrentDictionary<MeterSeriesKey, MeterSeries> _series = new();
+    private readonly List<MeterSeries> _seriesById = [];
     private readonly Lock _seriesGate = new();
 
     public RecordOutcome TryRecord(string meterId, string customerId, string identifier, long timestamp, long value)
@@ -63,14 +63,14 @@ internal sealed class MeterUsageStore(TimeProvider time)
 
     /// <summary>Aggregate of non-cancelled events with timestamp in [from, to).</summary>
     public decimal Aggregate(string meterId, string customerId, MeterFormula formula, long from, long to) =>
-        _series.TryGetValue(new SeriesKey(meterId, customerId), out var s) ? s.Aggregate(formula, from, to) : 0m;
+        _series.TryGetValue(new MeterSeriesKey(meterId, customerId), out var s) ? s.Aggregate(formula, from, to) : 0m;
 
     /// <summary>Aggregates per window of <paramref name="windowSeconds"/> over [from, to), oldest first, empty windows included.</summary>
     public IReadOnlyList<(long Start, long End, decimal Value)> AggregateWindows(
         string meterId, string customerId, MeterFormula formula, long from, long to, long windowSeconds)
     {
         var result = new List<(long, long, decimal)>();
-        _series.TryGetValue(new SeriesKey(meterId, customerId), out var s);
+        _series.TryGetValue(new MeterSeriesKey(meterId, customerId), out var s);
         for (var start = from; start < to; start += windowSeconds)
         {
             var end = Math.Min(start + windowSeconds, to);
@@ -118,7 +118,7 @@ internal sealed class MeterUsageStore(TimeProvider time)
             _seriesById.Clear();
             foreach (var st in snapshot.Series)
             {
-                var s = new Series(new SeriesKey(st.MeterId, st.CustomerId), _seriesById.Count);
+                var s = new MeterSeries(new MeterSeriesKey(st.MeterId, st.CustomerId), _seriesById.Count);
                 s.Import(st);
                 _seriesById.Add(s);
                 _series[s.Key] = s;
@@ -147,21 +147,21 @@ internal sealed class MeterUsageStore(TimeProvider time)
         return values;
     }
 
-    private Series GetOrAddSeries(string meterId, string customerId)
+    private MeterSeries GetOrAddSeries(string meterId, string customerId)
     {
-        var key = new SeriesKey(meterId, customerId);
+        var key = new MeterSeriesKey(meterId, customerId);
         if (_series.TryGetValue(key, out var s)) return s;
         lock (_seriesGate)
         {
             if (_series.TryGetValue(key, out s)) return s;
-            s = new Series(key, _seriesById.Count);
+            s = new MeterSeries(key, _seriesById.Count);
             _seriesById.Add(s);
             _series[key] = s;
             return s;
         }
     }
 
-    private Series SeriesAt(int index)
+    private MeterSeries SeriesAt(int index)
     {
         lock (_seriesGate) return _seriesById[index];
     }
@@ -183,8 +183,6 @@ internal sealed class MeterUsageStore(TimeProvider time)
         return shards;
     }
 
-    private readonly record struct SeriesKey(string MeterId, string CustomerId);
-
     private readonly record struct DedupEntry(int Series, long Timestamp, long Value, long ReceivedAt, bool Cancelled);
 
     private sealed class DedupShard
@@ -202,81 +200,6 @@ internal sealed class MeterUsageStore(TimeProvider time)
             foreach (var (k, e) in Entries) if (e.ReceivedAt < cutoff) (stale ??= []).Add(k);
             if (stale is not null) foreach (var k in stale) Entries.Remove(k);
         }
-    }
-
-    private sealed class Series(SeriesKey key, int index)
-    {
-        private readonly Lock _gate = new();
-        private readonly Dictionary<long, Bucket> _buckets = [];
-
-        public SeriesKey Key { get; } = key;
-        public int Index { get; } = index;
-
-        public void Add(long second, long value)
-        {
-            lock (_gate)
-            {
-                _buckets.TryGetValue(second, out var b);
-                _buckets[second] = new Bucket(b.Sum + value, b.Count + 1, value);
-            }
-        }
-
-        public void Remove(long second, long value, Func<IEnumerable<long>> liveValues)
-        {
-            lock (_gate)
-            {
-                if (!_buckets.TryGetValue(second, out var b)) return;
-                if (b.Count <= 1) { _buckets.Remove(second); return; }
-                var last = b.Last;
-                if (last == value)
-                {
-                    // "last" within one second is arrival order; once the last event is cancelled the
-                    // survivors are only known from the dedup entries (any of them will do within a second).
-                    last = liveValues().DefaultIfEmpty(0).Last();
-                }
-                _buckets[second] = new Bucket(b.Sum - value, b.Count - 1, last);
-            }
-        }
-
-        public decimal Aggregate(MeterFormula formula, long from, long to)
-        {
-            lock (_gate)
-            {
-                decimal sum = 0; long count = 0; long lastSecond = long.MinValue; long last = 0;
-                foreach (var (second, b) in _buckets)
-                {
-                    if (second < from || second >= to) continue;
-                    sum += b.Sum;
-                    count += b.Count;
-                    if (second > lastSecond) { lastSecond = second; last = b.Last; }
-                }
-                return formula switch
-                {
-                    MeterFormula.Sum => sum,
-                    MeterFormula.Count => count,
-                    _ => lastSecond == long.MinValue ? 0m : last,
-                };
-            }
-        }
-
-        public MeterUsageSnapshot.SeriesState Export()
-        {
-            lock (_gate)
-            {
-                return new(Key.MeterId, Key.CustomerId,
-                    _buckets.Select(kv => new MeterUsageSnapshot.BucketState(kv.Key, kv.Value.Sum, kv.Value.Count, kv.Value.Last)).ToList());
-            }
-        }
-
-        public void Import(MeterUsageSnapshot.SeriesState state)
-        {
-            lock (_gate)
-            {
-                foreach (var b in state.Buckets) _buckets[b.Second] = new Bucket(b.Sum, b.Count, b.Last);
-            }
-        }
-
-        private readonly record struct Bucket(decimal Sum, long Count, long Last);
     }
 }
 
