@@ -1,5 +1,7 @@
 using Tally.Api.Features.Health;
+using Tally.Api.Features.Sync;
 using Tally.Api.Features.Users;
+using Tally.Api.Features.Webhooks;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Cli;
 using Tally.Api.Infrastructure.Configuration;
@@ -38,6 +40,8 @@ try
     builder.AddTallyStripe(settings, startEmulator: command.TalksToStripe);
     builder.AddTallyApiDocs();
     builder.AddUsers();
+    builder.AddWebhooks();
+    builder.AddStripeSync();
     builder.AddEmbeddedStartup();
 
     var app = builder.Build();
@@ -47,6 +51,8 @@ try
     app.MapTallyApiDocs();
     app.MapHealth();
     app.MapUsers();
+    app.MapWebhooks();
+    app.MapStripeSync();
 
     return await app.RunAsync(command);
 }

@@ -36,7 +36,12 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
         row.StripeCreated = c.Created;
         row.SourceTimestamp = asOf;
         row.UpdatedAt = clock.GetUtcNow();
-        row.UserId ??= await LinkUserAsync(c, ct);
+        if (row.UserId is null && await LinkUserAsync(c, ct) is { } userId)
+        {
+            row.UserId = userId;
+            await ClaimOrphansAsync(c.Id, userId, ct);
+        }
+
         return row;
     }
 

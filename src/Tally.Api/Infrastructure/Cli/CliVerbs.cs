@@ -23,6 +23,8 @@ internal static class CliVerbs
                 return IssueToken(app, command);
             case "users set-role":
                 return await SetRoleAsync(app, command);
+            case "stripe sync":
+                return await Features.Sync.SyncCli.RunAsync(app);
             default:
                 throw new CliUsageException($"Unknown verb '{command.Verb}'.");
         }
