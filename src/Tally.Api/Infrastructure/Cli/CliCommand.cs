@@ -53,7 +53,7 @@ internal sealed record CliCommand(string Verb, IReadOnlyDictionary<string, strin
             rest.RemoveAt(0);
             if (verb is "users" or "stripe" && rest.Count > 0 && !rest[0].StartsWith('-'))
             {
-                verb = "users " + rest[0];
+                verb = verb + " " + rest[0];
                 rest.RemoveAt(0);
             }
         }
