@@ -31,7 +31,7 @@ public sealed class RbacMatrixTests(TallyFactory factory) : IClassFixture<TallyF
         ("GET", "/api/admin/users", null, "admin", HttpStatusCode.OK),
         ("PUT", "/api/admin/users/999999/role", """{"role":"editor"}""", "admin", HttpStatusCode.NotFound),
         ("GET", "/api/admin/webhooks", null, "admin", HttpStatusCode.OK),
-        ("POST", "/api/admin/webhooks/evt_rbac_unknown/replay", null, "admin", HttpStatusCode.NotFound),
+        ("POST", "/api/admin/webhooks/999999/replay", null, "admin", HttpStatusCode.NotFound),
         // This fixture's Stripe is a closed port: an admitted caller gets the sync's 502, not 401/403.
         ("POST", "/api/admin/stripe/sync", null, "admin", HttpStatusCode.BadGateway),
     ];

@@ -21,7 +21,7 @@ internal static class WebhookAdminEndpoints
     {
         var admin = app.MapGroup("/api/admin/webhooks").WithTags("Webhooks").RequireRole(Role.Admin);
         admin.MapGet("/", ListAsync).WithName("ListWebhookEvents").WithSummary("Stored Stripe events, newest first.").ProducesProblems(400);
-        admin.MapPost("/{eventId}/replay", ReplayAsync).WithName("ReplayWebhookEvent")
+        admin.MapPost("/{id}/replay", ReplayAsync).WithName("ReplayWebhookEvent")
             .WithSummary("Puts a stored event back in the queue (failed, ignored or processed).").ProducesProblems(404);
     }
 
@@ -58,12 +58,12 @@ internal static class WebhookAdminEndpoints
     }
 
     private static async Task<Results<Ok<WebhookEventResponse>, ProblemHttpResult>> ReplayAsync(
-        string eventId, TallyDbContext db, WebhookSignal signal, TimeProvider clock, CancellationToken ct)
+        string id, TallyDbContext db, WebhookSignal signal, TimeProvider clock, CancellationToken ct)
     {
-        var row = await db.Set<WebhookEvent>().FirstOrDefaultAsync(e => e.StripeEventId == eventId, ct);
+        var row = await db.Set<WebhookEvent>().FirstOrDefaultAsync(e => e.StripeEventId == id, ct);
         if (row is null)
         {
-            return Problems.NotFound("webhook_event_not_found", $"No stored webhook event has id '{eventId}'.");
+            return Problems.NotFound("webhook_event_not_found", $"No stored webhook event has id '{id}'.");
         }
 
         if (row.Status != WebhookStatus.Pending)
