@@ -22,8 +22,8 @@ internal sealed class WebhookApplier(MirrorWriter mirror, StripeGateway gateway)
         {
             case TargetKind.Customer:
                 var customer = await FetchAsync(() => gateway.GetCustomerAsync(target.Id, ct));
-                var customerPayload = (deleted ?? events.Where(e => e.Event.Data.Object is global::Stripe.Customer).MaxBy(e => e.Created))?.Event.Data.Object as global::Stripe.Customer;
-                if ((customer is null || customer.Deleted || deleted is not null) && customerPayload is not null)
+                if ((customer is null || customer.Deleted || deleted is not null) &&
+                    (deleted ?? events.Where(e => e.Event.Data.Object is global::Stripe.Customer).MaxBy(e => e.Created))?.Event.Data.Object is global::Stripe.Customer customerPayload)
                 {
                     // Stripe answers a deleted customer with a stub: keep what the event last said about it.
                     customer = customerPayload.ToRecord() with { Deleted = true };

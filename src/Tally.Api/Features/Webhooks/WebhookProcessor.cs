@@ -82,8 +82,11 @@ internal sealed class WebhookProcessor(
                 await WebhookClaims.FinishAsync(db, unreadable, WebhookStatus.Failed, "The stored payload is not a readable Stripe event.", clock.GetUtcNow(), ct);
             }
 
+            var started = clock.GetTimestamp();
             await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = serial ? 1 : o.Parallelism, CancellationToken = ct },
                 async (group, token) => await HandleGroupAsync(group.Key, group.Value, token));
+            logger.LogDebug("Handled {EventCount} webhook events ({GroupCount} objects, {IgnoredCount} ignored) in {ElapsedMs:F0} ms",
+                rows.Count, groups.Count, ignored.Count, clock.GetElapsedTime(started).TotalMilliseconds);
         }
 
         return rows.Count;
@@ -102,11 +105,11 @@ internal sealed class WebhookProcessor(
                 continue;
             }
 
-            Event evt;
+            var claimed = new ClaimedEvent(row);
+            WebhookTarget? found;
             try
             {
-                // Verified at intake; the version check was made there too.
-                evt = EventUtility.ParseEvent(row.Payload, throwOnApiVersionMismatch: false);
+                found = WebhookTargets.Of(claimed);
             }
             catch (Exception ex) when (ex is StripeException or System.Text.Json.JsonException or ArgumentException)
             {
@@ -114,7 +117,7 @@ internal sealed class WebhookProcessor(
                 continue;
             }
 
-            if (WebhookTargets.Of(evt) is not { } target)
+            if (found is not { } target)
             {
                 ignored.Add(row.Id);
                 continue;
@@ -125,7 +128,7 @@ internal sealed class WebhookProcessor(
                 groups[target] = list = [];
             }
 
-            list.Add(new ClaimedEvent(row, evt));
+            list.Add(claimed);
         }
 
         return (groups, ignored, unreadable);

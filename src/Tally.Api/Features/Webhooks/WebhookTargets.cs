@@ -14,10 +14,20 @@ internal enum TargetKind
 /// <summary>The mirror object an event is about: events of one target are handled together, in one transaction.</summary>
 internal readonly record struct WebhookTarget(TargetKind Kind, string Id);
 
-/// <summary>A claimed inbox row with its parsed event.</summary>
-internal sealed record ClaimedEvent(WebhookEvent Row, Event Event)
+/// <summary>
+/// A claimed inbox row. Its event is parsed on first use only: Stripe.net's typed parse costs about
+/// 0.6 ms, and most events (an invoice's four, say) need nothing from the payload but its object id.
+/// </summary>
+internal sealed class ClaimedEvent(WebhookEvent row)
 {
-    public DateTimeOffset Created => Infrastructure.Stripe.StripeMapping.Utc(Event.Created);
+    private Event? parsed;
+
+    public WebhookEvent Row { get; } = row;
+
+    public DateTimeOffset Created => Row.StripeCreated;
+
+    // Verified at intake, where the API version was checked too.
+    public Event Event => parsed ??= EventUtility.ParseEvent(Row.Payload, throwOnApiVersionMismatch: false);
 }
 
 internal static class WebhookTargets
@@ -35,6 +45,23 @@ internal static class WebhookTargets
     ];
 
     public static bool Handles(string type) => Handled.Contains(type);
+
+    /// <summary>What the event is about, from the stored type and object id when they tell (no parse needed).</summary>
+    public static WebhookTarget? Of(ClaimedEvent e)
+    {
+        var (type, id) = (e.Row.Type, e.Row.ObjectId);
+        TargetKind? kind = type switch
+        {
+            _ when id is null => null,
+            _ when type.StartsWith("customer.subscription.", StringComparison.Ordinal) => TargetKind.Subscription,
+            _ when type.StartsWith("customer.", StringComparison.Ordinal) => TargetKind.Customer,
+            _ when type.StartsWith("invoice.", StringComparison.Ordinal) => TargetKind.Invoice,
+            _ when type.StartsWith("price.", StringComparison.Ordinal) => TargetKind.Price,
+            _ when type.StartsWith("product.", StringComparison.Ordinal) => TargetKind.Product,
+            _ => null,
+        };
+        return kind is { } k ? new WebhookTarget(k, id!) : Of(e.Event);
+    }
 
     /// <summary>What the event is about, or null when it carries nothing Tally mirrors (then it is ignored).</summary>
     public static WebhookTarget? Of(Event evt) => evt.Data?.Object switch
