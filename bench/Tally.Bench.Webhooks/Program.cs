@@ -32,6 +32,19 @@ if (args.Contains("--probe"))
         foreach (var (json, sig) in signed) Stripe.EventUtility.ValidateSignature(json, sig, "whsec_x", 300);
         Console.WriteLine(F($"probe: {signed.Count} ValidateSignature in {probe.Elapsed.TotalMilliseconds:F0} ms"));
     }
+    var subObjects = realEvents.Where(e => e.Type.StartsWith("customer.subscription.", StringComparison.Ordinal))
+        .Select(e => System.Text.Json.JsonDocument.Parse(e.Json).RootElement.GetProperty("data").GetProperty("object").GetRawText()).ToList();
+    var subEvents = realEvents.Where(e => e.Type.StartsWith("customer.subscription.", StringComparison.Ordinal)).Select(e => e.Json).ToList();
+    for (var round = 0; round < 3; round++)
+    {
+        probe.Restart();
+        foreach (var json in subEvents) Stripe.EventUtility.ParseEvent(json, false);
+        Console.WriteLine(F($"probe: {subEvents.Count} ParseEvent (subscription events) in {probe.Elapsed.TotalMilliseconds:F0} ms"));
+        probe.Restart();
+        foreach (var json in subObjects) Stripe.StripeEntity.FromJson<Stripe.Subscription>(json);
+        Console.WriteLine(F($"probe: {subObjects.Count} FromJson<Subscription> of data.object in {probe.Elapsed.TotalMilliseconds:F0} ms"));
+    }
+
     return 0;
 }
 

@@ -68,6 +68,7 @@ internal sealed class TallyProcess : IAsyncDisposable
         info.Environment["STRIPE_API_BASE"] = stripe.Server.ApiBase;
         info.Environment["STRIPE_WEBHOOK_SECRET"] = StripeAccountFixture.WebhookSecret;
         info.Environment["Webhooks__ProcessorEnabled"] = processorEnabled ? "true" : "false";
+        info.Environment["Webhooks__Parallelism"] = options.Parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(info)!;
         if (args[0] == "serve")
