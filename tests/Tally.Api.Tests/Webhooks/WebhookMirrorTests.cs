@@ -123,4 +123,25 @@ public sealed class WebhookMirrorTests(StripeTallyFactory factory) : IClassFixtu
         Assert.Equal((false, new DateTimeOffset(T0), (DateTimeOffset?)new DateTimeOffset(T0.AddDays(2))), (history[0].CancelAtPeriodEnd, history[0].ValidFrom, history[0].ValidTo));
         Assert.Equal((true, (DateTimeOffset?)null), (history[1].CancelAtPeriodEnd, history[1].ValidTo));
     }
+
+    [Fact]
+    public async Task ObjectsDeletedInStripe_AreMarkedDeleted_KeepingWhatTheEventSaid()
+    {
+        var customer = await Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Name = "Gone", Email = "gone@example.test" }, cancellationToken: Ct);
+        var product = await Stripe.V1.Products.CreateAsync(new ProductCreateOptions { Name = "Short-lived" }, cancellationToken: Ct);
+        await EventuallyAsync(() => factory.WithDbAsync(async db =>
+            await db.Set<Features.Mirror.MirroredCustomer>().AnyAsync(c => c.StripeCustomerId == customer.Id, Ct) &&
+            await db.Set<Features.Mirror.MirroredProduct>().AnyAsync(p => p.StripeProductId == product.Id, Ct)), "the customer and product in the mirror");
+
+        await Stripe.V1.Customers.DeleteAsync(customer.Id, cancellationToken: Ct);
+        await Stripe.V1.Products.DeleteAsync(product.Id, cancellationToken: Ct);
+
+        await EventuallyAsync(() => factory.WithDbAsync(async db =>
+            await db.Set<Features.Mirror.MirroredCustomer>().AnyAsync(c => c.StripeCustomerId == customer.Id && c.Deleted, Ct) &&
+            await db.Set<Features.Mirror.MirroredProduct>().AnyAsync(p => p.StripeProductId == product.Id && p.Deleted, Ct)), "both marked deleted");
+        var mirrored = await factory.WithDbAsync(db => db.Set<Features.Mirror.MirroredCustomer>().AsNoTracking().SingleAsync(c => c.StripeCustomerId == customer.Id, Ct));
+        Assert.Equal(("gone@example.test", "Gone"), (mirrored.Email, mirrored.Name));
+        var mirroredProduct = await factory.WithDbAsync(db => db.Set<Features.Mirror.MirroredProduct>().AsNoTracking().SingleAsync(p => p.StripeProductId == product.Id, Ct));
+        Assert.Equal("Short-lived", mirroredProduct.Name);
+    }
 }
