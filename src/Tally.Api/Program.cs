@@ -4,7 +4,9 @@ using Tally.Api.Features.Health;
 using Tally.Api.Features.Invoices;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Subscriptions;
+using Tally.Api.Features.Sync;
 using Tally.Api.Features.Users;
+using Tally.Api.Features.Webhooks;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Cli;
 using Tally.Api.Infrastructure.Configuration;
@@ -48,6 +50,8 @@ try
     builder.AddSubscriptions();
     builder.AddInvoices();
     builder.AddDemo(seedOnStart: command.Optional("demo") is not null);
+    builder.AddWebhooks();
+    builder.AddStripeSync();
     builder.AddEmbeddedStartup();
 
     var app = builder.Build();
@@ -60,6 +64,8 @@ try
     app.MapCustomers();
     app.MapSubscriptions();
     app.MapInvoices();
+    app.MapWebhooks();
+    app.MapStripeSync();
 
     return await app.RunAsync(command);
 }

@@ -40,6 +40,10 @@ public sealed class RbacMatrixTests(TallyFactory factory) : IClassFixture<TallyF
         ("GET", "/api/billing/invoices", null, "viewer", HttpStatusCode.OK),
         // Not an invoice id: 404 for every admitted caller without asking Stripe (there is none here).
         ("GET", "/api/billing/invoice/999999/pdf", null, "viewer", HttpStatusCode.NotFound),
+        ("GET", "/api/admin/webhooks", null, "admin", HttpStatusCode.OK),
+        ("POST", "/api/admin/webhooks/999999/replay", null, "admin", HttpStatusCode.NotFound),
+        // This fixture's Stripe is a closed port: an admitted caller gets the sync's 502, not 401/403.
+        ("POST", "/api/admin/stripe/sync", null, "admin", HttpStatusCode.BadGateway),
     ];
 
     public static TheoryData<string, string, Caller> Cases()

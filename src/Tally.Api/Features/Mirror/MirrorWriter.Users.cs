@@ -45,6 +45,23 @@ internal sealed partial class MirrorWriter
         return user.StripeCustomerId == c.Id ? user.Id : null;
     }
 
+    /// <summary>
+    /// Subscriptions and invoices mirrored before their customer was linked to a user (events come in
+    /// any order) get the user now, so the end state does not depend on the order.
+    /// </summary>
+    private async Task ClaimOrphansAsync(string customerId, long userId, CancellationToken ct)
+    {
+        foreach (var s in await db.Set<Subscriptions.Subscription>().Where(s => s.StripeCustomerId == customerId && s.UserId == null).ToListAsync(ct))
+        {
+            s.UserId = userId;
+        }
+
+        foreach (var i in await db.Set<Invoices.Invoice>().Where(i => i.StripeCustomerId == customerId && i.UserId == null).ToListAsync(ct))
+        {
+            i.UserId = userId;
+        }
+    }
+
     private async Task<long?> UserIdForCustomerAsync(string customerId, IReadOnlyDictionary<string, string>? metadata, CancellationToken ct)
     {
         var userId = await db.Users.Where(u => u.StripeCustomerId == customerId).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct)

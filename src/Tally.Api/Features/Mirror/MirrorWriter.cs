@@ -36,7 +36,12 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
         row.StripeCreated = c.Created;
         row.SourceTimestamp = asOf;
         row.UpdatedAt = clock.GetUtcNow();
-        row.UserId ??= await LinkUserAsync(c, ct);
+        if (row.UserId is null && await LinkUserAsync(c, ct) is { } userId)
+        {
+            row.UserId = userId;
+            await ClaimOrphansAsync(c.Id, userId, ct);
+        }
+
         return row;
     }
 
@@ -163,7 +168,14 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
         var existing = await db.Set<SubscriptionItem>().Where(x => x.StripeSubscriptionId == s.Id).ToListAsync(ct);
         foreach (var item in s.Items)
         {
-            await UpsertPriceAsync(item.Price, asOf, ct);
+            // Only a price not mirrored yet: price.* events and the sync keep known prices current, and
+            // rewriting the one row every subscription shares would serialise their transactions on its lock.
+            if (db.Set<MirroredPrice>().Local.All(p => p.StripePriceId != item.Price.Id) &&
+                !await db.Set<MirroredPrice>().AnyAsync(p => p.StripePriceId == item.Price.Id, ct))
+            {
+                await UpsertPriceAsync(item.Price, asOf, ct);
+            }
+
             var row = existing.FirstOrDefault(x => x.StripeSubscriptionItemId == item.Id);
             if (row is null)
             {

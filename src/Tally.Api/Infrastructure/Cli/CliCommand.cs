@@ -19,6 +19,7 @@ internal sealed record CliCommand(string Verb, IReadOnlyDictionary<string, strin
           migrate                               apply database migrations and exit
           token --email E [--sub S] [--ttl 1h]  print a bearer token signed with the configured key
           users set-role --email E --role R     set a user's role (viewer, editor, admin); creates the user if unknown
+          stripe sync                           backfill the mirror from Stripe (products, prices, customers, subscriptions, invoices)
           --help                                show this text
 
         Configuration comes from environment variables and ./.env (see README.md).
@@ -31,6 +32,7 @@ internal sealed record CliCommand(string Verb, IReadOnlyDictionary<string, strin
         ["migrate"] = [],
         ["token"] = ["email", "sub", "ttl", "name"],
         ["users set-role"] = ["email", "role"],
+        ["stripe sync"] = [],
     };
 
     private static readonly HashSet<string> Flags = ["no-migrate", "demo"];
@@ -53,9 +55,9 @@ internal sealed record CliCommand(string Verb, IReadOnlyDictionary<string, strin
         {
             verb = rest[0];
             rest.RemoveAt(0);
-            if (verb == "users" && rest.Count > 0 && !rest[0].StartsWith('-'))
+            if (verb is "users" or "stripe" && rest.Count > 0 && !rest[0].StartsWith('-'))
             {
-                verb = "users " + rest[0];
+                verb = verb + " " + rest[0];
                 rest.RemoveAt(0);
             }
         }

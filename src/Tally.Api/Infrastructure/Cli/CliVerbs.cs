@@ -25,6 +25,8 @@ internal static class CliVerbs
                 return await SetRoleAsync(app, command);
             case "seed-demo":
                 return await SeedDemoAsync(app);
+            case "stripe sync":
+                return await Features.Sync.SyncCli.RunAsync(app);
             default:
                 throw new CliUsageException($"Unknown verb '{command.Verb}'.");
         }

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Stripe;
+using Tally.StripeEmulator;
+
+namespace Tally.Bench.Webhooks;
+
+internal sealed record RawEvent(string Id, string Type, string Json);
+
+/// <summary>An in-process emulator holding customers with metered subscriptions (some set to cancel), and their events.</summary>
+internal sealed class StripeAccountFixture : IAsyncDisposable
+{
+    public const string ApiKey = "sk_test_bench";
+    public const string WebhookSecret = "whsec_bench_0123456789abcdef0123456789";
+
+    private StripeAccountFixture(StripeEmulatorServer server, StripeClient client) => (Server, Client) = (server, client);
+
+    public StripeEmulatorServer Server { get; }
+
+    public StripeClient Client { get; }
+
+    public static async Task<StripeAccountFixture> StartAsync(int customers)
+    {
+        // No webhook endpoint: the bench posts the events itself.
+        var server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions());
+        var client = new StripeClient(new StripeClientOptions
+        {
+            ApiKey = ApiKey, ApiBase = server.ApiBase, FilesBase = server.ApiBase, MeterEventsBase = server.ApiBase, ConnectBase = server.ApiBase,
+        });
+        var meter = await client.V1.Billing.Meters.CreateAsync(new Stripe.Billing.MeterCreateOptions
+        {
+            DisplayName = "Bench", EventName = "bench_units", DefaultAggregation = new Stripe.Billing.MeterDefaultAggregationOptions { Formula = "sum" },
+        });
+        var product = await client.V1.Products.CreateAsync(new ProductCreateOptions { Name = "Bench" });
+        var price = await client.V1.Prices.CreateAsync(new PriceCreateOptions
+        {
+            Currency = "usd", Product = product.Id, UnitAmount = 3,
+            Recurring = new PriceRecurringOptions { Interval = "month", UsageType = "metered", Meter = meter.Id },
+        });
+        await Parallel.ForAsync(0, customers, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var customer = await client.V1.Customers.CreateAsync(new CustomerCreateOptions { Name = $"Bench {i}", Email = $"bench-{i}@example.test" }, cancellationToken: ct);
+            var sub = await client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions { Customer = customer.Id, Items = [new SubscriptionItemOptions { Price = price.Id }] }, cancellationToken: ct);
+            if (i % 4 == 0)
+            {
+                await client.V1.Subscriptions.UpdateAsync(sub.Id, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, cancellationToken: ct);
+            }
+        });
+        return new StripeAccountFixture(server, client);
+    }
+
+    /// <summary>Every stored event as raw JSON, oldest first.</summary>
+    public async Task<List<RawEvent>> EventsAsync()
+    {
+        var all = new List<RawEvent>();
+        string? after = null;
+        while (true)
+        {
+            var response = await Client.RawRequestAsync(HttpMethod.Get, after is null ? "/v1/events?limit=100" : $"/v1/events?limit=100&starting_after={after}");
+            var page = JsonDocument.Parse(response.Content).RootElement;
+            var data = page.GetProperty("data").EnumerateArray().ToList();
+            all.AddRange(data.Select(e => new RawEvent(e.GetProperty("id").GetString()!, e.GetProperty("type").GetString()!, e.GetRawText())));
+            if (!page.GetProperty("has_more").GetBoolean() || data.Count == 0)
+            {
+                break;
+            }
+
+            after = data[^1].GetProperty("id").GetString();
+        }
+
+        all.Reverse();
+        return all;
+    }
+
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+}

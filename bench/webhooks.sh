@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Webhook intake (verify + store, processor off) and processing (processor on, re-fetching from the
+# emulator) of a Release build of Tally on a throwaway PostgreSQL cluster, plus a /healthz baseline.
+#   bench/webhooks.sh [--rounds 3] [--customers 1000] [--intake-events 20000] [--concurrency 32]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet build src/Tally.Api -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build bench/Tally.Bench.Webhooks -c Release -nologo -clp:ErrorsOnly >/dev/null
+source scripts/postgres.sh
+trap 'pg_stop' EXIT
+pg_start
+SERVER="${TALLY_TEST_POSTGRES%/postgres}"
+# One database for the intake rounds, one fresh database per processing round.
+for db in tally_intake $(seq -f 'tally_process_%g' 1 20); do
+  "${PG_BIN}/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $db" >/dev/null
+done
+dotnet bench/Tally.Bench.Webhooks/bin/Release/net10.0/Tally.Bench.Webhooks.dll \
+  --dll "$PWD/src/Tally.Api/bin/Release/net10.0/Tally.Api.dll" --database-url "$SERVER/tally_intake" --process-database-url "$SERVER/tally_process_" "$@"

@@ -1,0 +1,112 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Stripe;
+using Tally.Api.Infrastructure.Data;
+using Tally.Api.Infrastructure.Errors;
+using Tally.Api.Infrastructure.OpenApi;
+using Tally.Api.Infrastructure.Stripe;
+
+namespace Tally.Api.Features.Webhooks;
+
+public sealed record WebhookAck(bool Received);
+
+internal static class WebhookEndpoints
+{
+    /// <summary>Stripe's tolerance between the signature's timestamp and our clock.</summary>
+    private const long ToleranceSeconds = 300;
+
+    public static void MapWebhookIntake(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/billing/webhook", ReceiveAsync)
+            .WithTags("Webhooks")
+            .WithName("ReceiveStripeWebhook")
+            .WithSummary("Stripe webhook: verified by the Stripe-Signature header, stored once, processed in the background.")
+            .AllowAnonymous()
+            .ProducesProblems(400, 413, 503);
+
+    private static async Task<Results<Ok<WebhookAck>, ProblemHttpResult>> ReceiveAsync(
+        HttpRequest request, StripeAccount account, TallyDbContext db, WebhookSignal signal, TimeProvider clock,
+        ILoggerFactory logs, CancellationToken ct)
+    {
+        var logger = logs.CreateLogger(typeof(WebhookEndpoints).FullName!);
+        // The raw bytes are what Stripe signed: read them as they are, never re-serialise.
+        string json;
+        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        {
+            json = await reader.ReadToEndAsync(ct);
+        }
+
+        var header = request.Headers["Stripe-Signature"].ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return Problems.Result(400, "missing_signature", "The Stripe-Signature header is required.");
+        }
+
+        if (string.IsNullOrEmpty(account.WebhookSecret))
+        {
+            return Problems.Result(503, "webhooks_not_configured", "No webhook signing secret is configured (STRIPE_WEBHOOK_SECRET).");
+        }
+
+        Event evt;
+        try
+        {
+            evt = EventUtility.ConstructEvent(json, header, account.WebhookSecret, ToleranceSeconds, throwOnApiVersionMismatch: true);
+        }
+        catch (StripeException ex)
+        {
+            var (code, detail) = Classify(ex.Message);
+            logger.LogInformation("Rejected a webhook: {Code}", code);
+            return Problems.Result(400, code, detail);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            // Correctly signed, but not a (snapshot) Stripe event.
+            logger.LogInformation("Rejected a signed webhook body that is not an event ({Error})", ex.GetType().Name);
+            return Problems.Result(400, "invalid_payload", "The body is not a Stripe event.");
+        }
+
+        if (string.IsNullOrEmpty(evt.Id) || string.IsNullOrEmpty(evt.Type))
+        {
+            return Problems.Result(400, "invalid_payload", "The event has no id or type.");
+        }
+
+        var now = clock.GetUtcNow();
+        var stored = await WebhookInbox.TryInsertAsync(db, new WebhookEvent
+        {
+            StripeEventId = evt.Id,
+            Type = evt.Type,
+            ApiVersion = evt.ApiVersion,
+            StripeCreated = StripeMapping.Utc(evt.Created),
+            ObjectId = (evt.Data?.Object as IHasId)?.Id,
+            Payload = json,
+            ReceivedAt = now,
+            NextAttemptAt = now,
+        }, ct);
+        if (stored)
+        {
+            signal.Wake();
+        }
+
+        logger.LogDebug("Webhook {StripeEventId} ({EventType}) {Outcome}", evt.Id, evt.Type, stored ? "stored" : "already stored");
+        return TypedResults.Ok(new WebhookAck(true));
+    }
+
+    private static (string Code, string Detail) Classify(string message)
+    {
+        if (message.Contains("tolerance", StringComparison.OrdinalIgnoreCase))
+        {
+            return ("stale_signature", "The signature's timestamp is outside the 300 s tolerance.");
+        }
+
+        if (message.Contains("API version", StringComparison.OrdinalIgnoreCase))
+        {
+            return ("unsupported_api_version", "The event's API version is not the one Tally's Stripe library expects; set the endpoint's API version.");
+        }
+
+        if (message.Contains("signature", StringComparison.OrdinalIgnoreCase))
+        {
+            return ("invalid_signature", "The Stripe-Signature header does not match the body and the signing secret.");
+        }
+
+        return ("invalid_payload", "The body is not a Stripe event.");
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tally.Api.Features.Mirror;
+
+namespace Tally.Api.Features.Webhooks;
+
+internal static class WebhooksRegistration
+{
+    public static void AddWebhooks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<WebhookSignal>();
+        builder.Services.TryAddScoped<MirrorWriter>();
+        builder.Services.AddScoped<WebhookApplier>();
+        if (builder.Configuration.GetValue($"{WebhookOptions.Section}:{nameof(WebhookOptions.ProcessorEnabled)}", true))
+        {
+            builder.Services.AddSingleton<WebhookProcessor>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
+        }
+    }
+
+    public static void MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapWebhookIntake();
+        app.MapWebhookAdmin();
+    }
+}

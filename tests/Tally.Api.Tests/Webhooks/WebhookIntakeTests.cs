@@ -1,0 +1,121 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Tally.Api.Features.Webhooks;
+using Tally.Api.Tests.Support;
+using static Tally.Api.Tests.Webhooks.WebhookKit;
+
+namespace Tally.Api.Tests.Webhooks;
+
+/// <summary>The anonymous intake: only the Stripe signature authenticates; a bad one stores nothing.</summary>
+public sealed class WebhookIntakeTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string NewId() => $"evt_test_{Guid.NewGuid():N}";
+
+    private static string CouponEvent(string id) => EventJson(id, "coupon.created", """{"id":"co_intake","object":"coupon","percent_off":10,"duration":"once"}""");
+
+    private Task<bool> StoredAsync(string id) => factory.WithDbAsync(db => db.Set<WebhookEvent>().AnyAsync(e => e.StripeEventId == id, Ct));
+
+    [Fact]
+    public async Task Webhook_WithBadSignature_Is400AndStoresNothing()
+    {
+        var id = NewId();
+        var payload = CouponEvent(id);
+        var signature = Sign(payload).Replace("v1=", "v1=00", StringComparison.Ordinal);
+
+        using var response = await PostAsync(factory.ClientFor(null), payload, signature);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_signature");
+        Assert.False(await StoredAsync(id));
+    }
+
+    [Fact]
+    public async Task Webhook_WithStaleTimestamp_Is400AndStoresNothing()
+    {
+        var id = NewId();
+        var payload = CouponEvent(id);
+
+        using var response = await PostAsync(factory.ClientFor(null), payload, Sign(payload, at: DateTimeOffset.UtcNow.AddMinutes(-10)));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "stale_signature");
+        Assert.False(await StoredAsync(id));
+    }
+
+    [Fact]
+    public async Task Webhook_SignedWithAnotherSecret_Is400AndStoresNothing()
+    {
+        var id = NewId();
+        var payload = CouponEvent(id);
+
+        using var response = await PostAsync(factory.ClientFor(null), payload, Sign(payload, secret: "whsec_someone_else_entirely"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_signature");
+        Assert.False(await StoredAsync(id));
+    }
+
+    [Fact]
+    public async Task Webhook_WithoutSignature_Is400EvenForAnAdmin()
+    {
+        var id = NewId();
+        var (admin, _) = await factory.ClientWithRoleAsync("admin");
+
+        using var response = await PostAsync(admin, CouponEvent(id), signature: null);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "missing_signature");
+        Assert.False(await StoredAsync(id));
+    }
+
+    [Fact]
+    public async Task Webhook_SignedButNotJson_Is400()
+    {
+        const string payload = "this is not json";
+
+        using var response = await PostAsync(factory.ClientFor(null), payload, Sign(payload));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_payload");
+    }
+
+    [Fact]
+    public async Task Webhook_OfAnOlderApiVersion_Is400AndStoresNothing()
+    {
+        var id = NewId();
+        var payload = CouponEvent(id).Replace(global::Stripe.StripeConfiguration.ApiVersion, "2025-03-31.basil", StringComparison.Ordinal);
+
+        using var response = await PostAsync(factory.ClientFor(null), payload, Sign(payload));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "unsupported_api_version");
+        Assert.False(await StoredAsync(id));
+    }
+
+    [Fact]
+    public async Task Webhook_SignedWithoutToken_IsStoredRawAndUnknownTypeEndsIgnored()
+    {
+        var id = NewId();
+        var payload = CouponEvent(id);
+
+        using var response = await PostAsync(factory.ClientFor(null), payload, Sign(payload));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await JsonAsync(response)).GetProperty("received").GetBoolean());
+        var row = await factory.WithDbAsync(db => db.Set<WebhookEvent>().AsNoTracking().SingleAsync(e => e.StripeEventId == id, Ct));
+        Assert.Equal(payload, row.Payload);
+        Assert.Equal("coupon.created", row.Type);
+        Assert.Equal("co_intake", row.ObjectId);
+        await EventuallyAsync(() => factory.WithDbAsync(db => db.Set<WebhookEvent>().AnyAsync(e => e.StripeEventId == id && e.Status == WebhookStatus.Ignored, Ct)),
+            "the unknown event type to be marked ignored");
+    }
+
+    [Fact]
+    public async Task Webhook_SameEventTwentyTimesAtOnce_StoresOneRow()
+    {
+        var id = NewId();
+        var payload = CouponEvent(id);
+        var client = factory.ClientFor(null);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PostAsync(client, payload, Sign(payload))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Set<WebhookEvent>().CountAsync(e => e.StripeEventId == id, Ct)));
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Stripe;
+using Tally.Api.Features.Webhooks;
+using Tally.Api.Tests.Support;
+
+namespace Tally.Api.Tests.Webhooks;
+
+/// <summary>Tally on the emulator with a fast retry schedule (two attempts, 50 ms apart), so failures show quickly.</summary>
+public sealed class FastRetryTallyFactory : StripeTallyFactory
+{
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["Webhooks:MaxAttempts"] = "2";
+            settings["Webhooks:RetryDelay"] = "00:00:00.050";
+            settings["Webhooks:PollInterval"] = "00:00:00.100";
+            return settings;
+        }
+    }
+}
+
+internal static class WebhookKit
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing with <paramref name="what"/> after a generous timeout.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Patience);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for: {what}");
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    /// <summary>Waits until the emulator delivered everything and Tally handled every stored event.</summary>
+    public static Task DrainedAsync(StripeTallyFactory factory) => EventuallyAsync(async () =>
+        factory.Emulator.Control.PendingWebhooks == 0 &&
+        !await factory.WithDbAsync(db => db.Set<WebhookEvent>().AnyAsync(e => e.Status == WebhookStatus.Pending, Ct)) &&
+        factory.Emulator.Control.PendingWebhooks == 0,
+        "all webhooks delivered and processed");
+
+    /// <summary>A signed POST of <paramref name="payload"/> as Stripe would send it (or with the given header).</summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string payload, string? signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/billing/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+        }
+
+        return await client.SendAsync(request, Ct);
+    }
+
+    public static string Sign(string payload, string secret = StripeTallyFactory.WebhookSecret, DateTimeOffset? at = null) =>
+        EventUtility.GenerateSignatureHeader(payload, secret, (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds());
+
+    /// <summary>A minimal snapshot event of the SDK's API version.</summary>
+    public static string EventJson(string id, string type, string objectJson, long? created = null) =>
+        $$"""{"id":"{{id}}","object":"event","api_version":"{{StripeConfiguration.ApiVersion}}","created":{{created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()}},"data":{"object":{{objectJson}}},"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"type":"{{type}}"}""";
+
+    /// <summary>Raw events as the emulator stored them, oldest first (through the Events API, not re-serialised).</summary>
+    public static async Task<List<string>> StoredEventsAsync(StripeClient stripe)
+    {
+        var all = new List<JsonElement>();
+        string? after = null;
+        while (true)
+        {
+            var query = after is null ? "/v1/events?limit=100" : $"/v1/events?limit=100&starting_after={after}";
+            var response = await stripe.RawRequestAsync(HttpMethod.Get, query, cancellationToken: Ct);
+            var page = JsonDocument.Parse(response.Content).RootElement;
+            var data = page.GetProperty("data").EnumerateArray().ToList();
+            all.AddRange(data);
+            if (!page.GetProperty("has_more").GetBoolean() || data.Count == 0)
+            {
+                break;
+            }
+
+            after = data[^1].GetProperty("id").GetString();
+        }
+
+        all.Reverse();
+        return all.Select(e => e.GetRawText()).ToList();
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);
+}
