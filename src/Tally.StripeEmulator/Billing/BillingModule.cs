@@ -31,6 +31,7 @@ internal sealed class BillingModule : IResourceModule
         emulator.Expansions.Register("discount", "customer");
         emulator.Expansions.Register("discount", "subscription");
         emulator.Expansions.RegisterComputed("subscription", "discounts", BillingEndpoints.ExpandDiscounts);
+        emulator.Expansions.Register("discount", "source.coupon");
         emulator.Expansions.RegisterComputed("invoice", "discounts", BillingEndpoints.ExpandDiscounts);
         emulator.Expansions.RegisterComputed("customer", "subscriptions", BillingEndpoints.CustomerSubscriptions);
         var inner = emulator.Expansions.Resolve;

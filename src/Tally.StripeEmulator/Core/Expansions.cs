@@ -116,6 +116,12 @@ internal sealed class Expansions
             Expand(account, child, segs, i + 1, path);
             return;
         }
+        // A computed array of objects (subscription.discounts): expand inside each element.
+        if (i < segs.Length - 1 && obj[segs[i]] is JsonArray array && IsIncludable(type, segs[i]))
+        {
+            foreach (var element in array) Expand(account, element, segs, i + 1, path);
+            return;
+        }
         throw StripeError.Invalid($"This property cannot be expanded ({path}).", "expand");
     }
 }

@@ -14,6 +14,45 @@ public sealed class PriceCatalogTests(StripeTallyFactory factory) : IClassFixtur
     [Fact]
     public async Task UnknownToTheMirror_IsFetchedOnce_ThenServedWithoutStripe()
     {
+        // No webhooks during this test: the processor would mirror the new price (and read it) by itself.
+        factory.Emulator.Control.WebhooksPaused = true;
+        try
+        {
+            await FetchedOnceAsync();
+        }
+        finally
+        {
+            factory.Emulator.Control.WebhooksPaused = false;
+        }
+    }
+
+    [Fact]
+    public async Task PriceUpdatedWebhook_InvalidatesTheCachedPrice()
+    {
+        var price = await factory.Stripe.V1.Prices.CreateAsync(new global::Stripe.PriceCreateOptions
+        {
+            Currency = "usd", Product = factory.ProductId, UnitAmount = 700, Nickname = "Before", Recurring = new() { Interval = "month" },
+        }, cancellationToken: Ct);
+        var catalog = factory.Services.GetRequiredService<PriceCatalog>();
+        Assert.Equal("Before", (await catalog.GetAsync(price.Id, Ct))!.Nickname);
+
+        await factory.Stripe.V1.Prices.UpdateAsync(price.Id, new global::Stripe.PriceUpdateOptions { Nickname = "After" }, cancellationToken: Ct);
+
+        string? nickname = null;
+        for (var i = 0; i < 200 && nickname != "After"; i++)
+        {
+            nickname = (await catalog.GetAsync(price.Id, Ct))!.Nickname;
+            if (nickname != "After")
+            {
+                await Task.Delay(50, Ct); // the price.updated webhook is delivered and processed asynchronously
+            }
+        }
+
+        Assert.Equal("After", nickname);
+    }
+
+    private async Task FetchedOnceAsync()
+    {
         var price = await factory.Stripe.V1.Prices.CreateAsync(new global::Stripe.PriceCreateOptions
         {
             Currency = "eur", Product = factory.ProductId, UnitAmount = 4_900, Recurring = new() { Interval = "month" },

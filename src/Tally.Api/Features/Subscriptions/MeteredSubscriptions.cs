@@ -27,7 +27,7 @@ internal sealed record SubscriptionResult(SubscriptionOutcome Outcome, Subscript
 /// keys for at least 24 hours, which bounds the retry window.
 /// </summary>
 internal sealed class MeteredSubscriptions(
-    TallyDbContext db, SubscriptionCreator creator, MirrorWriter mirror, StripeAccount account, CustomerAccounts customers, UserLocks locks)
+    TallyDbContext db, StripeGateway gateway, MirrorWriter mirror, StripeAccount account, CustomerAccounts customers, UserLocks locks)
 {
     public async Task<SubscriptionResult> CreateMeteredSubscriptionAsync(long userId, string? priceId, string? idempotencyKey, CancellationToken ct)
     {
@@ -48,7 +48,7 @@ internal sealed class MeteredSubscriptions(
         SubscriptionRecord created;
         try
         {
-            created = await creator.CreateAsync(customerId, price, userId, StripeKey(userId, idempotencyKey), ct);
+            created = await gateway.CreateSubscriptionAsync(customerId, price, userId, StripeKey(userId, idempotencyKey), ct);
         }
         catch (StripeException ex) when (ex.StripeError?.Type == "idempotency_error")
         {

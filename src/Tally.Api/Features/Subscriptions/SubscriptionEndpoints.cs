@@ -20,7 +20,6 @@ internal static class SubscriptionEndpoints
 
     public static void AddSubscriptions(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<SubscriptionCreator>();
         builder.Services.AddScoped<MeteredSubscriptions>();
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stripe;
+using Tally.Api.Features.Mirror;
 using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Webhooks;
@@ -157,6 +158,12 @@ internal sealed partial class WebhookProcessor(
                 }
 
                 await db.SaveChangesAsync(ct);
+                if (target.Kind == TargetKind.Price)
+                {
+                    // After the commit, so that no reader can put the old row back into the cache.
+                    await scope.ServiceProvider.GetRequiredService<PriceCatalog>().InvalidateAsync(target.Id, ct);
+                }
+
                 return;
             }
             catch (DbUpdateException ex) when (attempt < RaceRetries && (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation()))

@@ -49,49 +49,8 @@ internal sealed class StripeGateway(StripeClient stripe)
         return subscription.ToRecord();
     }
 
-    /// <summary>
-    /// Stripe expands <c>discounts</c> on subscriptions; a Stripe-compatible server that refuses it
-    /// (the emulator answers 400 "cannot be expanded") is asked without it from then on: the
-    /// subscription's state is still right, only the coupon details of its discounts are missing.
-    /// </summary>
-    private static volatile bool discountsExpandable = true;
-
-    private static bool RefusesExpansion(StripeException ex) =>
-        ex.HttpStatusCode == System.Net.HttpStatusCode.BadRequest && ex.StripeError?.Message?.Contains("cannot be expanded", StringComparison.OrdinalIgnoreCase) == true;
-
-    public async Task<SubscriptionRecord> GetSubscriptionAsync(string subscriptionId, CancellationToken ct)
-    {
-        if (discountsExpandable)
-        {
-            try
-            {
-                return (await stripe.V1.Subscriptions.GetAsync(subscriptionId, new SubscriptionGetOptions { Expand = SubscriptionExpand }, cancellationToken: ct)).ToRecord();
-            }
-            catch (StripeException ex) when (RefusesExpansion(ex))
-            {
-                discountsExpandable = false;
-            }
-        }
-
-        return (await stripe.V1.Subscriptions.GetAsync(subscriptionId, cancellationToken: ct)).ToRecord();
-    }
-
-    private async Task<bool> DiscountsExpandableAsync(CancellationToken ct)
-    {
-        if (discountsExpandable)
-        {
-            try
-            {
-                await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Status = "all", Limit = 1, Expand = ["data.discounts", "data.discounts.source.coupon"] }, cancellationToken: ct);
-            }
-            catch (StripeException ex) when (RefusesExpansion(ex))
-            {
-                discountsExpandable = false;
-            }
-        }
-
-        return discountsExpandable;
-    }
+    public async Task<SubscriptionRecord> GetSubscriptionAsync(string subscriptionId, CancellationToken ct) =>
+        (await stripe.V1.Subscriptions.GetAsync(subscriptionId, new SubscriptionGetOptions { Expand = SubscriptionExpand }, cancellationToken: ct)).ToRecord();
 
     public async Task<InvoiceRecord> GetInvoiceAsync(string invoiceId, CancellationToken ct) =>
         (await stripe.V1.Invoices.GetAsync(invoiceId, cancellationToken: ct)).ToRecord();
@@ -128,11 +87,7 @@ internal sealed class StripeGateway(StripeClient stripe)
 
     public async IAsyncEnumerable<SubscriptionRecord> ListSubscriptionsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var options = new SubscriptionListOptions { Status = "all", Limit = 100 };
-        if (await DiscountsExpandableAsync(ct))
-        {
-            options.Expand = ["data.discounts", "data.discounts.source.coupon"];
-        }
+        var options = new SubscriptionListOptions { Status = "all", Limit = 100, Expand = ["data.discounts", "data.discounts.source.coupon"] };
 
         await foreach (var s in stripe.V1.Subscriptions.ListAutoPagingAsync(options, cancellationToken: ct))
         {

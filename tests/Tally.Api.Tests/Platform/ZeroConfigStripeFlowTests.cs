@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Tally.Api.Tests.Support;
+
+namespace Tally.Api.Tests.Platform;
+
+/// <summary>
+/// The run command with no configuration at all gives a working Stripe flow through the embedded
+/// emulator: customer, card, subscription, and the webhooks coming back into the mirror.
+/// </summary>
+public sealed partial class ZeroConfigStripeFlowTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("tally-zero-config-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [GeneratedRegex(@"^\s*(ey[\w-]+\.[\w-]+\.[\w-]+)\s*$", RegexOptions.Multiline)]
+    private static partial Regex TokenLine();
+
+    [Fact]
+    public async Task Serve_WithNoConfiguration_RunsTheWholeStripeFlow_AgainstTheEmbeddedEmulator()
+    {
+        var url = $"http://127.0.0.1:{TallyProcess.FreePort()}";
+        await using var tally = TallyProcess.Start(directory, null, "--urls", url);
+        Assert.True(await tally.WaitForOutputAsync("Try: curl", TimeSpan.FromSeconds(90)), tally.Stdout + tally.Stderr);
+        Assert.Contains("Stripe: embedded emulator at http://127.0.0.1:", tally.Stdout);
+        Assert.Contains($"webhooks: {url}/api/billing/webhook", tally.Stdout);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenLine().Match(tally.Stdout).Groups[1].Value);
+
+        var customer = await PostAsync(http, "/api/stripe/create_customer", new { });
+        var card = await PostAsync(http, "/api/stripe/attach_payment_method", new { payment_method_id = "pm_card_visa", set_default = true });
+        var subscription = await PostAsync(http, "/api/billing/subscriptions", new { });
+
+        Assert.StartsWith("cus_", customer.GetProperty("stripe_customer_id").GetString());
+        Assert.Equal("4242", card.GetProperty("last4").GetString());
+        var subscriptionId = subscription.GetProperty("subscription_id").GetString()!;
+        var itemId = subscription.GetProperty("subscription_item_id").GetString()!;
+        Assert.StartsWith("si_", itemId);
+
+        // The emulator delivers customer.subscription.created to Tally's own webhook URL; the processor handles it.
+        var processed = false;
+        for (var attempt = 0; attempt < 150 && !processed; attempt++)
+        {
+            var events = await http.GetFromJsonAsync<JsonElement>("/api/admin/webhooks?limit=100", Ct);
+            processed = events.GetProperty("data").EnumerateArray().Any(e =>
+                e.GetProperty("type").GetString() == "customer.subscription.created" && e.GetProperty("status").GetString() == "processed");
+            if (!processed)
+            {
+                await Task.Delay(200, Ct);
+            }
+        }
+
+        Assert.True(processed, "customer.subscription.created never reached the mirror through the webhook");
+        var mine = await http.GetFromJsonAsync<JsonElement>("/api/billing/subscriptions", Ct);
+        var mirrored = Assert.Single(mine.GetProperty("data").EnumerateArray(), s => s.GetProperty("subscription_id").GetString() == subscriptionId);
+        Assert.Equal(itemId, mirrored.GetProperty("subscription_item_id").GetString());
+    }
+
+    private static async Task<JsonElement> PostAsync(HttpClient http, string path, object body)
+    {
+        var response = await http.PostAsJsonAsync(path, body, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+}

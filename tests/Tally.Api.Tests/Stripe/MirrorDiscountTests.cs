@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Stripe;
+using Tally.Api.Features.Subscriptions;
+using Tally.Api.Tests.Support;
+
+namespace Tally.Api.Tests.Stripe;
+
+public sealed class MirrorDiscountTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task SubscriptionWithACoupon_IsMirroredWithItsDiscount()
+    {
+        var coupon = await factory.Stripe.V1.Coupons.CreateAsync(new CouponCreateOptions { PercentOff = 25m, Duration = "repeating", DurationInMonths = 3 }, cancellationToken: Ct);
+        var customer = await factory.Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = $"coupon-{Guid.NewGuid():N}@example.com" }, cancellationToken: Ct);
+        var subscription = await factory.Stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer.Id,
+            Items = [new SubscriptionItemOptions { Price = factory.PriceId }],
+            Discounts = [new SubscriptionDiscountOptions { Coupon = coupon.Id }],
+        }, cancellationToken: Ct);
+
+        SubscriptionDiscount? discount = null;
+        for (var i = 0; i < 200 && discount is null; i++)
+        {
+            discount = await factory.WithDbAsync(db => db.Set<SubscriptionDiscount>().AsNoTracking()
+                .FirstOrDefaultAsync(d => d.StripeSubscriptionId == subscription.Id, Ct));
+            if (discount is null)
+            {
+                await Task.Delay(50, Ct); // mirrored by the customer.subscription.created webhook
+            }
+        }
+
+        Assert.NotNull(discount);
+        Assert.Equal(coupon.Id, discount.CouponId);
+        Assert.Equal(25m, discount.PercentOff);
+        Assert.Equal(("repeating", 3L), (discount.Duration, discount.DurationInMonths!.Value));
+    }
+}
