@@ -46,10 +46,14 @@ internal static class WebhookEndpoints
             return Problems.Result(503, "webhooks_not_configured", "No webhook signing secret is configured (STRIPE_WEBHOOK_SECRET).");
         }
 
-        Event evt;
+        StoredEventFields evt;
         try
         {
-            evt = EventUtility.ConstructEvent(json, header, account.WebhookSecret, ToleranceSeconds, throwOnApiVersionMismatch: true);
+            // The same signature and timestamp check as EventUtility.ConstructEvent (which calls it),
+            // without its full typed parse of the event: that parse cost ~0.45 ms per event and capped
+            // intake near 2,000/s. The processor parses with Stripe.net when it handles the event.
+            EventUtility.ValidateSignature(json, header, account.WebhookSecret, ToleranceSeconds);
+            evt = StoredEventFields.Read(json);
         }
         catch (StripeException ex)
         {
@@ -57,16 +61,24 @@ internal static class WebhookEndpoints
             logger.LogInformation("Rejected a webhook: {Code}", code);
             return Problems.Result(400, code, detail);
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException)
+        catch (System.Text.Json.JsonException)
         {
             // Correctly signed, but not a (snapshot) Stripe event.
-            logger.LogInformation("Rejected a signed webhook body that is not an event ({Error})", ex.GetType().Name);
+            logger.LogInformation("Rejected a signed webhook body that is not an event");
             return Problems.Result(400, "invalid_payload", "The body is not a Stripe event.");
         }
 
-        if (string.IsNullOrEmpty(evt.Id) || string.IsNullOrEmpty(evt.Type))
+        if (evt.Id is null || evt.Type is null || evt.Created is null)
         {
-            return Problems.Result(400, "invalid_payload", "The event has no id or type.");
+            return Problems.Result(400, "invalid_payload", "The event has no id, type or created.");
+        }
+
+        if (evt.ApiVersion is null || !EventUtility.IsCompatibleApiVersion(evt.ApiVersion))
+        {
+            // What ConstructEvent's throwOnApiVersionMismatch refuses: another release train than Stripe.net's.
+            logger.LogInformation("Rejected a webhook: {Code}", "unsupported_api_version");
+            return Problems.Result(400, "unsupported_api_version",
+                "The event's API version is not the one Tally's Stripe library expects; set the endpoint's API version.");
         }
 
         var now = clock.GetUtcNow();
@@ -75,8 +87,8 @@ internal static class WebhookEndpoints
             StripeEventId = evt.Id,
             Type = evt.Type,
             ApiVersion = evt.ApiVersion,
-            StripeCreated = StripeMapping.Utc(evt.Created),
-            ObjectId = (evt.Data?.Object as IHasId)?.Id,
+            StripeCreated = DateTimeOffset.FromUnixTimeSeconds(evt.Created.Value),
+            ObjectId = evt.ObjectId,
             Payload = json,
             ReceivedAt = now,
             NextAttemptAt = now,
