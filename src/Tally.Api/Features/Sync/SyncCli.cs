@@ -1,3 +1,5 @@
+using Tally.Api.Infrastructure.Cli;
+
 namespace Tally.Api.Features.Sync;
 
 /// <summary>The <c>stripe sync</c> verb: runs the start-up steps it needs (migrations, the embedded emulator), not the server.</summary>
@@ -5,36 +7,24 @@ internal static class SyncCli
 {
     public static async Task<int> RunAsync(WebApplication app)
     {
-        // Only the lifecycle "starting" steps: schema, emulator, catalogue. The web server and the
-        // background workers (IHostedService.StartAsync) do not run for a one-off verb.
-        var steps = app.Services.GetServices<IHostedService>().OfType<IHostedLifecycleService>().ToList();
-        foreach (var step in steps)
-        {
-            await step.StartingAsync(CancellationToken.None);
-        }
+        await using var startup = await StartupWork.RunAsync(app);
+        await SyncAndPrintAsync(app.Services);
+        return 0;
+    }
 
-        try
+    /// <summary>Runs a sync and prints what it saw and wrote, one line per kind of object.</summary>
+    public static async Task SyncAndPrintAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<StripeSync>().RunAsync(CancellationToken.None);
+        Console.WriteLine("kind           seen  created  changed");
+        foreach (var (kind, counts) in new[]
         {
-            await using var scope = app.Services.CreateAsyncScope();
-            var result = await scope.ServiceProvider.GetRequiredService<StripeSync>().RunAsync(CancellationToken.None);
-            Console.WriteLine("kind           seen  created  changed");
-            foreach (var (kind, counts) in new[]
-            {
-                ("products", result.Products), ("prices", result.Prices), ("customers", result.Customers),
-                ("subscriptions", result.Subscriptions), ("invoices", result.Invoices),
-            })
-            {
-                Console.WriteLine($"{kind,-13} {counts.Seen,5} {counts.Created,8} {counts.Changed,8}");
-            }
-
-            return 0;
-        }
-        finally
+            ("products", result.Products), ("prices", result.Prices), ("customers", result.Customers),
+            ("subscriptions", result.Subscriptions), ("invoices", result.Invoices),
+        })
         {
-            foreach (var step in steps)
-            {
-                await step.StoppedAsync(CancellationToken.None);
-            }
+            Console.WriteLine($"{kind,-13} {counts.Seen,5} {counts.Created,8} {counts.Changed,8}");
         }
     }
 }

@@ -40,6 +40,9 @@ internal static class CliVerbs
             ? "This database already holds the demo data."
             : $"Demo: {summary.Customers} customers, {summary.Subscriptions} subscriptions, {summary.Upgrades} upgrades, " +
               $"{summary.Cancellations} cancellations, {summary.FailingCards} failing cards, {summary.MeterEvents} meter events (test clock {summary.TestClockId}).");
+
+        // Nothing receives webhooks while this verb runs: fill the mirror from Stripe's lists instead.
+        await Features.Sync.SyncCli.SyncAndPrintAsync(app.Services);
         return 0;
     }
 

@@ -23,14 +23,28 @@ internal sealed class EmbeddedEmulator(StripeAccount account) : IHostedLifecycle
             await File.WriteAllTextAsync(secretPath, "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), cancellationToken);
         }
 
-        server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions
-        {
-            StatePath = account.EmulatorStatePath,
-            WebhookUrl = account.WebhookUrl,
-            WebhookSecret = (await File.ReadAllTextAsync(secretPath, cancellationToken)).Trim(),
-        }, cancellationToken);
+        var secret = (await File.ReadAllTextAsync(secretPath, cancellationToken)).Trim();
+        // The same port as last time when it is free: invoice URLs stored in the mirror stay valid across restarts.
+        var portPath = Path.Combine(directory, "port");
+        var lastPort = File.Exists(portPath) && int.TryParse(await File.ReadAllTextAsync(portPath, cancellationToken), out var p) ? p : 0;
+        server = await StartAsync(lastPort, secret, cancellationToken);
+        await File.WriteAllTextAsync(portPath, server.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         account.ApiBase = server.ApiBase;
         account.WebhookSecret = server.WebhookSecret;
+    }
+
+    private async Task<StripeEmulatorServer> StartAsync(int port, string secret, CancellationToken cancellationToken)
+    {
+        var options = new StripeEmulatorOptions { Port = port, StatePath = account.EmulatorStatePath, WebhookUrl = account.WebhookUrl, WebhookSecret = secret };
+        try
+        {
+            return await StripeEmulatorServer.StartAsync(options, cancellationToken);
+        }
+        catch (IOException) when (port != 0)
+        {
+            options.Port = 0; // taken by something else now: any free port will do
+            return await StripeEmulatorServer.StartAsync(options, cancellationToken);
+        }
     }
 
     public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync();
