@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Stripe;
+using Tally.Api.Infrastructure.Configuration;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Errors;
 using Tally.Api.Infrastructure.OpenApi;
@@ -24,7 +25,7 @@ internal static class WebhookEndpoints
             .ProducesProblems(400, 413, 503);
 
     private static async Task<Results<Ok<WebhookAck>, ProblemHttpResult>> ReceiveAsync(
-        HttpRequest request, StripeAccount account, TallyDbContext db, WebhookSignal signal, TimeProvider clock,
+        HttpRequest request, StripeAccount account, DatabaseSettings database, IServiceProvider services, WebhookSignal signal, TimeProvider clock,
         ILoggerFactory logs, CancellationToken ct)
     {
         var logger = logs.CreateLogger(typeof(WebhookEndpoints).FullName!);
@@ -82,7 +83,7 @@ internal static class WebhookEndpoints
         }
 
         var now = clock.GetUtcNow();
-        var stored = await WebhookInbox.TryInsertAsync(db, new WebhookEvent
+        var row = new WebhookEvent
         {
             StripeEventId = evt.Id,
             Type = evt.Type,
@@ -92,7 +93,10 @@ internal static class WebhookEndpoints
             Payload = json,
             ReceivedAt = now,
             NextAttemptAt = now,
-        }, ct);
+        };
+        var stored = database.Provider == DatabaseProvider.Postgres
+            ? await services.GetRequiredService<InboxGroupCommit>().InsertAsync(row, ct)
+            : await WebhookInbox.TryInsertAsync(services.GetRequiredService<TallyDbContext>(), row, ct);
         if (stored)
         {
             signal.Wake();

@@ -9,6 +9,7 @@ internal static class WebhooksRegistration
     {
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<WebhookSignal>();
+        builder.Services.AddSingleton<InboxGroupCommit>();
         builder.Services.TryAddScoped<MirrorWriter>();
         builder.Services.AddScoped<WebhookApplier>();
         if (builder.Configuration.GetValue($"{WebhookOptions.Section}:{nameof(WebhookOptions.ProcessorEnabled)}", true))
