@@ -17,7 +17,8 @@ internal sealed class WebhookApplier(MirrorWriter mirror, StripeGateway gateway)
     {
         var newest = events.MaxBy(e => (e.Created, e.Row.StripeEventId))!;
         var asOf = newest.Created;
-        var deleted = events.FirstOrDefault(e => e.Event.Type.EndsWith(".deleted", StringComparison.Ordinal));
+        // The stored type, not e.Event: parsing a stored event with Stripe.net costs ~0.45 ms, only worth it when the payload is needed.
+        var deleted = events.FirstOrDefault(e => e.Row.Type.EndsWith(".deleted", StringComparison.Ordinal));
         switch (target.Kind)
         {
             case TargetKind.Customer:
@@ -47,7 +48,7 @@ internal sealed class WebhookApplier(MirrorWriter mirror, StripeGateway gateway)
                 {
                     if (e.Event.Data.Object is global::Stripe.Subscription carried)
                     {
-                        await mirror.RecordHistoryAsync(carried.ToRecord(), e.Created, e.Row.StripeEventId, e.Event.Type, ct);
+                        await mirror.RecordHistoryAsync(carried.ToRecord(), e.Created, e.Row.StripeEventId, e.Row.Type, ct);
                     }
                 }
 
