@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Tally.Api.Tests.Support;
 
 /// <summary>The real Tally executable (<c>dotnet Tally.Api.dll</c>) run as a user would run it.</summary>
-public sealed class TallyProcess : IAsyncDisposable
+public sealed partial class TallyProcess : IAsyncDisposable
 {
     private static readonly string[] TallyVariables =
     [
@@ -22,6 +23,12 @@ public sealed class TallyProcess : IAsyncDisposable
     private TallyProcess(Process process) => this.process = process;
 
     public string Stdout { get { lock (stdout) { return stdout.ToString(); } } }
+
+    /// <summary>The admin token the zero-configuration start prints on a line of its own.</summary>
+    public string AdminToken => TokenLine().Match(Stdout).Groups[1].Value;
+
+    [GeneratedRegex(@"^\s*(ey[\w-]+\.[\w-]+\.[\w-]+)\s*$", RegexOptions.Multiline)]
+    private static partial Regex TokenLine();
 
     public string Stderr { get { lock (stderr) { return stderr.ToString(); } } }
 
