@@ -50,6 +50,21 @@ public sealed class StripeEmulatorOptions
     /// <summary>When set, one line per request (<c>POST /v1/customers 200 req_...</c>); the standalone <c>--verbose</c> uses stdout.</summary>
     public TextWriter? RequestLog { get; set; }
 
+    /// <summary>
+    /// What happens to a subscription when every retry of a failed invoice has failed, as Stripe's
+    /// "subscription status" setting for failed payments: cancel it (Stripe's default), mark it
+    /// <c>unpaid</c>, or leave it <c>past_due</c>.
+    /// </summary>
+    public FailedPaymentOutcome AfterFailedRetries { get; set; } = FailedPaymentOutcome.Cancel;
+
     /// <summary>Reject requests whose <c>Stripe-Version</c> header is not <see cref="Core.StripeApi.Version"/>.</summary>
     public bool StrictApiVersion { get; set; }
+}
+
+/// <summary>A subscription's status once all payment retries have failed.</summary>
+public enum FailedPaymentOutcome
+{
+    Cancel,
+    MarkUnpaid,
+    LeavePastDue,
 }

@@ -14,6 +14,8 @@ internal sealed class AccountBillingHost(Account account) : IBillingHost
 
     public DateTimeOffset RealNow => account.Emulator.Now;
 
+    public FailedPaymentOutcome AfterFailedRetries => account.Emulator.Options.AfterFailedRetries;
+
     public string PublicBaseUrl => LastBaseUrl ?? $"http://{account.Emulator.Options.Host}:{account.Emulator.Options.Port}";
 
     public string AccountId => account.Id;

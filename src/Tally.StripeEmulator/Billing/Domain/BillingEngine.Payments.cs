@@ -51,8 +51,17 @@ internal sealed partial class BillingEngine
         }
         if (inv.NextPaymentAttempt is null && sub.Status == "past_due")
         {
-            // All retries failed: Stripe's default "cancel the subscription" setting.
-            EndSubscription(sub, now, now);
+            // All retries failed: Stripe's failed-payment setting decides (cancel is its default).
+            switch (Host.AfterFailedRetries)
+            {
+                case FailedPaymentOutcome.Cancel:
+                    EndSubscription(sub, now, now);
+                    break;
+                case FailedPaymentOutcome.MarkUnpaid:
+                    sub.Status = "unpaid";
+                    Emit("customer.subscription.updated", Json.Subscription(sub), new JsonObject { ["status"] = "past_due" }, now);
+                    break;
+            }
         }
         return false;
     }

@@ -7,6 +7,9 @@ internal interface IBillingHost
 {
     DateTimeOffset RealNow { get; }
 
+    /// <summary>What a subscription becomes when all retries of a failed invoice have failed.</summary>
+    FailedPaymentOutcome AfterFailedRetries { get; }
+
     /// <summary>Absolute base URL of this emulator (no trailing slash), for invoice_pdf/hosted_invoice_url.</summary>
     string PublicBaseUrl { get; }
 
