@@ -113,11 +113,6 @@ internal static class WebhookEndpoints
             return ("stale_signature", "The signature's timestamp is outside the 300 s tolerance.");
         }
 
-        if (message.Contains("API version", StringComparison.OrdinalIgnoreCase))
-        {
-            return ("unsupported_api_version", "The event's API version is not the one Tally's Stripe library expects; set the endpoint's API version.");
-        }
-
         if (message.Contains("signature", StringComparison.OrdinalIgnoreCase))
         {
             return ("invalid_signature", "The Stripe-Signature header does not match the body and the signing secret.");
