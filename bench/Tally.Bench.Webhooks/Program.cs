@@ -86,7 +86,12 @@ for (var round = 1; round <= options.Rounds; round++)
         var failed = await tally.CountAsync("failed");
         var rate = realEvents.Count / sw.Elapsed.TotalSeconds;
         processing.Add(rate);
-        Console.WriteLine(F($"round {round}: processing {rate:F0} events/s ({realEvents.Count} events in {sw.Elapsed.TotalSeconds:F2} s, {failed} failed in total)"));
+        var problems = await MirrorCheck.ProblemsAsync(processDb, options.Customers);
+        Console.WriteLine(F($"round {round}: processing {rate:F0} events/s ({realEvents.Count} events in {sw.Elapsed.TotalSeconds:F2} s, {failed} failed in total); mirror {(problems.Count == 0 ? "matches the emulator" : "WRONG: " + string.Join("; ", problems))}"));
+        if (failed > 0 || problems.Count > 0)
+        {
+            return 1;
+        }
     }
 }
 

@@ -107,7 +107,13 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
             using var response = await _http.SendAsync(request, ct);
             status = (int)response.StatusCode;
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            // The emulator is stopping: whatever the send ran into, the delivery is abandoned.
+            Interlocked.Decrement(ref _pending);
+            return;
+        }
+        catch (Exception e)
         {
             // Connection refused, timeout, bad URL...: recorded and retried; one bad endpoint never stops the loop.
             error = e.Message;

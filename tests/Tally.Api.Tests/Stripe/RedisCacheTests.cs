@@ -16,6 +16,9 @@ public sealed class RedisTallyFactory : StripeTallyFactory
         {
             var settings = base.Settings;
             settings["REDIS_URL"] = RedisUrl;
+            // Both instances share the Redis: a processed price.created webhook would remove the
+            // entry under test (that invalidation is covered in PriceCatalogTests).
+            settings["Webhooks:ProcessorEnabled"] = "false";
             return settings;
         }
     }

@@ -17,10 +17,9 @@ internal sealed partial class MirrorWriter
     /// </summary>
     public async Task RecordHistoryAsync(SubscriptionRecord s, DateTimeOffset validFrom, string eventId, string eventType, CancellationToken ct)
     {
-        // Load into the context, then read the tracked set: it also holds rows staged by an earlier
-        // call in the same unit of work (several events of one subscription saved together).
-        await db.Set<SubscriptionHistory>().Where(h => h.StripeSubscriptionId == s.Id).LoadAsync(ct);
-        var rows = db.Set<SubscriptionHistory>().Local.Where(h => h.StripeSubscriptionId == s.Id).ToList();
+        // The writer's list also holds rows staged by an earlier call in the same unit of work
+        // (several events of one subscription saved together).
+        var rows = await ChildrenAsync(history, s.Id, () => db.Set<SubscriptionHistory>().Where(h => h.StripeSubscriptionId == s.Id), ct);
         var rank = Rank(s.Status, eventType);
         var row = rows.FirstOrDefault(h => h.ValidFrom == validFrom);
         if (row is null)

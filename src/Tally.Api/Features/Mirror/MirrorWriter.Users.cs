@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Stripe;
@@ -13,21 +12,20 @@ internal sealed partial class MirrorWriter
     /// </summary>
     private async Task<long?> LinkUserAsync(CustomerRecord c, CancellationToken ct)
     {
-        var user = await db.Users.FirstOrDefaultAsync(u => u.StripeCustomerId == c.Id, ct);
+        var user = await FindUserByCustomerAsync(c.Id, ct);
         if (user is not null)
         {
             return user.Id;
         }
 
-        if (c.Metadata.TryGetValue("user_id", out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        if (MirrorKeys.MetadataUserId(c.Metadata) is { } id)
         {
-            user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+            user = await FindUserByIdAsync(id, ct);
         }
 
         if (user is null && c.Email is { } email)
         {
-            var normalized = email.Trim().ToLowerInvariant();
-            user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, ct);
+            user = await FindUserByEmailAsync(MirrorKeys.NormalizedEmail(email), ct);
         }
 
         if (user is null || c.Deleted)
@@ -40,6 +38,7 @@ internal sealed partial class MirrorWriter
             user.StripeCustomerId = c.Id;
             user.Touch(clock.GetUtcNow());
             users.Invalidate(user.Subject);
+            usersByCustomer[c.Id] = user;
         }
 
         return user.StripeCustomerId == c.Id ? user.Id : null;
@@ -51,12 +50,19 @@ internal sealed partial class MirrorWriter
     /// </summary>
     private async Task ClaimOrphansAsync(string customerId, long userId, CancellationToken ct)
     {
-        foreach (var s in await db.Set<Subscriptions.Subscription>().Where(s => s.StripeCustomerId == customerId && s.UserId == null).ToListAsync(ct))
+        if (!orphansLoaded.Contains(customerId))
+        {
+            // Tracked, so the loop below sees them with the rows this unit of work added.
+            await db.Set<Subscriptions.Subscription>().Where(s => s.StripeCustomerId == customerId && s.UserId == null).LoadAsync(ct);
+            await db.Set<Invoices.Invoice>().Where(i => i.StripeCustomerId == customerId && i.UserId == null).LoadAsync(ct);
+        }
+
+        foreach (var s in db.Set<Subscriptions.Subscription>().Local.Where(s => s.StripeCustomerId == customerId && s.UserId == null))
         {
             s.UserId = userId;
         }
 
-        foreach (var i in await db.Set<Invoices.Invoice>().Where(i => i.StripeCustomerId == customerId && i.UserId == null).ToListAsync(ct))
+        foreach (var i in db.Set<Invoices.Invoice>().Local.Where(i => i.StripeCustomerId == customerId && i.UserId == null))
         {
             i.UserId = userId;
         }
@@ -64,10 +70,8 @@ internal sealed partial class MirrorWriter
 
     private async Task<long?> UserIdForCustomerAsync(string customerId, IReadOnlyDictionary<string, string>? metadata, CancellationToken ct)
     {
-        var userId = await db.Users.Where(u => u.StripeCustomerId == customerId).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct)
-            ?? await db.Set<MirroredCustomer>().Where(c => c.StripeCustomerId == customerId).Select(c => c.UserId).FirstOrDefaultAsync(ct);
-        if (userId is null && metadata is not null && metadata.TryGetValue("user_id", out var text) &&
-            long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && await db.Users.AnyAsync(u => u.Id == id, ct))
+        var userId = (await FindUserByCustomerAsync(customerId, ct))?.Id ?? (await FindCustomerAsync(customerId, ct))?.UserId;
+        if (userId is null && MirrorKeys.MetadataUserId(metadata) is { } id && await FindUserByIdAsync(id, ct) is not null)
         {
             userId = id;
         }

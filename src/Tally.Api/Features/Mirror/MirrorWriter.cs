@@ -17,11 +17,10 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
 {
     public async Task<MirroredCustomer> UpsertCustomerAsync(CustomerRecord c, DateTimeOffset asOf, CancellationToken ct)
     {
-        var row = await db.Set<MirroredCustomer>().FirstOrDefaultAsync(x => x.StripeCustomerId == c.Id, ct);
+        var row = await FindCustomerAsync(c.Id, ct);
         if (row is null)
         {
-            row = new MirroredCustomer { StripeCustomerId = c.Id };
-            db.Add(row);
+            row = Added(customers, c.Id, new MirroredCustomer { StripeCustomerId = c.Id });
         }
         else if (asOf < row.SourceTimestamp)
         {
@@ -47,11 +46,10 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
 
     public async Task UpsertProductAsync(ProductRecord p, DateTimeOffset asOf, CancellationToken ct)
     {
-        var row = await db.Set<MirroredProduct>().FirstOrDefaultAsync(x => x.StripeProductId == p.Id, ct);
+        var row = await FindProductAsync(p.Id, ct);
         if (row is null)
         {
-            row = new MirroredProduct { StripeProductId = p.Id };
-            db.Add(row);
+            row = Added(products, p.Id, new MirroredProduct { StripeProductId = p.Id });
         }
         else if (asOf < row.SourceTimestamp)
         {
@@ -63,12 +61,10 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
 
     public async Task UpsertPriceAsync(PriceRecord p, DateTimeOffset asOf, CancellationToken ct)
     {
-        var row = db.Set<MirroredPrice>().Local.FirstOrDefault(x => x.StripePriceId == p.Id)
-            ?? await db.Set<MirroredPrice>().FirstOrDefaultAsync(x => x.StripePriceId == p.Id, ct);
+        var row = await FindPriceAsync(p.Id, ct);
         if (row is null)
         {
-            row = new MirroredPrice { StripePriceId = p.Id, Currency = p.Currency };
-            db.Add(row);
+            row = Added(prices, p.Id, new MirroredPrice { StripePriceId = p.Id, Currency = p.Currency });
         }
         else if (asOf < row.SourceTimestamp)
         {
@@ -95,11 +91,10 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
 
     public async Task<Subscription> UpsertSubscriptionAsync(SubscriptionRecord s, DateTimeOffset asOf, CancellationToken ct)
     {
-        var row = await db.Set<Subscription>().FirstOrDefaultAsync(x => x.StripeSubscriptionId == s.Id, ct);
+        var row = await FindSubscriptionAsync(s.Id, ct);
         if (row is null)
         {
-            row = new Subscription { StripeSubscriptionId = s.Id, StripeCustomerId = s.CustomerId, Status = s.Status };
-            db.Add(row);
+            row = Added(subscriptions, s.Id, new Subscription { StripeSubscriptionId = s.Id, StripeCustomerId = s.CustomerId, Status = s.Status });
         }
         else if (asOf < row.SourceTimestamp)
         {
@@ -134,11 +129,10 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
 
     public async Task<Invoice> UpsertInvoiceAsync(InvoiceRecord i, DateTimeOffset asOf, CancellationToken ct)
     {
-        var row = await db.Set<Invoice>().FirstOrDefaultAsync(x => x.StripeInvoiceId == i.Id, ct);
+        var row = await FindInvoiceAsync(i.Id, ct);
         if (row is null)
         {
-            row = new Invoice { StripeInvoiceId = i.Id, StripeCustomerId = i.CustomerId, Status = i.Status, Currency = i.Currency };
-            db.Add(row);
+            row = Added(invoices, i.Id, new Invoice { StripeInvoiceId = i.Id, StripeCustomerId = i.CustomerId, Status = i.Status, Currency = i.Currency });
         }
         else if (asOf < row.SourceTimestamp)
         {
@@ -165,13 +159,12 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
 
     private async Task UpsertItemsAsync(SubscriptionRecord s, DateTimeOffset asOf, CancellationToken ct)
     {
-        var existing = await db.Set<SubscriptionItem>().Where(x => x.StripeSubscriptionId == s.Id).ToListAsync(ct);
+        var existing = await ChildrenAsync(items, s.Id, () => db.Set<SubscriptionItem>().Where(x => x.StripeSubscriptionId == s.Id), ct);
         foreach (var item in s.Items)
         {
             // Only a price not mirrored yet: price.* events and the sync keep known prices current, and
             // rewriting the one row every subscription shares would serialise their transactions on its lock.
-            if (db.Set<MirroredPrice>().Local.All(p => p.StripePriceId != item.Price.Id) &&
-                !await db.Set<MirroredPrice>().AnyAsync(p => p.StripePriceId == item.Price.Id, ct))
+            if (await FindPriceAsync(item.Price.Id, ct) is null)
             {
                 await UpsertPriceAsync(item.Price, asOf, ct);
             }
@@ -181,6 +174,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
             {
                 row = new SubscriptionItem { StripeSubscriptionItemId = item.Id, StripeSubscriptionId = s.Id, PriceId = item.Price.Id };
                 db.Add(row);
+                existing.Add(row);
             }
 
             row.PriceId = item.Price.Id;
@@ -199,7 +193,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
 
     private async Task ReplaceDiscountsAsync(SubscriptionRecord s, CancellationToken ct)
     {
-        var existing = await db.Set<SubscriptionDiscount>().Where(x => x.StripeSubscriptionId == s.Id).ToListAsync(ct);
+        var existing = await ChildrenAsync(discounts, s.Id, () => db.Set<SubscriptionDiscount>().Where(x => x.StripeSubscriptionId == s.Id), ct);
         foreach (var d in s.Discounts)
         {
             var row = existing.FirstOrDefault(x => x.StripeDiscountId == d.Id);
@@ -207,12 +201,15 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
             {
                 row = new SubscriptionDiscount { StripeDiscountId = d.Id, StripeSubscriptionId = s.Id, CouponId = d.CouponId, Duration = d.Duration };
                 db.Add(row);
+                existing.Add(row);
             }
 
             (row.CouponId, row.PercentOff, row.AmountOff, row.Currency) = (d.CouponId, d.PercentOff, d.AmountOff, d.Currency);
             (row.Duration, row.DurationInMonths, row.Start, row.End) = (d.Duration, d.DurationInMonths, d.Start, d.End);
         }
 
-        db.RemoveRange(existing.Where(x => s.Discounts.All(d => d.Id != x.StripeDiscountId)));
+        var removed = existing.Where(x => s.Discounts.All(d => d.Id != x.StripeDiscountId)).ToList();
+        db.RemoveRange(removed);
+        existing.RemoveAll(removed.Contains);
     }
 }

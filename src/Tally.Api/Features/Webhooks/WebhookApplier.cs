@@ -5,20 +5,32 @@ using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Features.Webhooks;
 
+/// <summary>A subscription state an event carried, to be recorded in the history at the event's <c>created</c>.</summary>
+internal sealed record CarriedState(SubscriptionRecord Subscription, DateTimeOffset Created, string EventId, string EventType);
+
 /// <summary>
-/// Applies the events of one target to the mirror: one re-fetch from Stripe for the whole group
-/// (the current state, whatever order the events came in), written with <c>asOf</c> = the newest
-/// event's <c>created</c>, so an older event never overwrites newer state. Subscription history is
-/// recorded from each event's own payload at its own <c>created</c>. Changes are staged, not saved.
+/// What the events of one target tell the mirror: <see cref="Current"/> is the object as Stripe has it
+/// now (a customer, subscription, invoice, price or product record; null when there is nothing to
+/// write), to be written with <see cref="AsOf"/> = the newest event's <c>created</c>.
 /// </summary>
-internal sealed class WebhookApplier(MirrorWriter mirror, StripeGateway gateway)
+internal sealed record ResolvedTarget(WebhookTarget Target, List<ClaimedEvent> Events, object? Current, DateTimeOffset AsOf, IReadOnlyList<CarriedState> History);
+
+/// <summary>
+/// Turns the events of one target into mirror changes in two steps: <see cref="ResolveAsync"/> asks
+/// Stripe (one re-fetch for the whole group: the current state, whatever order the events came in)
+/// and touches no database, so a batch's targets resolve in parallel; <see cref="StageAsync"/>
+/// stages the result on a <see cref="MirrorWriter"/>, whose <c>asOf</c> rule keeps an older event
+/// from overwriting newer state. Subscription history comes from each event's own payload.
+/// </summary>
+internal sealed class WebhookApplier(StripeGateway gateway)
 {
-    public async Task ApplyAsync(WebhookTarget target, IReadOnlyList<ClaimedEvent> events, CancellationToken ct)
+    public async Task<ResolvedTarget> ResolveAsync(WebhookTarget target, List<ClaimedEvent> events, CancellationToken ct)
     {
         var newest = events.MaxBy(e => (e.Created, e.Row.StripeEventId))!;
-        var asOf = newest.Created;
         // The stored type, not e.Event: parsing a stored event with Stripe.net costs ~0.45 ms, only worth it when the payload is needed.
         var deleted = events.FirstOrDefault(e => e.Row.Type.EndsWith(".deleted", StringComparison.Ordinal));
+        object? current = null;
+        IReadOnlyList<CarriedState> history = [];
         switch (target.Kind)
         {
             case TargetKind.Customer:
@@ -30,37 +42,18 @@ internal sealed class WebhookApplier(MirrorWriter mirror, StripeGateway gateway)
                     customer = customerPayload.ToRecord() with { Deleted = true };
                 }
 
-                if (customer is not null)
-                {
-                    await mirror.UpsertCustomerAsync(customer, asOf, ct);
-                }
-
+                current = customer;
                 break;
             case TargetKind.Subscription:
-                var subscription = await FetchAsync(() => gateway.GetSubscriptionAsync(target.Id, ct))
+                current = await FetchAsync(() => gateway.GetSubscriptionAsync(target.Id, ct))
                     ?? (newest.Event.Data.Object as global::Stripe.Subscription)?.ToRecord();
-                if (subscription is not null)
-                {
-                    await mirror.UpsertSubscriptionAsync(subscription, asOf, ct);
-                }
-
-                foreach (var e in events.OrderBy(e => e.Created).ThenBy(e => e.Row.StripeEventId, StringComparer.Ordinal))
-                {
-                    if (e.Event.Data.Object is global::Stripe.Subscription carried)
-                    {
-                        await mirror.RecordHistoryAsync(carried.ToRecord(), e.Created, e.Row.StripeEventId, e.Row.Type, ct);
-                    }
-                }
-
+                history = events.Where(e => e.Event.Data.Object is global::Stripe.Subscription)
+                    .Select(e => new CarriedState(((global::Stripe.Subscription)e.Event.Data.Object).ToRecord(), e.Created, e.Row.StripeEventId, e.Row.Type))
+                    .OrderBy(h => h.Created).ThenBy(h => h.EventId, StringComparer.Ordinal).ToList();
                 break;
             case TargetKind.Invoice:
-                var invoice = await FetchAsync(() => gateway.GetInvoiceAsync(target.Id, ct))
+                current = await FetchAsync(() => gateway.GetInvoiceAsync(target.Id, ct))
                     ?? (newest.Event.Data.Object as global::Stripe.Invoice)?.ToRecord();
-                if (invoice is not null)
-                {
-                    await mirror.UpsertInvoiceAsync(invoice, asOf, ct);
-                }
-
                 break;
             case TargetKind.Price:
                 var price = await FetchAsync(() => gateway.GetPriceAsync(target.Id, ct));
@@ -69,11 +62,7 @@ internal sealed class WebhookApplier(MirrorWriter mirror, StripeGateway gateway)
                     price = pricePayload.ToRecord() with { Deleted = true };
                 }
 
-                if (price is not null)
-                {
-                    await mirror.UpsertPriceAsync(price, asOf, ct);
-                }
-
+                current = price;
                 break;
             case TargetKind.Product:
                 var product = await FetchAsync(() => gateway.GetProductAsync(target.Id, ct));
@@ -82,13 +71,59 @@ internal sealed class WebhookApplier(MirrorWriter mirror, StripeGateway gateway)
                     product = productPayload.ToRecord() with { Deleted = true };
                 }
 
-                if (product is not null)
-                {
-                    await mirror.UpsertProductAsync(product, asOf, ct);
-                }
-
+                current = product;
                 break;
         }
+
+        return new ResolvedTarget(target, events, current, newest.Created, history);
+    }
+
+    /// <summary>Stages the resolved changes on <paramref name="mirror"/> (not saved).</summary>
+    public static async Task StageAsync(MirrorWriter mirror, ResolvedTarget resolved, CancellationToken ct)
+    {
+        switch (resolved.Current)
+        {
+            case CustomerRecord customer:
+                await mirror.UpsertCustomerAsync(customer, resolved.AsOf, ct);
+                break;
+            case SubscriptionRecord subscription:
+                await mirror.UpsertSubscriptionAsync(subscription, resolved.AsOf, ct);
+                break;
+            case InvoiceRecord invoice:
+                await mirror.UpsertInvoiceAsync(invoice, resolved.AsOf, ct);
+                break;
+            case PriceRecord price:
+                await mirror.UpsertPriceAsync(price, resolved.AsOf, ct);
+                break;
+            case ProductRecord product:
+                await mirror.UpsertProductAsync(product, resolved.AsOf, ct);
+                break;
+        }
+
+        foreach (var carried in resolved.History)
+        {
+            await mirror.RecordHistoryAsync(carried.Subscription, carried.Created, carried.EventId, carried.EventType, ct);
+        }
+    }
+
+    /// <summary>What a batch's writes will read, for <see cref="MirrorWriter.PreloadAsync"/>.</summary>
+    public static MirrorKeys KeysOf(IEnumerable<ResolvedTarget> batch)
+    {
+        var keys = new MirrorKeys();
+        foreach (var resolved in batch)
+        {
+            if (resolved.Current is { } current)
+            {
+                keys.Add(current);
+            }
+
+            foreach (var carried in resolved.History)
+            {
+                keys.Subscriptions.Add(carried.Subscription.Id);
+            }
+        }
+
+        return keys;
     }
 
     /// <summary>The object as Stripe has it now, or null when Stripe no longer has it (404).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stripe;
@@ -7,10 +8,13 @@ using Tally.Api.Infrastructure.Data;
 namespace Tally.Api.Features.Webhooks;
 
 /// <summary>
-/// Processes the inbox: claims due rows in batches, groups them by the object they are about, and
-/// handles the groups in parallel (serially within a group): one re-fetch and one SaveChanges per
-/// group, the inbox rows marked in the same transaction as the mirror changes. Failures retry with
-/// exponential back-off and end as <c>failed</c> after <see cref="WebhookOptions.MaxAttempts"/>.
+/// Processes the inbox: claims due rows in batches and groups them by the object they are about.
+/// Each group is resolved with one re-fetch from Stripe (groups in parallel, no database work), then
+/// the whole batch is written at once: one query per mirror table to load what it touches, one
+/// SaveChanges, the inbox rows marked in the same transaction. When that fails (a race with another
+/// writer, a bad object) the batch is written again group by group, so that one object's failure
+/// holds back only its own events. Failures retry with exponential back-off and end as
+/// <c>failed</c> after <see cref="WebhookOptions.MaxAttempts"/>.
 /// </summary>
 internal sealed partial class WebhookProcessor(
     IServiceScopeFactory scopes, TimeProvider clock, WebhookSignal signal, IOptions<WebhookOptions> options, ILogger<WebhookProcessor> logger)
@@ -60,6 +64,7 @@ internal sealed partial class WebhookProcessor(
     {
         var o = options.Value;
         List<WebhookEvent> rows;
+        Dictionary<WebhookTarget, List<ClaimedEvent>> groups;
         bool serial;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -71,7 +76,7 @@ internal sealed partial class WebhookProcessor(
                 return 0;
             }
 
-            var (groups, ignored, unreadable) = Group(rows);
+            (groups, var ignored, var unreadable) = Group(rows);
             if (ignored.Count > 0)
             {
                 await WebhookClaims.FinishAsync(db, ignored, WebhookStatus.Ignored, null, clock.GetUtcNow(), ct);
@@ -82,14 +87,19 @@ internal sealed partial class WebhookProcessor(
                 logger.LogWarning("{Count} stored webhook events could not be parsed; marked failed", unreadable.Count);
                 await WebhookClaims.FinishAsync(db, unreadable, WebhookStatus.Failed, "The stored payload is not a readable Stripe event.", clock.GetUtcNow(), ct);
             }
-
-            var started = clock.GetTimestamp();
-            await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = serial ? 1 : o.Parallelism, CancellationToken = ct },
-                async (group, token) => await HandleGroupAsync(group.Key, group.Value, token));
-            logger.LogDebug("Handled {EventCount} webhook events ({GroupCount} objects, {IgnoredCount} ignored) in {ElapsedMs:F0} ms",
-                rows.Count, groups.Count, ignored.Count, clock.GetElapsedTime(started).TotalMilliseconds);
         }
 
+        var started = clock.GetTimestamp();
+        var resolved = await ResolveAsync(groups, ct);
+        var batched = resolved.Count > 0 && await ApplyBatchAsync(resolved, ct);
+        if (!batched)
+        {
+            await Parallel.ForEachAsync(resolved, new ParallelOptions { MaxDegreeOfParallelism = serial ? 1 : o.Parallelism, CancellationToken = ct },
+                async (target, token) => await ApplyGroupAsync(target, token));
+        }
+
+        logger.LogDebug("Handled {EventCount} webhook events ({GroupCount} objects, {Mode}) in {ElapsedMs:F0} ms",
+            rows.Count, groups.Count, batched ? "as one batch" : "object by object", clock.GetElapsedTime(started).TotalMilliseconds);
         return rows.Count;
     }
 
@@ -135,35 +145,63 @@ internal sealed partial class WebhookProcessor(
         return (groups, ignored, unreadable);
     }
 
-    private async Task HandleGroupAsync(WebhookTarget target, List<ClaimedEvent> events, CancellationToken ct)
+    /// <summary>Re-fetches every group's object from Stripe, in parallel; a group that fails is recorded as failed and left out.</summary>
+    private async Task<List<ResolvedTarget>> ResolveAsync(Dictionary<WebhookTarget, List<ClaimedEvent>> groups, CancellationToken ct)
+    {
+        var resolved = new ConcurrentQueue<ResolvedTarget>();
+        await using var scope = scopes.CreateAsyncScope();
+        var applier = scope.ServiceProvider.GetRequiredService<WebhookApplier>();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct }, async (group, token) =>
+        {
+            try
+            {
+                resolved.Enqueue(await applier.ResolveAsync(group.Key, group.Value, token));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                await RecordFailureAsync(group.Key, group.Value, ex, token);
+            }
+        });
+
+        // Products and prices before the subscriptions that use them, customers before what they own.
+        return [.. resolved.OrderBy(r => r.Target.Kind)];
+    }
+
+    /// <summary>Writes the whole batch in one unit of work; false (nothing written) when that fails.</summary>
+    private async Task<bool> ApplyBatchAsync(List<ResolvedTarget> batch, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var mirror = scope.ServiceProvider.GetRequiredService<MirrorWriter>();
+            await mirror.PreloadAsync(WebhookApplier.KeysOf(batch), ct);
+            foreach (var target in batch)
+            {
+                await WebhookApplier.StageAsync(mirror, target, ct);
+            }
+
+            await SaveAsync(scope.ServiceProvider.GetRequiredService<TallyDbContext>(), batch.SelectMany(t => t.Events), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogInformation("Writing {GroupCount} webhook objects at once failed ({Error}); writing them one by one", batch.Count, Describe(ex));
+            return false;
+        }
+
+        await InvalidatePricesAsync(batch, ct);
+        return true;
+    }
+
+    private async Task ApplyGroupAsync(ResolvedTarget target, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
-                await scope.ServiceProvider.GetRequiredService<WebhookApplier>().ApplyAsync(target, events, ct);
-                var now = clock.GetUtcNow();
-                foreach (var e in events)
-                {
-                    var row = Detached(e.Row);
-                    db.Attach(row);
-                    row.Status = WebhookStatus.Processed;
-                    row.Attempts = e.Row.Attempts + 1;
-                    row.ProcessedAt = now;
-                    row.LastError = null;
-                    row.LockedUntil = null;
-                    row.LockedBy = null;
-                }
-
-                await db.SaveChangesAsync(ct);
-                if (target.Kind == TargetKind.Price)
-                {
-                    // After the commit, so that no reader can put the old row back into the cache.
-                    await scope.ServiceProvider.GetRequiredService<PriceCatalog>().InvalidateAsync(target.Id, ct);
-                }
-
+                await WebhookApplier.StageAsync(scope.ServiceProvider.GetRequiredService<MirrorWriter>(), target, ct);
+                await SaveAsync(scope.ServiceProvider.GetRequiredService<TallyDbContext>(), target.Events, ct);
+                await InvalidatePricesAsync([target], ct);
                 return;
             }
             catch (DbUpdateException ex) when (attempt < RaceRetries && (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation()))
@@ -172,9 +210,35 @@ internal sealed partial class WebhookProcessor(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                await RecordFailureAsync(target, events, ex, ct);
+                await RecordFailureAsync(target.Target, target.Events, ex, ct);
                 return;
             }
+        }
+    }
+
+    /// <summary>Saves the staged mirror changes and marks the events processed, in one transaction.</summary>
+    private async Task SaveAsync(TallyDbContext db, IEnumerable<ClaimedEvent> events, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await WebhookClaims.FinishAsync(db, events.Select(e => e.Row.Id).ToList(), WebhookStatus.Processed, null, clock.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>After the commit, so that no reader can put an old price back into the cache.</summary>
+    private async Task InvalidatePricesAsync(IEnumerable<ResolvedTarget> written, CancellationToken ct)
+    {
+        var prices = written.Where(t => t.Target.Kind == TargetKind.Price).Select(t => t.Target.Id).ToList();
+        if (prices.Count == 0)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var catalog = scope.ServiceProvider.GetRequiredService<PriceCatalog>();
+        foreach (var id in prices)
+        {
+            await catalog.InvalidateAsync(id, ct);
         }
     }
 }

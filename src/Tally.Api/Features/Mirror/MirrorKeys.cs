@@ -1,0 +1,78 @@
+using System.Globalization;
+using Tally.Api.Infrastructure.Stripe;
+
+namespace Tally.Api.Features.Mirror;
+
+/// <summary>
+/// The mirror rows that writing a set of Stripe records will read: collected from the records, then
+/// loaded with one query per table by <see cref="MirrorWriter.PreloadAsync"/>.
+/// </summary>
+internal sealed class MirrorKeys
+{
+    public HashSet<string> Customers { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> Products { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> Prices { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> Subscriptions { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> Invoices { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Normalised emails of customers, to link them to users.</summary>
+    public HashSet<string> Emails { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>User ids named by <c>metadata.user_id</c>.</summary>
+    public HashSet<long> UserIds { get; } = [];
+
+    public bool IsEmpty => Customers.Count + Products.Count + Prices.Count + Subscriptions.Count + Invoices.Count == 0;
+
+    /// <summary>Adds what writing <paramref name="record"/> reads (a customer, product, price, subscription or invoice record).</summary>
+    public void Add(object record)
+    {
+        switch (record)
+        {
+            case CustomerRecord c:
+                Customers.Add(c.Id);
+                AddUserId(c.Metadata);
+                if (c.Email is { } email)
+                {
+                    Emails.Add(NormalizedEmail(email));
+                }
+
+                break;
+            case SubscriptionRecord s:
+                Subscriptions.Add(s.Id);
+                Customers.Add(s.CustomerId);
+                AddUserId(s.Metadata);
+                Prices.UnionWith(s.Items.Select(i => i.Price.Id));
+                break;
+            case InvoiceRecord i:
+                Invoices.Add(i.Id);
+                Customers.Add(i.CustomerId);
+                break;
+            case PriceRecord p:
+                Prices.Add(p.Id);
+                break;
+            case ProductRecord p:
+                Products.Add(p.Id);
+                break;
+        }
+    }
+
+    public static string NormalizedEmail(string email) => email.Trim().ToLowerInvariant();
+
+    /// <summary>The user id a Stripe object's <c>metadata.user_id</c> names, if it is a number.</summary>
+    public static long? MetadataUserId(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue("user_id", out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : null;
+
+    private void AddUserId(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (MetadataUserId(metadata) is { } id)
+        {
+            UserIds.Add(id);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using Microsoft.EntityFrameworkCore;
+using Tally.Api.Features.Invoices;
+using Tally.Api.Features.Subscriptions;
+using Tally.Api.Features.Users;
+
+namespace Tally.Api.Features.Mirror;
+
+/// <summary>
+/// How the writer finds the rows it updates. Rows of keys loaded by <see cref="PreloadAsync"/> (one
+/// query per table for a whole batch of records) and rows the writer added are answered from memory,
+/// including "there is none"; any other key is looked up in the database, one query each.
+/// </summary>
+internal sealed partial class MirrorWriter
+{
+    private readonly Dictionary<string, MirroredCustomer?> customers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MirroredProduct?> products = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MirroredPrice?> prices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Subscription?> subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Invoice?> invoices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<SubscriptionItem>> items = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<SubscriptionDiscount>> discounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<SubscriptionHistory>> history = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, User?> usersByCustomer = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, User?> usersByEmail = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, User?> usersById = [];
+
+    /// <summary>Customers whose subscriptions and invoices without a user are all loaded (see <see cref="ClaimOrphansAsync"/>).</summary>
+    private readonly HashSet<string> orphansLoaded = new(StringComparer.Ordinal);
+
+    /// <summary>Loads, tracked, every row that writing records with these keys reads: one query per table.</summary>
+    public async Task PreloadAsync(MirrorKeys keys, CancellationToken ct)
+    {
+        var customerIds = keys.Customers.Where(id => !customers.ContainsKey(id)).ToList();
+        var subscriptionIds = keys.Subscriptions.Where(id => !subscriptions.ContainsKey(id)).ToList();
+        var invoiceIds = keys.Invoices.Where(id => !invoices.ContainsKey(id)).ToList();
+        await LoadAsync(customers, customerIds, ids => db.Set<MirroredCustomer>().Where(x => ids.Contains(x.StripeCustomerId)), x => x.StripeCustomerId, ct);
+        await LoadAsync(products, keys.Products.Where(id => !products.ContainsKey(id)).ToList(),
+            ids => db.Set<MirroredProduct>().Where(x => ids.Contains(x.StripeProductId)), x => x.StripeProductId, ct);
+        await LoadAsync(prices, keys.Prices.Where(id => !prices.ContainsKey(id)).ToList(),
+            ids => db.Set<MirroredPrice>().Where(x => ids.Contains(x.StripePriceId)), x => x.StripePriceId, ct);
+
+        // With the subscriptions and invoices asked for, those of the customers that no user holds yet.
+        await LoadAsync(subscriptions, subscriptionIds, ids => db.Set<Subscription>()
+            .Where(x => ids.Contains(x.StripeSubscriptionId) || (x.UserId == null && customerIds.Contains(x.StripeCustomerId))), x => x.StripeSubscriptionId, ct);
+        await LoadAsync(invoices, invoiceIds, ids => db.Set<Invoice>()
+            .Where(x => ids.Contains(x.StripeInvoiceId) || (x.UserId == null && customerIds.Contains(x.StripeCustomerId))), x => x.StripeInvoiceId, ct);
+        orphansLoaded.UnionWith(customerIds);
+
+        if (subscriptionIds.Count > 0)
+        {
+            await LoadChildrenAsync(items, subscriptionIds, db.Set<SubscriptionItem>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), x => x.StripeSubscriptionId, ct);
+            await LoadChildrenAsync(discounts, subscriptionIds, db.Set<SubscriptionDiscount>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), x => x.StripeSubscriptionId, ct);
+            await LoadChildrenAsync(history, subscriptionIds, db.Set<SubscriptionHistory>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), x => x.StripeSubscriptionId, ct);
+        }
+
+        var emails = keys.Emails.Where(e => !usersByEmail.ContainsKey(e)).ToList();
+        var userIds = keys.UserIds.Where(id => !usersById.ContainsKey(id)).ToList();
+        if (customerIds.Count + emails.Count + userIds.Count > 0)
+        {
+            var found = await db.Users.Where(u => (u.StripeCustomerId != null && customerIds.Contains(u.StripeCustomerId)) ||
+                (u.Email != null && emails.Contains(u.Email)) || userIds.Contains(u.Id)).ToListAsync(ct);
+            customerIds.ForEach(id => usersByCustomer[id] = found.FirstOrDefault(u => u.StripeCustomerId == id));
+            emails.ForEach(email => usersByEmail[email] = found.FirstOrDefault(u => u.Email == email));
+            userIds.ForEach(id => usersById[id] = found.FirstOrDefault(u => u.Id == id));
+        }
+    }
+
+    private static async Task LoadAsync<T>(
+        Dictionary<string, T?> map, List<string> ids, Func<List<string>, IQueryable<T>> query, Func<T, string> keyOf, CancellationToken ct)
+        where T : class
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        ids.ForEach(id => map[id] = null);
+        foreach (var row in await query(ids).ToListAsync(ct))
+        {
+            map[keyOf(row)] = row;
+        }
+    }
+
+    private static async Task LoadChildrenAsync<T>(
+        Dictionary<string, List<T>> map, List<string> parentIds, IQueryable<T> query, Func<T, string> parentOf, CancellationToken ct)
+    {
+        parentIds.ForEach(id => map[id] = []);
+        foreach (var row in await query.ToListAsync(ct))
+        {
+            map[parentOf(row)].Add(row);
+        }
+    }
+
+    private async Task<T?> FindAsync<T>(Dictionary<string, T?> map, string id, Func<Task<T?>> query)
+        where T : class =>
+        map.TryGetValue(id, out var row) ? row : await query();
+
+    private Task<MirroredCustomer?> FindCustomerAsync(string id, CancellationToken ct) =>
+        FindAsync(customers, id, () => db.Set<MirroredCustomer>().FirstOrDefaultAsync(x => x.StripeCustomerId == id, ct));
+
+    private Task<MirroredProduct?> FindProductAsync(string id, CancellationToken ct) =>
+        FindAsync(products, id, () => db.Set<MirroredProduct>().FirstOrDefaultAsync(x => x.StripeProductId == id, ct));
+
+    private Task<MirroredPrice?> FindPriceAsync(string id, CancellationToken ct) =>
+        FindAsync(prices, id, () => db.Set<MirroredPrice>().FirstOrDefaultAsync(x => x.StripePriceId == id, ct));
+
+    private Task<Subscription?> FindSubscriptionAsync(string id, CancellationToken ct) =>
+        FindAsync(subscriptions, id, () => db.Set<Subscription>().FirstOrDefaultAsync(x => x.StripeSubscriptionId == id, ct));
+
+    private Task<Invoice?> FindInvoiceAsync(string id, CancellationToken ct) =>
+        FindAsync(invoices, id, () => db.Set<Invoice>().FirstOrDefaultAsync(x => x.StripeInvoiceId == id, ct));
+
+    private Task<User?> FindUserByCustomerAsync(string customerId, CancellationToken ct) =>
+        FindAsync(usersByCustomer, customerId, () => db.Users.FirstOrDefaultAsync(u => u.StripeCustomerId == customerId, ct));
+
+    private Task<User?> FindUserByEmailAsync(string email, CancellationToken ct) =>
+        FindAsync(usersByEmail, email, () => db.Users.FirstOrDefaultAsync(u => u.Email == email, ct));
+
+    private async Task<User?> FindUserByIdAsync(long id, CancellationToken ct) =>
+        usersById.TryGetValue(id, out var user) ? user : await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+
+    /// <summary>The rows of a subscription's children, tracked; the list is the writer's own, so rows added to it stay visible.</summary>
+    private async Task<List<T>> ChildrenAsync<T>(Dictionary<string, List<T>> map, string subscriptionId, Func<IQueryable<T>> query, CancellationToken ct)
+        where T : class
+    {
+        if (!map.TryGetValue(subscriptionId, out var rows))
+        {
+            map[subscriptionId] = rows = await query().ToListAsync(ct);
+        }
+
+        return rows;
+    }
+
+    private T Added<T>(Dictionary<string, T?> map, string id, T row)
+        where T : class
+    {
+        db.Add(row);
+        map[id] = row;
+        return row;
+    }
+}
