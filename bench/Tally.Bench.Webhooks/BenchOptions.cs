@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Tally.Bench.Webhooks;
 
-internal sealed record BenchOptions(string Dll, string DatabaseUrl, string ProcessDatabaseUrlPrefix, int Rounds, int Customers, int IntakeEvents, int Concurrency, int HealthzSeconds, int Parallelism)
+internal sealed record BenchOptions(string Dll, string DatabaseUrl, string ProcessDatabaseUrlPrefix, int Rounds, int Customers, int IntakeEvents, int Concurrency, int HealthzSeconds, int Parallelism, string? BaselineDll)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -17,6 +17,6 @@ internal sealed record BenchOptions(string Dll, string DatabaseUrl, string Proce
             map.GetValueOrDefault("dll") ?? throw new ArgumentException("--dll <path to Tally.Api.dll> is required"),
             map.GetValueOrDefault("database-url") ?? throw new ArgumentException("--database-url is required"),
             map.GetValueOrDefault("process-database-url") ?? throw new ArgumentException("--process-database-url is required (a prefix: the round number is appended)"),
-            Int("rounds", 3), Int("customers", 1000), Int("intake-events", 20000), Int("concurrency", 32), Int("healthz-seconds", 5), Int("parallelism", 8));
+            Int("rounds", 3), Int("customers", 1000), Int("intake-events", 20000), Int("concurrency", 32), Int("healthz-seconds", 5), Int("parallelism", 8), map.GetValueOrDefault("baseline-dll"));
     }
 }

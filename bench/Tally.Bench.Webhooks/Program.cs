@@ -51,6 +51,7 @@ if (args.Contains("--probe"))
 var intake = new List<double>();
 var health = new List<double>();
 var processing = new List<double>();
+var baseline = new List<double>();
 for (var round = 1; round <= options.Rounds; round++)
 {
     // (a) intake: processor off, so only verify + store is measured; unique copies of real event bodies.
@@ -71,27 +72,19 @@ for (var round = 1; round <= options.Rounds; round++)
     }
 
     // (b) processing: a fresh database receives the real events once each (processor off), then a
-    // Tally with its processor on drains them, re-fetching every object from the emulator.
-    var processDb = options.ProcessDatabaseUrlPrefix + round.ToString(CultureInfo.InvariantCulture);
-    await using (var tally = await TallyProcess.StartAsync(options, processDb, stripe, processorEnabled: false))
+    // Tally with its processor on drains them, re-fetching every object from the emulator. With a
+    // baseline build, it drains a copy too, in alternating order, for a same-run ratio.
+    var builds = options.BaselineDll is null ? [("", options)] : new[] { ("", options), ("baseline ", options with { Dll = options.BaselineDll }) };
+    foreach (var (label, build) in round % 2 == 0 ? builds.Reverse() : builds)
     {
-        await new Load(tally.BaseUrl, options.Concurrency).PostEventsAsync(realEvents, StripeAccountFixture.WebhookSecret);
-    }
-
-    await using (var tally = await TallyProcess.StartAsync(options, processDb, stripe, processorEnabled: true))
-    {
-        var sw = Stopwatch.StartNew();
-        await tally.WaitUntilNoPendingAsync();
-        sw.Stop();
-        var failed = await tally.CountAsync("failed");
-        var rate = realEvents.Count / sw.Elapsed.TotalSeconds;
-        processing.Add(rate);
-        var problems = await MirrorCheck.ProblemsAsync(processDb, options.Customers);
-        Console.WriteLine(F($"round {round}: processing {rate:F0} events/s ({realEvents.Count} events in {sw.Elapsed.TotalSeconds:F2} s, {failed} failed in total); mirror {(problems.Count == 0 ? "matches the emulator" : "WRONG: " + string.Join("; ", problems))}"));
-        if (failed > 0 || problems.Count > 0)
+        var processDb = options.ProcessDatabaseUrlPrefix + (round + (label.Length > 0 ? 10 : 0)).ToString(CultureInfo.InvariantCulture);
+        var rate = await ProcessAsync(build, processDb, label, round);
+        if (rate is null)
         {
             return 1;
         }
+
+        (label.Length > 0 ? baseline : processing).Add(rate.Value);
     }
 }
 
@@ -99,7 +92,33 @@ Console.WriteLine();
 Console.WriteLine(F($"median intake:     {Median(intake):F0} events/s (target >= 5,000)"));
 Console.WriteLine(F($"median /healthz:   {Median(health):F0} req/s (same runs, same client and concurrency)"));
 Console.WriteLine(F($"median processing: {Median(processing):F0} events/s (target >= 1,000)"));
+if (baseline.Count > 0)
+{
+    Console.WriteLine(F($"median baseline processing: {Median(baseline):F0} events/s; ratio {Median(processing) / Median(baseline):F2}"));
+}
+
 return 0;
+
+// Drains the real events, stored once each in a fresh database, with the processor of `build`; null when it failed or the mirror is wrong.
+async Task<double?> ProcessAsync(BenchOptions build, string processDb, string label, int round)
+{
+    await using (var tally = await TallyProcess.StartAsync(build, processDb, stripe, processorEnabled: false))
+    {
+        await new Load(tally.BaseUrl, build.Concurrency).PostEventsAsync(realEvents, StripeAccountFixture.WebhookSecret);
+    }
+
+    await using (var tally = await TallyProcess.StartAsync(build, processDb, stripe, processorEnabled: true))
+    {
+        var sw = Stopwatch.StartNew();
+        await tally.WaitUntilNoPendingAsync();
+        sw.Stop();
+        var failed = await tally.CountAsync("failed");
+        var rate = realEvents.Count / sw.Elapsed.TotalSeconds;
+        var problems = await MirrorCheck.ProblemsAsync(processDb, build.Customers);
+        Console.WriteLine(F($"round {round}: {label}processing {rate:F0} events/s ({realEvents.Count} events in {sw.Elapsed.TotalSeconds:F2} s, {failed} failed in total); mirror {(problems.Count == 0 ? "matches the emulator" : "WRONG: " + string.Join("; ", problems))}"));
+        return failed > 0 || problems.Count > 0 ? null : rate;
+    }
+}
 
 static double Median(List<double> values)
 {

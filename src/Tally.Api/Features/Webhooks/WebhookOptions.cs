@@ -13,7 +13,10 @@ internal sealed class WebhookOptions
     [Range(1, 5000)]
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>Object groups processed at once on PostgreSQL (SQLite has one writer: always 1).</summary>
+    /// <summary>
+    /// Stripe re-fetches at once; and objects written at once when a batch is written object by object
+    /// on PostgreSQL (SQLite has one writer: always 1).
+    /// </summary>
     [Range(1, 64)]
     public int Parallelism { get; set; } = 8;
 
