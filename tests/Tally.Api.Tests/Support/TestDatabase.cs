@@ -81,6 +81,12 @@ public sealed class TestDatabase : IAsyncDisposable
             {
                 File.Delete(file);
             }
+
+            // The embedded emulator's state, kept beside the database in emulator mode.
+            if (Directory.Exists(sqlitePath + ".stripe"))
+            {
+                Directory.Delete(sqlitePath + ".stripe", recursive: true);
+            }
         }
         else if (postgresAdmin is not null)
         {
