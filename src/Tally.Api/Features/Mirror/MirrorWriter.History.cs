@@ -19,7 +19,7 @@ internal sealed partial class MirrorWriter
     {
         // The writer's list also holds rows staged by an earlier call in the same unit of work
         // (several events of one subscription saved together).
-        var rows = await ChildrenAsync(history, s.Id, () => db.Set<SubscriptionHistory>().Where(h => h.StripeSubscriptionId == s.Id), ct);
+        var rows = await ChildrenAsync(history, s.Id, db.Set<SubscriptionHistory>().Where(h => h.StripeSubscriptionId == s.Id), HistoryOf, ct);
         var rank = Rank(s.Status, eventType);
         var row = rows.FirstOrDefault(h => h.ValidFrom == validFrom);
         if (row is null)

@@ -6,12 +6,17 @@ using Tally.Api.Features.Users;
 namespace Tally.Api.Features.Mirror;
 
 /// <summary>
-/// How the writer finds the rows it updates. Rows of keys loaded by <see cref="PreloadAsync"/> (one
-/// query per table for a whole batch of records) and rows the writer added are answered from memory,
-/// including "there is none"; any other key is looked up in the database, one query each.
+/// How the writer finds the rows it updates. After <see cref="PreloadAsync"/> (one query per table for
+/// a whole batch of records), the writer is an identity map for the rest of its unit of work: rows of
+/// the loaded keys and rows it added since are answered from memory, including "there is none". That
+/// is only for a unit of work that is saved once and never cleared (the webhook processor's batch);
+/// without a preload every look-up asks the database (and the change tracker), so callers that clear
+/// the change tracker and retry (the API's own writes, the sync) never see a detached row.
 /// </summary>
 internal sealed partial class MirrorWriter
 {
+    private bool preloaded;
+
     private readonly Dictionary<string, MirroredCustomer?> customers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MirroredProduct?> products = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MirroredPrice?> prices = new(StringComparer.Ordinal);
@@ -30,6 +35,7 @@ internal sealed partial class MirrorWriter
     /// <summary>Loads, tracked, every row that writing records with these keys reads: one query per table.</summary>
     public async Task PreloadAsync(MirrorKeys keys, CancellationToken ct)
     {
+        preloaded = true;
         var customerIds = keys.Customers.Where(id => !customers.ContainsKey(id)).ToList();
         var subscriptionIds = keys.Subscriptions.Where(id => !subscriptions.ContainsKey(id)).ToList();
         var invoiceIds = keys.Invoices.Where(id => !invoices.ContainsKey(id)).ToList();
@@ -48,9 +54,9 @@ internal sealed partial class MirrorWriter
 
         if (subscriptionIds.Count > 0)
         {
-            await LoadChildrenAsync(items, subscriptionIds, db.Set<SubscriptionItem>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), x => x.StripeSubscriptionId, ct);
-            await LoadChildrenAsync(discounts, subscriptionIds, db.Set<SubscriptionDiscount>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), x => x.StripeSubscriptionId, ct);
-            await LoadChildrenAsync(history, subscriptionIds, db.Set<SubscriptionHistory>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), x => x.StripeSubscriptionId, ct);
+            await LoadChildrenAsync(items, subscriptionIds, db.Set<SubscriptionItem>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), ItemOf, ct);
+            await LoadChildrenAsync(discounts, subscriptionIds, db.Set<SubscriptionDiscount>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), DiscountOf, ct);
+            await LoadChildrenAsync(history, subscriptionIds, db.Set<SubscriptionHistory>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), HistoryOf, ct);
         }
 
         var emails = keys.Emails.Where(e => !usersByEmail.ContainsKey(e)).ToList();
@@ -93,7 +99,7 @@ internal sealed partial class MirrorWriter
 
     private async Task<T?> FindAsync<T>(Dictionary<string, T?> map, string id, Func<Task<T?>> query)
         where T : class =>
-        map.TryGetValue(id, out var row) ? row : await query();
+        preloaded && map.TryGetValue(id, out var row) ? row : await query();
 
     private Task<MirroredCustomer?> FindCustomerAsync(string id, CancellationToken ct) =>
         FindAsync(customers, id, () => db.Set<MirroredCustomer>().FirstOrDefaultAsync(x => x.StripeCustomerId == id, ct));
@@ -117,15 +123,32 @@ internal sealed partial class MirrorWriter
         FindAsync(usersByEmail, email, () => db.Users.FirstOrDefaultAsync(u => u.Email == email, ct));
 
     private async Task<User?> FindUserByIdAsync(long id, CancellationToken ct) =>
-        usersById.TryGetValue(id, out var user) ? user : await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+        preloaded && usersById.TryGetValue(id, out var user) ? user : await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
 
-    /// <summary>The rows of a subscription's children, tracked; the list is the writer's own, so rows added to it stay visible.</summary>
-    private async Task<List<T>> ChildrenAsync<T>(Dictionary<string, List<T>> map, string subscriptionId, Func<IQueryable<T>> query, CancellationToken ct)
+    private static string ItemOf(SubscriptionItem x) => x.StripeSubscriptionId;
+
+    private static string DiscountOf(SubscriptionDiscount x) => x.StripeSubscriptionId;
+
+    private static string HistoryOf(SubscriptionHistory x) => x.StripeSubscriptionId;
+
+    /// <summary>
+    /// A subscription's child rows, tracked, with those added in this unit of work. Rows the caller adds
+    /// to or removes from the list must also be added to or removed from the context.
+    /// </summary>
+    private async Task<List<T>> ChildrenAsync<T>(
+        Dictionary<string, List<T>> map, string subscriptionId, IQueryable<T> query, Func<T, string> parentOf, CancellationToken ct)
         where T : class
     {
-        if (!map.TryGetValue(subscriptionId, out var rows))
+        if (preloaded && map.TryGetValue(subscriptionId, out var rows))
         {
-            map[subscriptionId] = rows = await query().ToListAsync(ct);
+            return rows;
+        }
+
+        await query.LoadAsync(ct);
+        rows = db.Set<T>().Local.Where(x => parentOf(x) == subscriptionId).ToList();
+        if (preloaded)
+        {
+            map[subscriptionId] = rows;
         }
 
         return rows;
@@ -135,7 +158,11 @@ internal sealed partial class MirrorWriter
         where T : class
     {
         db.Add(row);
-        map[id] = row;
+        if (preloaded)
+        {
+            map[id] = row;
+        }
+
         return row;
     }
 }

@@ -38,7 +38,10 @@ internal sealed partial class MirrorWriter
             user.StripeCustomerId = c.Id;
             user.Touch(clock.GetUtcNow());
             users.Invalidate(user.Subject);
-            usersByCustomer[c.Id] = user;
+            if (preloaded)
+            {
+                usersByCustomer[c.Id] = user;
+            }
         }
 
         return user.StripeCustomerId == c.Id ? user.Id : null;
@@ -50,7 +53,7 @@ internal sealed partial class MirrorWriter
     /// </summary>
     private async Task ClaimOrphansAsync(string customerId, long userId, CancellationToken ct)
     {
-        if (!orphansLoaded.Contains(customerId))
+        if (!preloaded || !orphansLoaded.Contains(customerId))
         {
             // Tracked, so the loop below sees them with the rows this unit of work added.
             await db.Set<Subscriptions.Subscription>().Where(s => s.StripeCustomerId == customerId && s.UserId == null).LoadAsync(ct);

@@ -159,7 +159,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
 
     private async Task UpsertItemsAsync(SubscriptionRecord s, DateTimeOffset asOf, CancellationToken ct)
     {
-        var existing = await ChildrenAsync(items, s.Id, () => db.Set<SubscriptionItem>().Where(x => x.StripeSubscriptionId == s.Id), ct);
+        var existing = await ChildrenAsync(items, s.Id, db.Set<SubscriptionItem>().Where(x => x.StripeSubscriptionId == s.Id), ItemOf, ct);
         foreach (var item in s.Items)
         {
             // Only a price not mirrored yet: price.* events and the sync keep known prices current, and
@@ -193,7 +193,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
 
     private async Task ReplaceDiscountsAsync(SubscriptionRecord s, CancellationToken ct)
     {
-        var existing = await ChildrenAsync(discounts, s.Id, () => db.Set<SubscriptionDiscount>().Where(x => x.StripeSubscriptionId == s.Id), ct);
+        var existing = await ChildrenAsync(discounts, s.Id, db.Set<SubscriptionDiscount>().Where(x => x.StripeSubscriptionId == s.Id), DiscountOf, ct);
         foreach (var d in s.Discounts)
         {
             var row = existing.FirstOrDefault(x => x.StripeDiscountId == d.Id);
