@@ -18,9 +18,9 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public async Task Serve_WithNoConfiguration_PrintsAWorkingAdminToken_ThatSurvivesARestart()
     {
-        var url = $"http://127.0.0.1:{TallyProcess.FreePort()}";
         string token;
-        await using (var tally = TallyProcess.Start(directory, null, "--urls", url))
+        var (first, url) = await TallyProcess.ServeAsync(directory, null, StartTimeout);
+        await using (var tally = first)
         {
             Assert.True(await tally.WaitForOutputAsync("Try: curl", StartTimeout), tally.Stdout + tally.Stderr);
             token = tally.AdminToken;
@@ -34,10 +34,11 @@ public sealed class ProcessTests : IDisposable
         Assert.True(File.Exists(Path.Combine(directory, "tally.db")));
         Assert.True(File.Exists(Path.Combine(directory, "tally.db.signing-key")));
 
-        await using (var again = TallyProcess.Start(directory, null, "--urls", url))
+        var (restarted, againUrl) = await TallyProcess.ServeAsync(directory, null, StartTimeout);
+        await using (var again = restarted)
         {
             Assert.True(await again.WaitForOutputAsync("Try: curl", StartTimeout), again.Stdout + again.Stderr);
-            Assert.Equal("admin", (await GetMeAsync(url, token)).GetProperty("role").GetString());
+            Assert.Equal("admin", (await GetMeAsync(againUrl, token)).GetProperty("role").GetString());
         }
     }
 
@@ -58,8 +59,8 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal(0, issued.ExitCode);
         var token = issued.Stdout.Trim();
 
-        var url = $"http://127.0.0.1:{TallyProcess.FreePort()}";
-        await using var tally = TallyProcess.Start(directory, env, "serve", "--urls", url);
+        var (serving, url) = await TallyProcess.ServeAsync(directory, env, StartTimeout, "serve");
+        await using var tally = serving;
         var me = await GetMeAsync(url, token);
         Assert.Equal("admin", me.GetProperty("role").GetString());
         Assert.DoesNotContain("Admin token", tally.Stdout);

@@ -20,8 +20,8 @@ public sealed class ZeroConfigStripeFlowTests : IDisposable
     [Fact]
     public async Task Serve_WithNoConfiguration_RunsTheWholeStripeFlow_AgainstTheEmbeddedEmulator()
     {
-        var url = $"http://127.0.0.1:{TallyProcess.FreePort()}";
-        await using var tally = TallyProcess.Start(directory, null, "--urls", url);
+        var (serving, url) = await TallyProcess.ServeAsync(directory, null, TimeSpan.FromSeconds(90));
+        await using var tally = serving;
         Assert.True(await tally.WaitForOutputAsync("Try: curl", TimeSpan.FromSeconds(90)), tally.Stdout + tally.Stderr);
         Assert.Contains("Stripe: embedded emulator at http://127.0.0.1:", tally.Stdout);
         Assert.Contains($"webhooks: {url}/api/billing/webhook", tally.Stdout);

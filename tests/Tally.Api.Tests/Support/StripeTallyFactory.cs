@@ -44,8 +44,20 @@ public class StripeTallyFactory : TallyFactory
 
     public override async ValueTask InitializeAsync()
     {
-        port = TallyProcess.FreePort();
-        Emulator = await StripeEmulatorServer.StartAsync(EmulatorOptions($"http://127.0.0.1:{port}/api/billing/webhook"));
+        // Tally's port is chosen first (the emulator needs the webhook URL); the emulator, on any free
+        // port, may be handed that very port, just released: then both are chosen again.
+        while (true)
+        {
+            port = TallyProcess.FreePort();
+            Emulator = await StripeEmulatorServer.StartAsync(EmulatorOptions($"http://127.0.0.1:{port}/api/billing/webhook"));
+            if (new Uri(Emulator.ApiBase).Port != port)
+            {
+                break;
+            }
+
+            await Emulator.DisposeAsync();
+        }
+
         Stripe = new StripeClient(new StripeClientOptions
         {
             ApiKey = ApiKey, ApiBase = Emulator.ApiBase, FilesBase = Emulator.ApiBase, MeterEventsBase = Emulator.ApiBase, ConnectBase = Emulator.ApiBase,

@@ -82,6 +82,31 @@ public sealed partial class TallyProcess : IAsyncDisposable
         return running;
     }
 
+    /// <summary>
+    /// Starts Tally serving on a free loopback port (<paramref name="args"/> first: a verb or none) and
+    /// waits until it listens. The port is free when chosen but may be taken before Tally binds it
+    /// (by another test's server, or this process's own embedded emulator): then it starts again on
+    /// another port. Any other failure to start fails the test with the process's output.
+    /// </summary>
+    public static async Task<(TallyProcess Tally, string Url)> ServeAsync(
+        string workingDirectory, IDictionary<string, string>? environment, TimeSpan timeout, params string[] args)
+    {
+        var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information" };
+        for (var attempt = 1; ; attempt++)
+        {
+            var url = $"http://127.0.0.1:{FreePort()}";
+            var tally = Start(workingDirectory, env, [.. args, "--urls", url]);
+            if (await tally.WaitForOutputAsync($"Now listening on: {url}", timeout))
+            {
+                return (tally, url);
+            }
+
+            await tally.DisposeAsync();
+            var output = tally.Stdout + tally.Stderr;
+            Assert.True(attempt < 3 && output.Contains("address already in use", StringComparison.OrdinalIgnoreCase), $"Tally did not start on {url}:\n{output}");
+        }
+    }
+
     /// <summary>Runs a verb to completion and returns its exit code.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {

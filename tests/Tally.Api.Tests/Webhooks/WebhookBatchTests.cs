@@ -92,20 +92,9 @@ public sealed class WebhookBatchTests(NoProcessorTallyFactory factory) : IClassF
         Assert.Equal("paid", await factory.WithDbAsync(db => db.Set<Invoice>().Where(i => i.StripeInvoiceId == rejected).Select(i => i.Status).SingleAsync(Ct)));
     }
 
-    /// <summary>Runs batches until nothing is due, with the host's processor options but one group at a time.</summary>
-    private async Task DrainAsync()
-    {
-        // One group at a time: the coalescing test counts re-fetches, which groups racing in parallel
-        // could legitimately repeat.
-        var configured = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value;
-        var serial = Microsoft.Extensions.Options.Options.Create(new WebhookOptions
-        {
-            ProcessorEnabled = true, BatchSize = configured.BatchSize, Parallelism = 1, MaxAttempts = configured.MaxAttempts,
-            RetryDelay = configured.RetryDelay, Lease = configured.Lease, PollInterval = configured.PollInterval,
-        });
-        var processor = ActivatorUtilities.CreateInstance<WebhookProcessor>(factory.Services, serial);
-        while (await processor.RunOnceAsync(Ct) > 0)
-        {
-        }
-    }
+    /// <summary>
+    /// Runs batches until nothing is due, one group at a time: the coalescing test counts re-fetches,
+    /// which groups racing in parallel could legitimately repeat.
+    /// </summary>
+    private Task DrainAsync() => RunUntilIdleAsync(Processor(factory, parallelism: 1));
 }

@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Stripe;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
@@ -47,6 +49,29 @@ internal static class WebhookKit
         !await factory.WithDbAsync(db => db.Set<WebhookEvent>().AnyAsync(e => e.Status == WebhookStatus.Pending, Ct)) &&
         factory.Emulator.Control.PendingWebhooks == 0,
         "all webhooks delivered and processed");
+
+    /// <summary>
+    /// A processor of the host's services (for a host whose own processor is off, driven by the test
+    /// with <see cref="WebhookProcessor.RunOnceAsync"/>), with the host's options but the given ones.
+    /// </summary>
+    public static WebhookProcessor Processor(TallyFactory factory, int? batchSize = null, int? parallelism = null, TimeSpan? retryDelay = null)
+    {
+        var configured = factory.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
+        var options = Options.Create(new WebhookOptions
+        {
+            ProcessorEnabled = true, BatchSize = batchSize ?? configured.BatchSize, Parallelism = parallelism ?? configured.Parallelism,
+            MaxAttempts = configured.MaxAttempts, RetryDelay = retryDelay ?? configured.RetryDelay, Lease = configured.Lease, PollInterval = configured.PollInterval,
+        });
+        return ActivatorUtilities.CreateInstance<WebhookProcessor>(factory.Services, options);
+    }
+
+    /// <summary>Runs batches until the processor finds nothing due.</summary>
+    public static async Task RunUntilIdleAsync(WebhookProcessor processor)
+    {
+        while (await processor.RunOnceAsync(Ct) > 0)
+        {
+        }
+    }
 
     /// <summary>A signed POST of <paramref name="payload"/> as Stripe would send it (or with the given header).</summary>
     public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string payload, string? signature)
