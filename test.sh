@@ -53,7 +53,13 @@ run_tests() {
 # Redis backs the second-level cache tests in both runs.
 redis_start || { echo "!! could not start Redis"; failed=$((failed + 1)); }
 
-run_tests sqlite --solution Tally.slnx
+# One run per project, each with its own results directory: in one solution-wide run two projects
+# can write their TRX reports under the same file name, and the totals would lose one of them.
+for project in tests/*/; do
+  project=${project%/}
+  [ -n "$(ls "$project"/*.csproj 2>/dev/null)" ] || continue
+  run_tests "sqlite-$(basename "$project")" --project "$project"
+done
 
 if pg_start; then
   for project in "${DB_TEST_PROJECTS[@]}"; do

@@ -32,6 +32,23 @@ public sealed class MirrorWriterTests(TallyFactory factory) : IClassFixture<Tall
     }
 
     [Fact]
+    public async Task TwoWritersOnOneRow_TheOneThatReadItBeforeTheOtherSaved_MustReadItAgain()
+    {
+        // Two instances applying events of one customer at once: without a concurrency token, the
+        // slower one would overwrite the newer state the faster one saved after the slower one read it.
+        var id = "cus_race_" + Guid.NewGuid().ToString("N")[..10];
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await WriteAsync(Customer(id, "created@example.test"), t0);
+
+        await using var slow = factory.Services.CreateAsyncScope();
+        await slow.ServiceProvider.GetRequiredService<MirrorWriter>().UpsertCustomerAsync(Customer(id, "older@example.test"), t0.AddSeconds(10), Ct);
+        await WriteAsync(Customer(id, "newer@example.test"), t0.AddSeconds(20));
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => slow.ServiceProvider.GetRequiredService<TallyDbContext>().SaveChangesAsync(Ct));
+        Assert.Equal("newer@example.test", await factory.WithDbAsync(db => db.Set<MirroredCustomer>().Where(c => c.StripeCustomerId == id).Select(c => c.Email).SingleAsync(Ct)));
+    }
+
+    [Fact]
     public async Task AfterPreload_OneUnitOfWork_WritesNewRowsOnceAndLinksThemToEachOther()
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
@@ -73,6 +90,13 @@ public sealed class MirrorWriterTests(TallyFactory factory) : IClassFixture<Tall
         Assert.Equal(1, itemCount);
         Assert.Equal(1, prices);
         Assert.Equal([false, true], history);
+    }
+
+    private async Task WriteAsync(CustomerRecord customer, DateTimeOffset asOf)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<MirrorWriter>().UpsertCustomerAsync(customer, asOf, Ct);
+        await scope.ServiceProvider.GetRequiredService<TallyDbContext>().SaveChangesAsync(Ct);
     }
 
     private static CustomerRecord Customer(string id, string email) =>

@@ -19,6 +19,9 @@ internal sealed class CustomerAccounts(
 {
     private const int MaxAttempts = 5;
 
+    /// <summary>Tries at writing the mirrored customer when other writers race on its row (several instances, the webhook processor).</summary>
+    private const int MirrorWriteAttempts = 10;
+
     /// <summary>The user's stored customer id, read from the database (the cached profile may lag on other instances).</summary>
     public Task<string?> CustomerIdOfAsync(long userId, CancellationToken ct) =>
         db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.StripeCustomerId).FirstOrDefaultAsync(ct);
@@ -88,9 +91,10 @@ internal sealed class CustomerAccounts(
                 await db.SaveChangesAsync(ct);
                 return;
             }
-            catch (DbUpdateException ex) when (attempt < 3 && (ex.IsUniqueViolation() || ex is DbUpdateConcurrencyException))
+            catch (DbUpdateException ex) when (attempt < MirrorWriteAttempts && (ex.IsUniqueViolation() || ex is DbUpdateConcurrencyException))
             {
-                // The webhook processor stored the same customer meanwhile: apply ours over its row.
+                // The webhook processor, or another instance's request, wrote the same customer meanwhile:
+                // read its row again and apply ours over it. Each round one of the racing writers wins.
                 db.ChangeTracker.Clear();
             }
         }

@@ -48,12 +48,16 @@ internal sealed class Invoice
     public DateTimeOffset SourceTimestamp { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Bumped on every write; a concurrency token, so of two writers racing on the row one must read it again.</summary>
+    public int Version { get; set; }
 }
 
 internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
 {
     public void Configure(EntityTypeBuilder<Invoice> e)
     {
+        e.Property(x => x.Version).IsConcurrencyToken();
         e.ToTable("invoices");
         e.StripeId(i => i.StripeInvoiceId);
         e.Property(i => i.StripeCustomerId).HasMaxLength(MirrorConventions.StripeIdLength);

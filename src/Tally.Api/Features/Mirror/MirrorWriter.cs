@@ -35,6 +35,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
         row.StripeCreated = c.Created;
         row.SourceTimestamp = asOf;
         row.UpdatedAt = clock.GetUtcNow();
+        row.Version++;
         if (row.UserId is null && await LinkUserAsync(c, ct) is { } userId)
         {
             row.UserId = userId;
@@ -57,6 +58,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
         }
 
         (row.Name, row.Active, row.Deleted, row.StripeCreated, row.SourceTimestamp) = (p.Name, p.Active, p.Deleted, p.Created, asOf);
+        row.Version++;
     }
 
     public async Task UpsertPriceAsync(PriceRecord p, DateTimeOffset asOf, CancellationToken ct)
@@ -87,6 +89,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
         row.Deleted = p.Deleted;
         row.StripeCreated = p.Created;
         row.SourceTimestamp = asOf;
+        row.Version++;
     }
 
     public async Task<Subscription> UpsertSubscriptionAsync(SubscriptionRecord s, DateTimeOffset asOf, CancellationToken ct)
@@ -154,6 +157,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
         row.HostedInvoiceUrl = i.HostedInvoiceUrl;
         row.SourceTimestamp = asOf;
         row.UpdatedAt = clock.GetUtcNow();
+        row.Version++;
         return row;
     }
 

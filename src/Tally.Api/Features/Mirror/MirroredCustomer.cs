@@ -28,12 +28,16 @@ internal sealed class MirroredCustomer
     public DateTimeOffset SourceTimestamp { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Bumped on every write; a concurrency token, so of two writers racing on the row one must read it again.</summary>
+    public int Version { get; set; }
 }
 
 internal sealed class MirroredCustomerConfiguration : IEntityTypeConfiguration<MirroredCustomer>
 {
     public void Configure(EntityTypeBuilder<MirroredCustomer> e)
     {
+        e.Property(x => x.Version).IsConcurrencyToken();
         e.ToTable("customers");
         e.StripeId(c => c.StripeCustomerId);
         e.HasIndex(c => c.UserId);

@@ -41,12 +41,16 @@ internal sealed class MirroredPrice
     public DateTimeOffset StripeCreated { get; set; }
 
     public DateTimeOffset SourceTimestamp { get; set; }
+
+    /// <summary>Bumped on every write; a concurrency token, so of two writers racing on the row one must read it again.</summary>
+    public int Version { get; set; }
 }
 
 internal sealed class MirroredPriceConfiguration : IEntityTypeConfiguration<MirroredPrice>
 {
     public void Configure(EntityTypeBuilder<MirroredPrice> e)
     {
+        e.Property(x => x.Version).IsConcurrencyToken();
         e.ToTable("prices");
         e.StripeId(p => p.StripePriceId);
         e.StripeRef(p => p.StripeProductId);

@@ -62,16 +62,31 @@ internal sealed partial class StripeSync(TallyDbContext db, MirrorWriter mirror,
         var page = new List<T>(PageSize);
         async Task FlushAsync()
         {
-            var known = await knownTimestamps(page.Select(id).ToList());
-            foreach (var item in page)
+            for (var attempt = 1; ; attempt++)
             {
-                await upsert(item, known.TryGetValue(id(item), out var at) ? at : created(item));
+                try
+                {
+                    var known = await knownTimestamps(page.Select(id).ToList());
+                    foreach (var item in page)
+                    {
+                        await upsert(item, known.TryGetValue(id(item), out var at) ? at : created(item));
+                    }
+
+                    var (a, c) = SettleChanges(counted);
+                    await db.SaveChangesAsync(ct);
+                    (added, changed) = (added + a, changed + c);
+                    break;
+                }
+                catch (DbUpdateException ex) when (attempt < 3 && (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation()))
+                {
+                    // The webhook processor wrote some of these rows meanwhile: read them again and redo the page.
+                }
+                finally
+                {
+                    db.ChangeTracker.Clear();
+                }
             }
 
-            var (a, c) = SettleChanges(counted);
-            (added, changed) = (added + a, changed + c);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
             page.Clear();
         }
 

@@ -192,6 +192,7 @@ internal sealed partial class WebhookProcessor(
         return true;
     }
 
+    /// <summary>Writes one group in its own transaction; after losing a race it fetches the object again, as the winner may hold newer state.</summary>
     private async Task ApplyGroupAsync(ResolvedTarget target, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
@@ -199,6 +200,11 @@ internal sealed partial class WebhookProcessor(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
+                if (attempt > 1)
+                {
+                    target = await scope.ServiceProvider.GetRequiredService<WebhookApplier>().ResolveAsync(target.Target, target.Events, ct);
+                }
+
                 await WebhookApplier.StageAsync(scope.ServiceProvider.GetRequiredService<MirrorWriter>(), target, ct);
                 await SaveAsync(scope.ServiceProvider.GetRequiredService<TallyDbContext>(), target.Events, ct);
                 await InvalidatePricesAsync([target], ct);
@@ -206,7 +212,7 @@ internal sealed partial class WebhookProcessor(
             }
             catch (DbUpdateException ex) when (attempt < RaceRetries && (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation()))
             {
-                // Another group or instance wrote the same row first: the next try sees it.
+                // Another instance (or the API) wrote the same row first: the next try reads it and Stripe again.
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {

@@ -123,6 +123,11 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("user_id");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_invoices");
 
@@ -196,6 +201,11 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.Property<long?>("UserId")
                         .HasColumnType("bigint")
                         .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
 
                     b.HasKey("Id")
                         .HasName("pk_customers");
@@ -301,6 +311,11 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("usage_type");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_prices");
 
@@ -346,6 +361,11 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("stripe_product_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
 
                     b.HasKey("Id")
                         .HasName("pk_products");

@@ -115,6 +115,11 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("user_id");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_invoices");
 
@@ -186,6 +191,11 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long?>("UserId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
 
                     b.HasKey("Id")
                         .HasName("pk_customers");
@@ -289,6 +299,11 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("usage_type");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_prices");
 
@@ -332,6 +347,11 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT")
                         .HasColumnName("stripe_product_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
 
                     b.HasKey("Id")
                         .HasName("pk_products");
