@@ -22,9 +22,9 @@ source scripts/postgres.sh
 trap 'pg_stop; [ -n "${BASELINE_DIR:-}" ] && rm -rf "$BASELINE_DIR"' EXIT
 pg_start
 SERVER="${TALLY_TEST_POSTGRES%/postgres}"
-# One database for the intake rounds, one fresh database per processing round (baseline: round + 10).
-for db in tally_intake $(seq -f 'tally_process_%g' 1 20); do
+# Per build (1: this build, 2: the baseline) one database for its intake Tally and one for its processing Tally.
+for db in tally_intake_1 tally_intake_2 tally_process_1 tally_process_2; do
   "${PG_BIN}/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $db" >/dev/null
 done
 dotnet bench/Tally.Bench.Webhooks/bin/Release/net10.0/Tally.Bench.Webhooks.dll \
-  --dll "$PWD/src/Tally.Api/bin/Release/net10.0/Tally.Api.dll" --database-url "$SERVER/tally_intake" --process-database-url "$SERVER/tally_process_" "${args[@]}"
+  --dll "$PWD/src/Tally.Api/bin/Release/net10.0/Tally.Api.dll" --database-url "$SERVER/tally_intake_" --process-database-url "$SERVER/tally_process_" "${args[@]}"

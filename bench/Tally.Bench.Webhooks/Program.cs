@@ -4,121 +4,125 @@ using Tally.Bench.Webhooks;
 
 // Webhook intake and processing throughput of a Release build of Tally (see bench/README.md, "Webhooks").
 //   dotnet bench/Tally.Bench.Webhooks/bin/Release/net10.0/Tally.Bench.Webhooks.dll --dll <Tally.Api.dll> --database-url <postgres://...>
-//     [--rounds 3] [--customers 1000] [--intake-events 20000] [--concurrency 32] [--healthz-seconds 5]
+//     --process-database-url <postgres://.../prefix> [--rounds 3] [--customers 1000] [--warmup-customers 1000]
+//     [--intake-events 20000] [--intake-warmup 10000] [--concurrency 32] [--healthz-seconds 5] [--baseline-dll <Tally.Api.dll>]
+// Throughput is measured on running services: each Tally is started once and warmed up (JIT tiers,
+// EF Core's query cache, connection pools) before the timed rounds; the first events after start
+// are reported beside it.
 var options = BenchOptions.Parse(args);
-Console.WriteLine($"webhook bench: {options.Rounds} rounds, {options.Customers} customers, {options.IntakeEvents} intake events, concurrency {options.Concurrency}");
+Console.WriteLine(F($"webhook bench: {options.Rounds} rounds of {options.Customers} customers (+{options.WarmupCustomers} for warm-up), {options.IntakeEvents} intake events per round, concurrency {options.Concurrency}"));
 
-await using var stripe = await StripeAccountFixture.StartAsync(options.Customers);
-var realEvents = await stripe.EventsAsync();
-Console.WriteLine($"emulator: {realEvents.Count} events from {options.Customers} customers with subscriptions ({string.Join(", ", realEvents.GroupBy(e => e.Type).OrderByDescending(g => g.Count()).Take(6).Select(g => $"{g.Key} {g.Count()}"))})");
+await using var stripe = await StripeAccountFixture.StartAsync();
+var warmupEvents = await stripe.AddCustomersAsync(0, options.WarmupCustomers);
+var roundEvents = new List<List<RawEvent>>();
+for (var round = 0; round < options.Rounds; round++)
+{
+    roundEvents.Add(await stripe.AddCustomersAsync(options.WarmupCustomers + (round * options.Customers), options.Customers));
+}
 
+var realEvents = roundEvents[0];
+Console.WriteLine($"emulator: {realEvents.Count} events per round from {options.Customers} customers with subscriptions ({string.Join(", ", realEvents.GroupBy(e => e.Type).OrderByDescending(g => g.Count()).Take(6).Select(g => $"{g.Key} {g.Count()}"))}), {warmupEvents.Count} warm-up events from {options.WarmupCustomers} others");
 if (args.Contains("--probe"))
 {
-    var subs = realEvents.Where(e => e.Type == "customer.subscription.created").Select(e => System.Text.Json.JsonDocument.Parse(e.Json).RootElement.GetProperty("data").GetProperty("object").GetProperty("id").GetString()!).ToList();
-    var probe = Stopwatch.StartNew();
-    foreach (var id in subs) await stripe.Client.V1.Subscriptions.GetAsync(id);
-    Console.WriteLine(F($"probe: {subs.Count} sequential GET subscription in {probe.Elapsed.TotalMilliseconds:F0} ms"));
-    probe.Restart();
-    await Parallel.ForEachAsync(subs, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, ct) => await stripe.Client.V1.Subscriptions.GetAsync(id, cancellationToken: ct));
-    Console.WriteLine(F($"probe: {subs.Count} parallel(8) GET subscription in {probe.Elapsed.TotalMilliseconds:F0} ms"));
-    var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-    var signed = realEvents.Select(e => (e.Json, Sig: Stripe.EventUtility.GenerateSignatureHeader(e.Json, "whsec_x", t))).ToList();
-    for (var round = 0; round < 3; round++)
-    {
-        probe.Restart();
-        foreach (var (json, sig) in signed) Stripe.EventUtility.ConstructEvent(json, sig, "whsec_x", 300, true);
-        Console.WriteLine(F($"probe: {signed.Count} ConstructEvent in {probe.Elapsed.TotalMilliseconds:F0} ms"));
-        probe.Restart();
-        foreach (var (json, sig) in signed) Stripe.EventUtility.ValidateSignature(json, sig, "whsec_x", 300);
-        Console.WriteLine(F($"probe: {signed.Count} ValidateSignature in {probe.Elapsed.TotalMilliseconds:F0} ms"));
-    }
-    var subObjects = realEvents.Where(e => e.Type.StartsWith("customer.subscription.", StringComparison.Ordinal))
-        .Select(e => System.Text.Json.JsonDocument.Parse(e.Json).RootElement.GetProperty("data").GetProperty("object").GetRawText()).ToList();
-    var subEvents = realEvents.Where(e => e.Type.StartsWith("customer.subscription.", StringComparison.Ordinal)).Select(e => e.Json).ToList();
-    for (var round = 0; round < 3; round++)
-    {
-        probe.Restart();
-        foreach (var json in subEvents) Stripe.EventUtility.ParseEvent(json, false);
-        Console.WriteLine(F($"probe: {subEvents.Count} ParseEvent (subscription events) in {probe.Elapsed.TotalMilliseconds:F0} ms"));
-        probe.Restart();
-        foreach (var json in subObjects) Stripe.StripeEntity.FromJson<Stripe.Subscription>(json);
-        Console.WriteLine(F($"probe: {subObjects.Count} FromJson<Subscription> of data.object in {probe.Elapsed.TotalMilliseconds:F0} ms"));
-    }
-
+    await Probe.RunAsync(stripe, realEvents);
     return 0;
 }
 
-var intake = new List<double>();
-var health = new List<double>();
-var processing = new List<double>();
-var baseline = new List<double>();
-for (var round = 1; round <= options.Rounds; round++)
+var builds = new List<Build> { new("", options) };
+if (options.BaselineDll is not null)
 {
-    // (a) intake: processor off, so only verify + store is measured; unique copies of real event bodies.
-    await using (var tally = await TallyProcess.StartAsync(options, options.DatabaseUrl, stripe, processorEnabled: false))
-    {
-        var load = new Load(tally.BaseUrl, options.Concurrency);
-        await load.PostEventsAsync(EventCopies.Make(realEvents, Math.Min(2000, options.IntakeEvents), $"w{round}"), StripeAccountFixture.WebhookSecret); // warm-up
-        var h = await load.HealthzAsync(TimeSpan.FromSeconds(options.HealthzSeconds));
-        var copies = EventCopies.Make(realEvents, options.IntakeEvents, $"r{round}");
-        var sw = Stopwatch.StartNew();
-        var ok = await load.PostEventsAsync(copies, StripeAccountFixture.WebhookSecret);
-        sw.Stop();
-        var rate = ok / sw.Elapsed.TotalSeconds;
-        intake.Add(rate);
-        health.Add(h);
-        Console.WriteLine(F($"round {round}: intake {rate:F0} events/s ({ok} stored in {sw.Elapsed.TotalSeconds:F2} s), /healthz {h:F0} req/s"));
+    builds.Add(new Build("baseline ", options with { Dll = options.BaselineDll }));
+}
 
+// (a) intake: one Tally per build with its processor off, so only verify + store is measured, each on
+// its own database; unique copies of the real event bodies; a /healthz run before each timed round.
+var health = new List<double>();
+await using (var intakes = new ProcessSet())
+{
+    for (var b = 0; b < builds.Count; b++)
+    {
+        var tally = await intakes.StartAsync(builds[b].Options, options.DatabaseUrl + (b + 1).ToString(CultureInfo.InvariantCulture), stripe, processorEnabled: false);
+        var sw = Stopwatch.StartNew();
+        var warm = await new Load(tally.BaseUrl, options.Concurrency).PostEventsAsync(EventCopies.Make(realEvents, options.IntakeWarmup, F($"w{b}")), StripeAccountFixture.WebhookSecret);
+        Console.WriteLine(F($"{builds[b].Label}intake warm-up: {warm} events just after start at {warm / sw.Elapsed.TotalSeconds:F0}/s"));
     }
 
-    // (b) processing: a fresh database receives the real events once each (processor off), then a
-    // Tally with its processor on drains them, re-fetching every object from the emulator. With a
-    // baseline build, it drains a copy too, in alternating order, for a same-run ratio.
-    var builds = options.BaselineDll is null ? [("", options)] : new[] { ("", options), ("baseline ", options with { Dll = options.BaselineDll }) };
-    foreach (var (label, build) in round % 2 == 0 ? builds.Reverse() : builds)
+    for (var round = 1; round <= options.Rounds; round++)
     {
-        var processDb = options.ProcessDatabaseUrlPrefix + (round + (label.Length > 0 ? 10 : 0)).ToString(CultureInfo.InvariantCulture);
-        var rate = await ProcessAsync(build, processDb, label, round);
-        if (rate is null)
+        foreach (var b in Alternating(round))
         {
-            return 1;
-        }
+            var load = new Load(intakes[b].BaseUrl, options.Concurrency);
+            var h = await load.HealthzAsync(TimeSpan.FromSeconds(options.HealthzSeconds));
+            var copies = EventCopies.Make(realEvents, options.IntakeEvents, F($"r{round}b{b}"));
+            var sw = Stopwatch.StartNew();
+            var ok = await load.PostEventsAsync(copies, StripeAccountFixture.WebhookSecret);
+            var rate = ok / sw.Elapsed.TotalSeconds;
+            builds[b].Intake.Add(rate);
+            if (b == 0)
+            {
+                health.Add(h);
+            }
 
-        (label.Length > 0 ? baseline : processing).Add(rate.Value);
+            Console.WriteLine(F($"round {round}: {builds[b].Label}intake {rate:F0} events/s ({ok} stored in {sw.Elapsed.TotalSeconds:F2} s), /healthz {h:F0} req/s"));
+        }
+    }
+}
+
+// (b) processing: one Tally per build with its processor on, each on its own fresh database, warmed
+// up with other customers' events; then each round's events are posted through intake while the
+// processor runs, as Stripe would send them, and timed from the first post until every event is
+// handled (so intake shares the CPU). With a baseline build, the builds alternate per round.
+await using (var running = new ProcessSet())
+{
+    for (var b = 0; b < builds.Count; b++)
+    {
+        var tally = await running.StartAsync(builds[b].Options, options.ProcessDatabaseUrlPrefix + (b + 1).ToString(CultureInfo.InvariantCulture), stripe, processorEnabled: true);
+        var (rate, seconds) = await DrainAsync(tally, warmupEvents);
+        Console.WriteLine(F($"{builds[b].Label}processing warm-up: {warmupEvents.Count} events just after start at {rate:F0}/s ({seconds:F2} s)"));
+    }
+
+    for (var round = 1; round <= options.Rounds; round++)
+    {
+        foreach (var b in Alternating(round))
+        {
+            var events = roundEvents[round - 1];
+            var (rate, seconds) = await DrainAsync(running[b], events);
+            var failed = await running[b].CountAsync("failed");
+            var problems = await MirrorCheck.ProblemsAsync(options.ProcessDatabaseUrlPrefix + (b + 1).ToString(CultureInfo.InvariantCulture), options.WarmupCustomers + (round * options.Customers));
+            Console.WriteLine(F($"round {round}: {builds[b].Label}processing {rate:F0} events/s ({events.Count} events in {seconds:F2} s, {failed} failed in total); mirror {(problems.Count == 0 ? "matches the emulator" : "WRONG: " + string.Join("; ", problems))}"));
+            if (failed > 0 || problems.Count > 0)
+            {
+                return 1;
+            }
+
+            builds[b].Processing.Add(rate);
+        }
     }
 }
 
 Console.WriteLine();
-Console.WriteLine(F($"median intake:     {Median(intake):F0} events/s (target >= 5,000)"));
+Console.WriteLine(F($"median intake:     {Median(builds[0].Intake):F0} events/s (target >= 5,000)"));
 Console.WriteLine(F($"median /healthz:   {Median(health):F0} req/s (same runs, same client and concurrency)"));
-Console.WriteLine(F($"median processing: {Median(processing):F0} events/s (target >= 1,000)"));
-if (baseline.Count > 0)
+Console.WriteLine(F($"median processing: {Median(builds[0].Processing):F0} events/s (target >= 1,000)"));
+if (builds.Count > 1)
 {
-    Console.WriteLine(F($"median baseline processing: {Median(baseline):F0} events/s; ratio {Median(processing) / Median(baseline):F2}"));
+    Console.WriteLine(F($"median baseline intake: {Median(builds[1].Intake):F0} events/s; ratio {Median(builds[0].Intake) / Median(builds[1].Intake):F2}"));
+    Console.WriteLine(F($"median baseline processing: {Median(builds[1].Processing):F0} events/s; ratio {Median(builds[0].Processing) / Median(builds[1].Processing):F2}"));
 }
 
 return 0;
 
-// Drains the real events, stored once each in a fresh database, with the processor of `build`; null when it failed or the mirror is wrong.
-async Task<double?> ProcessAsync(BenchOptions build, string processDb, string label, int round)
+// Posts the events through intake and waits until none is pending: events per second, seconds.
+async Task<(double Rate, double Seconds)> DrainAsync(TallyProcess tally, List<RawEvent> events)
 {
-    await using (var tally = await TallyProcess.StartAsync(build, processDb, stripe, processorEnabled: false))
-    {
-        await new Load(tally.BaseUrl, build.Concurrency).PostEventsAsync(realEvents, StripeAccountFixture.WebhookSecret);
-    }
-
-    await using (var tally = await TallyProcess.StartAsync(build, processDb, stripe, processorEnabled: true))
-    {
-        var sw = Stopwatch.StartNew();
-        await tally.WaitUntilNoPendingAsync();
-        sw.Stop();
-        var failed = await tally.CountAsync("failed");
-        var rate = realEvents.Count / sw.Elapsed.TotalSeconds;
-        var problems = await MirrorCheck.ProblemsAsync(processDb, build.Customers);
-        Console.WriteLine(F($"round {round}: {label}processing {rate:F0} events/s ({realEvents.Count} events in {sw.Elapsed.TotalSeconds:F2} s, {failed} failed in total); mirror {(problems.Count == 0 ? "matches the emulator" : "WRONG: " + string.Join("; ", problems))}"));
-        return failed > 0 || problems.Count > 0 ? null : rate;
-    }
+    var sw = Stopwatch.StartNew();
+    await new Load(tally.BaseUrl, options.Concurrency).PostEventsAsync(events, StripeAccountFixture.WebhookSecret);
+    await tally.WaitUntilNoPendingAsync();
+    return (events.Count / sw.Elapsed.TotalSeconds, sw.Elapsed.TotalSeconds);
 }
+
+// The builds in turn, in reverse order every other round.
+IEnumerable<int> Alternating(int round) => round % 2 == 1 ? Enumerable.Range(0, builds.Count) : Enumerable.Range(0, builds.Count).Reverse();
 
 static double Median(List<double> values)
 {
@@ -127,3 +131,11 @@ static double Median(List<double> values)
 }
 
 static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+/// <summary>A build of Tally under test and its measured rates.</summary>
+internal sealed record Build(string Label, BenchOptions Options)
+{
+    public List<double> Intake { get; } = [];
+
+    public List<double> Processing { get; } = [];
+}

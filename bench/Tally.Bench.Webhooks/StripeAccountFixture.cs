@@ -12,13 +12,16 @@ internal sealed class StripeAccountFixture : IAsyncDisposable
     public const string ApiKey = "sk_test_bench";
     public const string WebhookSecret = "whsec_bench_0123456789abcdef0123456789";
 
-    private StripeAccountFixture(StripeEmulatorServer server, StripeClient client) => (Server, Client) = (server, client);
+    private readonly Price price;
+
+    private StripeAccountFixture(StripeEmulatorServer server, StripeClient client, Price price) => (Server, Client, this.price) = (server, client, price);
 
     public StripeEmulatorServer Server { get; }
 
     public StripeClient Client { get; }
 
-    public static async Task<StripeAccountFixture> StartAsync(int customers)
+    /// <summary>An emulator with a metered price and no customers yet.</summary>
+    public static async Task<StripeAccountFixture> StartAsync()
     {
         // No webhook endpoint: the bench posts the events itself.
         var server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions());
@@ -36,20 +39,30 @@ internal sealed class StripeAccountFixture : IAsyncDisposable
             Currency = "usd", Product = product.Id, UnitAmount = 3,
             Recurring = new PriceRecurringOptions { Interval = "month", UsageType = "metered", Meter = meter.Id },
         });
-        await Parallel.ForAsync(0, customers, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        return new StripeAccountFixture(server, client, price);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> customers (numbered from <paramref name="first"/>), each with a metered
+    /// subscription, every fourth set to cancel at period end; returns the events this caused, oldest first.
+    /// </summary>
+    public async Task<List<RawEvent>> AddCustomersAsync(int first, int count)
+    {
+        var before = (await EventsAsync()).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        await Parallel.ForAsync(first, first + count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
-            var customer = await client.V1.Customers.CreateAsync(new CustomerCreateOptions { Name = $"Bench {i}", Email = $"bench-{i}@example.test" }, cancellationToken: ct);
-            var sub = await client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions { Customer = customer.Id, Items = [new SubscriptionItemOptions { Price = price.Id }] }, cancellationToken: ct);
+            var customer = await Client.V1.Customers.CreateAsync(new CustomerCreateOptions { Name = $"Bench {i}", Email = $"bench-{i}@example.test" }, cancellationToken: ct);
+            var sub = await Client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions { Customer = customer.Id, Items = [new SubscriptionItemOptions { Price = price.Id }] }, cancellationToken: ct);
             if (i % 4 == 0)
             {
-                await client.V1.Subscriptions.UpdateAsync(sub.Id, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, cancellationToken: ct);
+                await Client.V1.Subscriptions.UpdateAsync(sub.Id, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, cancellationToken: ct);
             }
         });
-        return new StripeAccountFixture(server, client);
+        return [.. (await EventsAsync()).Where(e => !before.Contains(e.Id))];
     }
 
     /// <summary>Every stored event as raw JSON, oldest first.</summary>
-    public async Task<List<RawEvent>> EventsAsync()
+    private async Task<List<RawEvent>> EventsAsync()
     {
         var all = new List<RawEvent>();
         string? after = null;
