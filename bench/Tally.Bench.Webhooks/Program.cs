@@ -54,16 +54,19 @@ await using (var intakes = new ProcessSet())
             var load = new Load(intakes[b].BaseUrl, options.Concurrency);
             var h = await load.HealthzAsync(TimeSpan.FromSeconds(options.HealthzSeconds));
             var copies = EventCopies.Make(realEvents, options.IntakeEvents, F($"r{round}b{b}"));
+            var cpu = CpuMeter.Start(intakes[b]);
             var sw = Stopwatch.StartNew();
             var ok = await load.PostEventsAsync(copies, StripeAccountFixture.WebhookSecret);
             var rate = ok / sw.Elapsed.TotalSeconds;
+            var (tallyMs, postgresMs) = cpu.PerThousand(ok);
             builds[b].Intake.Add(rate);
+            builds[b].IntakeCpu.Add((tallyMs, postgresMs));
             if (b == 0)
             {
                 health.Add(h);
             }
 
-            Console.WriteLine(F($"round {round}: {builds[b].Label}intake {rate:F0} events/s ({ok} stored in {sw.Elapsed.TotalSeconds:F2} s), /healthz {h:F0} req/s"));
+            Console.WriteLine(F($"round {round}: {builds[b].Label}intake {rate:F0} events/s ({ok} stored in {sw.Elapsed.TotalSeconds:F2} s; CPU per 1,000: Tally {tallyMs:F0} ms, PostgreSQL {postgresMs:F0} ms), /healthz {h:F0} req/s"));
         }
     }
 }
@@ -86,28 +89,34 @@ await using (var running = new ProcessSet())
         foreach (var b in Alternating(round))
         {
             var events = roundEvents[round - 1];
+            var cpu = CpuMeter.Start(running[b]);
             var (rate, seconds) = await DrainAsync(running[b], events);
+            var (tallyMs, postgresMs) = cpu.PerThousand(events.Count);
             var failed = await running[b].CountAsync("failed");
             var problems = await MirrorCheck.ProblemsAsync(options.ProcessDatabaseUrlPrefix + (b + 1).ToString(CultureInfo.InvariantCulture), options.WarmupCustomers + (round * options.Customers));
-            Console.WriteLine(F($"round {round}: {builds[b].Label}processing {rate:F0} events/s ({events.Count} events in {seconds:F2} s, {failed} failed in total); mirror {(problems.Count == 0 ? "matches the emulator" : "WRONG: " + string.Join("; ", problems))}"));
+            Console.WriteLine(F($"round {round}: {builds[b].Label}processing {rate:F0} events/s ({events.Count} events in {seconds:F2} s; CPU per 1,000: Tally {tallyMs:F0} ms, PostgreSQL {postgresMs:F0} ms; {failed} failed in total); mirror {(problems.Count == 0 ? "matches the emulator" : "WRONG: " + string.Join("; ", problems))}"));
             if (failed > 0 || problems.Count > 0)
             {
                 return 1;
             }
 
             builds[b].Processing.Add(rate);
+            builds[b].ProcessingCpu.Add((tallyMs, postgresMs));
         }
     }
 }
 
 Console.WriteLine();
-Console.WriteLine(F($"median intake:     {Median(builds[0].Intake):F0} events/s (target >= 5,000)"));
-Console.WriteLine(F($"median /healthz:   {Median(health):F0} req/s (same runs, same client and concurrency)"));
-Console.WriteLine(F($"median processing: {Median(builds[0].Processing):F0} events/s (target >= 1,000)"));
+Console.WriteLine(F($"median /healthz: {Median(health):F0} req/s (same runs, same client and concurrency)"));
+foreach (var build in builds)
+{
+    Console.WriteLine(F($"median {build.Label}intake:     {Median(build.Intake):F0} events/s (target >= 5,000); CPU per 1,000: {Cpu(build.IntakeCpu)}"));
+    Console.WriteLine(F($"median {build.Label}processing: {Median(build.Processing):F0} events/s (target >= 1,000); CPU per 1,000: {Cpu(build.ProcessingCpu)}"));
+}
+
 if (builds.Count > 1)
 {
-    Console.WriteLine(F($"median baseline intake: {Median(builds[1].Intake):F0} events/s; ratio {Median(builds[0].Intake) / Median(builds[1].Intake):F2}"));
-    Console.WriteLine(F($"median baseline processing: {Median(builds[1].Processing):F0} events/s; ratio {Median(builds[0].Processing) / Median(builds[1].Processing):F2}"));
+    Console.WriteLine(F($"ratios to the baseline: intake {Median(builds[0].Intake) / Median(builds[1].Intake):F2}, processing {Median(builds[0].Processing) / Median(builds[1].Processing):F2}"));
 }
 
 return 0;
@@ -132,10 +141,17 @@ static double Median(List<double> values)
 
 static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
+static string Cpu(List<(double Tally, double Postgres)> cpu) =>
+    F($"Tally {Median([.. cpu.Select(c => c.Tally)]):F0} ms, PostgreSQL {Median([.. cpu.Select(c => c.Postgres)]):F0} ms");
+
 /// <summary>A build of Tally under test and its measured rates.</summary>
 internal sealed record Build(string Label, BenchOptions Options)
 {
     public List<double> Intake { get; } = [];
 
     public List<double> Processing { get; } = [];
+
+    public List<(double Tally, double Postgres)> IntakeCpu { get; } = [];
+
+    public List<(double Tally, double Postgres)> ProcessingCpu { get; } = [];
 }

@@ -23,6 +23,16 @@ internal sealed class TallyProcess : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>CPU time the Tally process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<TallyProcess> StartAsync(BenchOptions options, string databaseUrl, StripeAccountFixture stripe, bool processorEnabled)
     {
         var port = FreePort();
