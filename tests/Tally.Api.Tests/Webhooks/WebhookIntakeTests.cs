@@ -118,4 +118,52 @@ public sealed class WebhookIntakeTests(StripeTallyFactory factory) : IClassFixtu
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(1, await factory.WithDbAsync(db => db.Set<WebhookEvent>().CountAsync(e => e.StripeEventId == id, Ct)));
     }
+
+    [Fact]
+    public async Task Webhook_ManyEventsAtOnce_EachDeliveredTwice_StoresEachOnceWithItsBody()
+    {
+        var ids = Enumerable.Range(0, 120).Select(_ => NewId()).ToList();
+        var payloads = ids.ToDictionary(id => id, CouponEvent);
+        var client = factory.ClientFor(null);
+        var deliveries = ids.Concat(ids).OrderBy(_ => Random.Shared.Next()).ToList();
+
+        var responses = await Task.WhenAll(deliveries.Select(id => PostAsync(client, payloads[id], Sign(payloads[id]))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var rows = await factory.WithDbAsync(db => db.Set<WebhookEvent>().AsNoTracking().Where(e => ids.Contains(e.StripeEventId)).ToListAsync(Ct));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), rows.Select(r => r.StripeEventId).Order(StringComparer.Ordinal));
+        Assert.All(rows, r => Assert.Equal(payloads[r.StripeEventId], r.Payload));
+    }
+
+    [Fact]
+    public async Task Webhook_WithAnIdLongerThanStripes_Is400AndStoresNothing()
+    {
+        var id = "evt_" + new string('x', 300);
+        var payload = CouponEvent(id);
+
+        using var response = await PostAsync(factory.ClientFor(null), payload, Sign(payload));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_payload");
+        Assert.False(await StoredAsync(id));
+    }
+
+    [Fact]
+    public async Task Webhook_LargeBody_IsStoredWhole_CompressedWithLz4OnPostgres()
+    {
+        var id = NewId();
+        var metadata = string.Join(",", Enumerable.Range(0, 80).Select(i => $"\"key_{i}\":\"{Guid.NewGuid():N}\""));
+        var payload = EventJson(id, "coupon.updated", """{"id":"co_large","object":"coupon","percent_off":10,"duration":"once","metadata":{""" + metadata + "}}");
+
+        using var response = await PostAsync(factory.ClientFor(null), payload, Sign(payload));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(payload.Length > 2500, "the body must be large enough for PostgreSQL to compress it");
+        Assert.Equal(payload, await factory.WithDbAsync(db => db.Set<WebhookEvent>().Where(e => e.StripeEventId == id).Select(e => e.Payload).SingleAsync(Ct)));
+        if (TestDatabase.UsesPostgres)
+        {
+            var method = await factory.WithDbAsync(db => db.Database
+                .SqlQuery<string>($"SELECT pg_column_compression(payload) AS \"Value\" FROM webhook_events WHERE stripe_event_id = {id}").SingleAsync(Ct));
+            Assert.Equal("lz4", method);
+        }
+    }
 }

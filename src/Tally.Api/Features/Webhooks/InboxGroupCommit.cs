@@ -1,24 +1,35 @@
-using System.Text;
 using System.Threading.Channels;
 using Npgsql;
+using NpgsqlTypes;
 using Tally.Api.Infrastructure.Configuration;
 
 namespace Tally.Api.Features.Webhooks;
 
 /// <summary>
-/// Group commit for the PostgreSQL inbox: the events that arrive while one insert is in flight go
-/// into the next one, a single <c>INSERT ... ON CONFLICT (stripe_event_id) DO NOTHING RETURNING</c>.
-/// Each request still gets its answer only after its own row is committed, and learns whether it
-/// was new; a duplicate in the same batch is skipped by the unique index like any other.
+/// Group commit for the PostgreSQL inbox: the events that arrive while an insert is in flight go into
+/// the next one, a single <c>INSERT ... SELECT FROM unnest(...) ON CONFLICT (stripe_event_id) DO NOTHING
+/// RETURNING</c> whose text never changes, so each connection prepares it once. A few inserts run at
+/// once, so that an event arriving mid-insert does not wait for it to finish. Each request still gets
+/// its answer only after its own row is committed, and learns whether it was new; a duplicate (in the
+/// same batch or in one running beside it) is skipped by the unique index like any other.
 /// </summary>
 internal sealed class InboxGroupCommit(DatabaseSettings database, ILogger<InboxGroupCommit> logger) : IAsyncDisposable
 {
     private const int MaxBatch = 256;
-    private const int Columns = 9;
 
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Inserts in flight at once.</summary>
+    private const int Writers = 3;
+
+    private const string Sql = """
+        INSERT INTO webhook_events (stripe_event_id, type, api_version, stripe_created, object_id, payload, received_at, status, next_attempt_at, attempts)
+        SELECT e.*, 0 FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9) AS e
+        ON CONFLICT (stripe_event_id) DO NOTHING
+        RETURNING stripe_event_id
+        """;
+
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>();
     private readonly Lock gate = new();
-    private Task? loop;
+    private Task[]? writers;
 
     private sealed record Pending(WebhookEvent Row, TaskCompletionSource<bool> Done);
 
@@ -27,7 +38,7 @@ internal sealed class InboxGroupCommit(DatabaseSettings database, ILogger<InboxG
     {
         lock (gate)
         {
-            loop ??= Task.Run(() => RunAsync(database.ConnectionString, logger));
+            writers ??= [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(() => RunAsync(database.ConnectionString, logger)))];
         }
 
         var pending = new Pending(row, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -48,6 +59,11 @@ internal sealed class InboxGroupCommit(DatabaseSettings database, ILogger<InboxG
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
             {
                 batch.Add(pending);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
             }
 
             try
@@ -72,22 +88,22 @@ internal sealed class InboxGroupCommit(DatabaseSettings database, ILogger<InboxG
 
     private static async Task<HashSet<string>> InsertBatchAsync(string connectionString, List<Pending> batch)
     {
+        // Rows in id order: two inserts running at once that share ids then lock them in the same
+        // order, so one waits for the other instead of deadlocking.
+        var rows = batch.Select(p => p.Row).OrderBy(r => r.StripeEventId, StringComparer.Ordinal).ToList();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        var sql = new StringBuilder("INSERT INTO webhook_events (stripe_event_id, type, api_version, stripe_created, object_id, payload, received_at, status, next_attempt_at, attempts) VALUES ");
-        await using var command = new NpgsqlCommand { Connection = connection };
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var e = batch[i].Row;
-            var n = i * Columns;
-            sql.Append(i == 0 ? "" : ", ").Append($"(${n + 1}, ${n + 2}, ${n + 3}, ${n + 4}, ${n + 5}, ${n + 6}, ${n + 7}, ${n + 8}, ${n + 9}, 0)");
-            foreach (var value in new object?[] { e.StripeEventId, e.Type, e.ApiVersion, e.StripeCreated, e.ObjectId, e.Payload, e.ReceivedAt, e.Status, e.NextAttemptAt })
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-            }
-        }
-
-        command.CommandText = sql.Append(" ON CONFLICT (stripe_event_id) DO NOTHING RETURNING stripe_event_id").ToString();
+        await using var command = new NpgsqlCommand(Sql, connection);
+        Add(command, NpgsqlDbType.Text, rows.Select(r => r.StripeEventId));
+        Add(command, NpgsqlDbType.Text, rows.Select(r => r.Type));
+        Add(command, NpgsqlDbType.Text, rows.Select(r => r.ApiVersion));
+        Add(command, NpgsqlDbType.TimestampTz, rows.Select(r => r.StripeCreated));
+        Add(command, NpgsqlDbType.Text, rows.Select(r => r.ObjectId));
+        Add(command, NpgsqlDbType.Text, rows.Select(r => r.Payload));
+        Add(command, NpgsqlDbType.TimestampTz, rows.Select(r => r.ReceivedAt));
+        Add(command, NpgsqlDbType.Text, rows.Select(r => r.Status));
+        Add(command, NpgsqlDbType.TimestampTz, rows.Select(r => r.NextAttemptAt));
+        await command.PrepareAsync();
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -98,12 +114,15 @@ internal sealed class InboxGroupCommit(DatabaseSettings database, ILogger<InboxG
         return inserted;
     }
 
+    private static void Add<T>(NpgsqlCommand command, NpgsqlDbType type, IEnumerable<T> values) =>
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values.ToArray() });
+
     public async ValueTask DisposeAsync()
     {
         queue.Writer.TryComplete();
-        if (loop is not null)
+        if (writers is not null)
         {
-            await loop;
+            await Task.WhenAll(writers);
         }
     }
 }

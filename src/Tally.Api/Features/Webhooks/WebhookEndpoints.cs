@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Stripe;
+using Tally.Api.Features.Mirror;
 using Tally.Api.Infrastructure.Configuration;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Errors;
@@ -72,6 +73,13 @@ internal static class WebhookEndpoints
         if (evt.Id is null || evt.Type is null || evt.Created is null)
         {
             return Problems.Result(400, "invalid_payload", "The event has no id, type or created.");
+        }
+
+        if (evt.Id.Length > MirrorConventions.StripeIdLength || evt.Type.Length > WebhookEvent.TypeLength ||
+            evt.ApiVersion?.Length > WebhookEvent.ApiVersionLength || evt.ObjectId?.Length > MirrorConventions.StripeIdLength)
+        {
+            // Longer than any Stripe id or type; on PostgreSQL such a row would also fail the other events stored with it.
+            return Problems.Result(400, "invalid_payload", "The event's id, type, API version or object id is longer than Stripe's.");
         }
 
         if (evt.ApiVersion is null || !EventUtility.IsCompatibleApiVersion(evt.ApiVersion))

@@ -15,6 +15,10 @@ internal static class WebhookStatus
 /// <summary>The inbox: one row per Stripe event id, the raw verified body, and its processing state.</summary>
 internal sealed class WebhookEvent
 {
+    public const int TypeLength = 128;
+
+    public const int ApiVersionLength = 64;
+
     public long Id { get; set; }
 
     public required string StripeEventId { get; set; }
@@ -55,8 +59,8 @@ internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webho
     {
         e.ToTable("webhook_events");
         e.StripeId(w => w.StripeEventId);
-        e.Property(w => w.Type).HasMaxLength(128);
-        e.Property(w => w.ApiVersion).HasMaxLength(64);
+        e.Property(w => w.Type).HasMaxLength(WebhookEvent.TypeLength);
+        e.Property(w => w.ApiVersion).HasMaxLength(WebhookEvent.ApiVersionLength);
         e.StripeRef(w => w.ObjectId);
         e.Property(w => w.Status).HasMaxLength(16);
         e.Property(w => w.LockedBy).HasMaxLength(128);
