@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Webhook intake (verify + store, processor off) and processing (processor on, re-fetching from the
 # emulator) of a Release build of Tally on a throwaway PostgreSQL cluster, plus a /healthz baseline.
-#   bench/webhooks.sh [--rounds 3] [--customers 1000] [--intake-events 20000] [--concurrency 32]
-#                     [--baseline <git revision>]   also drains with that revision's build, same rounds, for a ratio
+#   bench/webhooks.sh [--rounds 5] [--customers 1000] [--warmup-customers 4000] [--intake-events 20000]
+#                     [--intake-warmup 40000] [--concurrency 32] [--parallelism 8]
+#                     [--baseline <git revision>]   also measures that revision's build, rounds alternating, for ratios
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args=()

@@ -17,6 +17,6 @@ internal sealed record BenchOptions(string Dll, string DatabaseUrl, string Proce
             map.GetValueOrDefault("dll") ?? throw new ArgumentException("--dll <path to Tally.Api.dll> is required"),
             map.GetValueOrDefault("database-url") ?? throw new ArgumentException("--database-url is required (a prefix: the build number, 1 or 2, is appended)"),
             map.GetValueOrDefault("process-database-url") ?? throw new ArgumentException("--process-database-url is required (a prefix: the build number, 1 or 2, is appended)"),
-            Int("rounds", 3), Int("customers", 1000), Int("intake-events", 20000), Int("intake-warmup", 10000), Int("concurrency", 32), Int("healthz-seconds", 5), Int("parallelism", 8), Int("warmup-customers", 1000), map.GetValueOrDefault("baseline-dll"));
+            Int("rounds", 5), Int("customers", 1000), Int("intake-events", 20000), Int("intake-warmup", 40000), Int("concurrency", 32), Int("healthz-seconds", 5), Int("parallelism", 8), Int("warmup-customers", 4000), map.GetValueOrDefault("baseline-dll"));
     }
 }

@@ -4,8 +4,8 @@ using Tally.Bench.Webhooks;
 
 // Webhook intake and processing throughput of a Release build of Tally (see bench/README.md, "Webhooks").
 //   dotnet bench/Tally.Bench.Webhooks/bin/Release/net10.0/Tally.Bench.Webhooks.dll --dll <Tally.Api.dll> --database-url <postgres://...>
-//     --process-database-url <postgres://.../prefix> [--rounds 3] [--customers 1000] [--warmup-customers 1000]
-//     [--intake-events 20000] [--intake-warmup 10000] [--concurrency 32] [--healthz-seconds 5] [--baseline-dll <Tally.Api.dll>]
+//     --process-database-url <postgres://.../prefix> [--rounds 5] [--customers 1000] [--warmup-customers 4000]
+//     [--intake-events 20000] [--intake-warmup 40000] [--concurrency 32] [--healthz-seconds 5] [--baseline-dll <Tally.Api.dll>]
 // Throughput is measured on running services: each Tally is started once and warmed up (JIT tiers,
 // EF Core's query cache, connection pools) before the timed rounds; the first events after start
 // are reported beside it.
