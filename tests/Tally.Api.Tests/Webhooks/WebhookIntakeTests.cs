@@ -92,7 +92,8 @@ public sealed class WebhookIntakeTests(StripeTallyFactory factory) : IClassFixtu
     public async Task Webhook_SignedWithoutToken_IsStoredRawAndUnknownTypeEndsIgnored()
     {
         var id = NewId();
-        var payload = CouponEvent(id);
+        const long created = 1_790_000_000;
+        var payload = EventJson(id, "coupon.created", """{"id":"co_intake","object":"coupon","percent_off":10,"duration":"once","metadata":{"id":"not_this_one"}}""", created);
 
         using var response = await PostAsync(factory.ClientFor(null), payload, Sign(payload));
 
@@ -102,6 +103,8 @@ public sealed class WebhookIntakeTests(StripeTallyFactory factory) : IClassFixtu
         Assert.Equal(payload, row.Payload);
         Assert.Equal("coupon.created", row.Type);
         Assert.Equal("co_intake", row.ObjectId);
+        Assert.Equal(global::Stripe.StripeConfiguration.ApiVersion, row.ApiVersion);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(created), row.StripeCreated);
         await EventuallyAsync(() => factory.WithDbAsync(db => db.Set<WebhookEvent>().AnyAsync(e => e.StripeEventId == id && e.Status == WebhookStatus.Ignored, Ct)),
             "the unknown event type to be marked ignored");
     }
@@ -165,5 +168,41 @@ public sealed class WebhookIntakeTests(StripeTallyFactory factory) : IClassFixtu
                 .SqlQuery<string>($"SELECT pg_column_compression(payload) AS \"Value\" FROM webhook_events WHERE stripe_event_id = {id}").SingleAsync(Ct));
             Assert.Equal("lz4", method);
         }
+    }
+
+    [Theory]
+    [InlineData("array")]
+    [InlineData("not an event object")]
+    [InlineData("trailing value")]
+    [InlineData("truncated")]
+    public async Task Webhook_SignedButNotOneEventObject_Is400AndStoresNothing(string shape)
+    {
+        var id = NewId();
+        var valid = CouponEvent(id);
+        var payload = shape switch
+        {
+            "array" => $"[{valid}]",
+            "not an event object" => valid.Replace("\"object\":\"event\"", "\"object\":\"customer\"", StringComparison.Ordinal),
+            "trailing value" => valid + " {}",
+            _ => valid[..^2],
+        };
+        Assert.NotEqual(valid, payload);
+
+        using var response = await PostAsync(factory.ClientFor(null), payload, Sign(payload));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_payload");
+        Assert.False(await StoredAsync(id));
+    }
+
+    [Fact]
+    public async Task Webhook_LargerThanTheBodyLimit_Is413AndStoresNothing()
+    {
+        var id = NewId();
+        var payload = EventJson(id, "coupon.updated", $$"""{"id":"co_huge","object":"coupon","name":"{{new string('x', 2 * 1024 * 1024)}}"}""");
+
+        using var response = await PostAsync(factory.ClientFor(null), payload, Sign(payload));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        Assert.False(await StoredAsync(id));
     }
 }

@@ -2,30 +2,124 @@ using System.Text.Json;
 
 namespace Tally.Api.Features.Webhooks;
 
-/// <summary>The few fields of a snapshot event the inbox stores beside the raw body, read in one pass.</summary>
+/// <summary>The few fields of a snapshot event the inbox stores beside the raw body, read in one forward pass.</summary>
 internal sealed record StoredEventFields(string? Id, string? Type, string? ApiVersion, long? Created, string? ObjectId)
 {
+    /// <summary>
+    /// Reads <c>id</c>, <c>type</c>, <c>api_version</c>, <c>created</c> and <c>data.object.id</c> straight
+    /// from the UTF-8 body with a <see cref="Utf8JsonReader"/>, skipping the rest (the whole body is still
+    /// checked to be one well-formed JSON value): a document object model of every event cost intake a
+    /// tenth of its CPU.
+    /// </summary>
     /// <exception cref="JsonException">The body is not a JSON object of type <c>event</c>.</exception>
-    public static StoredEventFields Read(string json)
+    public static StoredEventFields Read(ReadOnlySpan<byte> json)
     {
-        using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || Text(root, "object") != "event")
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new JsonException("Not a Stripe event.");
         }
 
-        string? objectId = null;
-        if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object &&
-            data.TryGetProperty("object", out var obj) && obj.ValueKind == JsonValueKind.Object)
+        string? id = null, kind = null, type = null, apiVersion = null, objectId = null;
+        long? created = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            objectId = Text(obj, "id");
+            var field = FieldOf(ref reader);
+            reader.Read();
+            switch (field)
+            {
+                case Field.Id:
+                    id = Text(ref reader);
+                    break;
+                case Field.Object:
+                    kind = Text(ref reader);
+                    break;
+                case Field.Type:
+                    type = Text(ref reader);
+                    break;
+                case Field.ApiVersion:
+                    apiVersion = Text(ref reader);
+                    break;
+                case Field.Created:
+                    created = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var t) ? t : null;
+                    reader.Skip();
+                    break;
+                case Field.Data:
+                    objectId = Member(ref reader, "object"u8, static (ref Utf8JsonReader r) => Member(ref r, "id"u8, Text));
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
         }
 
-        long? created = root.TryGetProperty("created", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt64(out var t) ? t : null;
-        return new StoredEventFields(Text(root, "id"), Text(root, "type"), Text(root, "api_version"), created, objectId);
+        // Nothing may follow the event object (the reader throws on anything but whitespace).
+        if (reader.Read() || kind != "event")
+        {
+            throw new JsonException("Not a Stripe event.");
+        }
+
+        return new StoredEventFields(id, type, apiVersion, created, objectId);
     }
 
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private delegate string? ValueReader(ref Utf8JsonReader reader);
+
+    private enum Field
+    {
+        Other,
+        Id,
+        Object,
+        Type,
+        ApiVersion,
+        Created,
+        Data,
+    }
+
+    private static Field FieldOf(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("id"u8) ? Field.Id
+        : reader.ValueTextEquals("object"u8) ? Field.Object
+        : reader.ValueTextEquals("type"u8) ? Field.Type
+        : reader.ValueTextEquals("api_version"u8) ? Field.ApiVersion
+        : reader.ValueTextEquals("created"u8) ? Field.Created
+        : reader.ValueTextEquals("data"u8) ? Field.Data
+        : Field.Other;
+
+    /// <summary>The string at the reader, or null for any other value (which is skipped).</summary>
+    private static string? Text(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>Reads one member of the object at the reader with <paramref name="read"/>, skipping the others; null when it is not an object.</summary>
+    private static string? Member(ref Utf8JsonReader reader, ReadOnlySpan<byte> member, ValueReader read)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        string? found = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isMember = reader.ValueTextEquals(member);
+            reader.Read();
+            if (isMember)
+            {
+                found = read(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return found;
+    }
 }
