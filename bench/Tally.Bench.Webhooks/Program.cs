@@ -13,6 +13,12 @@ var options = BenchOptions.Parse(args);
 Console.WriteLine(F($"webhook bench: {options.Rounds} rounds of {options.Customers} customers (+{options.WarmupCustomers} for warm-up), {options.IntakeEvents} intake events per round, concurrency {options.Concurrency}"));
 
 await using var stripe = await StripeAccountFixture.StartAsync();
+if (args.Contains("--probe"))
+{
+    await Probe.RunAsync(stripe, await stripe.AddCustomersAsync(0, options.Customers));
+    return 0;
+}
+
 var warmupEvents = await stripe.AddCustomersAsync(0, options.WarmupCustomers);
 var roundEvents = new List<List<RawEvent>>();
 for (var round = 0; round < options.Rounds; round++)
@@ -22,16 +28,10 @@ for (var round = 0; round < options.Rounds; round++)
 
 var realEvents = roundEvents[0];
 Console.WriteLine($"emulator: {realEvents.Count} events per round from {options.Customers} customers with subscriptions ({string.Join(", ", realEvents.GroupBy(e => e.Type).OrderByDescending(g => g.Count()).Take(6).Select(g => $"{g.Key} {g.Count()}"))}), {warmupEvents.Count} warm-up events from {options.WarmupCustomers} others");
-if (args.Contains("--probe"))
-{
-    await Probe.RunAsync(stripe, realEvents);
-    return 0;
-}
-
-var builds = new List<Build> { new("", options) };
+var builds = new List<Build> { new("", options, 1) };
 if (options.BaselineDll is not null)
 {
-    builds.Add(new Build("baseline ", options with { Dll = options.BaselineDll }));
+    builds.Add(new Build("baseline ", options with { Dll = options.BaselineDll }, 2));
 }
 
 // (a) intake: one Tally per build with its processor off, so only verify + store is measured, each on
@@ -41,7 +41,7 @@ await using (var intakes = new ProcessSet())
 {
     for (var b = 0; b < builds.Count; b++)
     {
-        var tally = await intakes.StartAsync(builds[b].Options, options.DatabaseUrl + (b + 1).ToString(CultureInfo.InvariantCulture), stripe, processorEnabled: false);
+        var tally = await intakes.StartAsync(builds[b].Options, builds[b].IntakeDatabase, stripe, processorEnabled: false);
         var sw = Stopwatch.StartNew();
         var warm = await new Load(tally.BaseUrl, options.Concurrency).PostEventsAsync(EventCopies.Make(realEvents, options.IntakeWarmup, F($"w{b}")), StripeAccountFixture.WebhookSecret);
         Console.WriteLine(F($"{builds[b].Label}intake warm-up: {warm} events just after start at {warm / sw.Elapsed.TotalSeconds:F0}/s"));
@@ -79,7 +79,7 @@ await using (var running = new ProcessSet())
 {
     for (var b = 0; b < builds.Count; b++)
     {
-        var tally = await running.StartAsync(builds[b].Options, options.ProcessDatabaseUrlPrefix + (b + 1).ToString(CultureInfo.InvariantCulture), stripe, processorEnabled: true);
+        var tally = await running.StartAsync(builds[b].Options, builds[b].ProcessDatabase, stripe, processorEnabled: true);
         var (rate, seconds) = await DrainAsync(tally, warmupEvents);
         Console.WriteLine(F($"{builds[b].Label}processing warm-up: {warmupEvents.Count} events just after start at {rate:F0}/s ({seconds:F2} s)"));
     }
@@ -93,7 +93,7 @@ await using (var running = new ProcessSet())
             var (rate, seconds) = await DrainAsync(running[b], events);
             var (tallyMs, postgresMs) = cpu.PerThousand(events.Count);
             var failed = await running[b].CountAsync("failed");
-            var problems = await MirrorCheck.ProblemsAsync(options.ProcessDatabaseUrlPrefix + (b + 1).ToString(CultureInfo.InvariantCulture), options.WarmupCustomers + (round * options.Customers));
+            var problems = await MirrorCheck.ProblemsAsync(builds[b].ProcessDatabase, options.WarmupCustomers + (round * options.Customers));
             Console.WriteLine(F($"round {round}: {builds[b].Label}processing {rate:F0} events/s ({events.Count} events in {seconds:F2} s; CPU per 1,000: Tally {tallyMs:F0} ms, PostgreSQL {postgresMs:F0} ms; {failed} failed in total); mirror {(problems.Count == 0 ? "matches the emulator" : "WRONG: " + string.Join("; ", problems))}"));
             if (failed > 0 || problems.Count > 0)
             {
@@ -144,9 +144,13 @@ static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture)
 static string Cpu(List<(double Tally, double Postgres)> cpu) =>
     F($"Tally {Median([.. cpu.Select(c => c.Tally)]):F0} ms, PostgreSQL {Median([.. cpu.Select(c => c.Postgres)]):F0} ms");
 
-/// <summary>A build of Tally under test and its measured rates.</summary>
-internal sealed record Build(string Label, BenchOptions Options)
+/// <summary>A build of Tally under test (number 1 or 2, which names its databases) and its measured rates.</summary>
+internal sealed record Build(string Label, BenchOptions Options, int Number)
 {
+    public string IntakeDatabase => Options.DatabaseUrl + Number.ToString(CultureInfo.InvariantCulture);
+
+    public string ProcessDatabase => Options.ProcessDatabaseUrlPrefix + Number.ToString(CultureInfo.InvariantCulture);
+
     public List<double> Intake { get; } = [];
 
     public List<double> Processing { get; } = [];

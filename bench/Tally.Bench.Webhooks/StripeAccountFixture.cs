@@ -14,6 +14,9 @@ internal sealed class StripeAccountFixture : IAsyncDisposable
 
     private readonly Price price;
 
+    /// <summary>Ids of the events already returned by <see cref="AddCustomersAsync"/>.</summary>
+    private readonly HashSet<string> seen = new(StringComparer.Ordinal);
+
     private StripeAccountFixture(StripeEmulatorServer server, StripeClient client, Price price) => (Server, Client, this.price) = (server, client, price);
 
     public StripeEmulatorServer Server { get; }
@@ -39,7 +42,9 @@ internal sealed class StripeAccountFixture : IAsyncDisposable
             Currency = "usd", Product = product.Id, UnitAmount = 3,
             Recurring = new PriceRecurringOptions { Interval = "month", UsageType = "metered", Meter = meter.Id },
         });
-        return new StripeAccountFixture(server, client, price);
+        var fixture = new StripeAccountFixture(server, client, price);
+        await fixture.NewEventsAsync(); // the catalog's own events are not part of any measured set
+        return fixture;
     }
 
     /// <summary>
@@ -48,7 +53,6 @@ internal sealed class StripeAccountFixture : IAsyncDisposable
     /// </summary>
     public async Task<List<RawEvent>> AddCustomersAsync(int first, int count)
     {
-        var before = (await EventsAsync()).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         await Parallel.ForAsync(first, first + count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             var customer = await Client.V1.Customers.CreateAsync(new CustomerCreateOptions { Name = $"Bench {i}", Email = $"bench-{i}@example.test" }, cancellationToken: ct);
@@ -58,30 +62,39 @@ internal sealed class StripeAccountFixture : IAsyncDisposable
                 await Client.V1.Subscriptions.UpdateAsync(sub.Id, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, cancellationToken: ct);
             }
         });
-        return [.. (await EventsAsync()).Where(e => !before.Contains(e.Id))];
+        return await NewEventsAsync();
     }
 
-    /// <summary>Every stored event as raw JSON, oldest first.</summary>
-    private async Task<List<RawEvent>> EventsAsync()
+    /// <summary>The events stored since the last call, as raw JSON, oldest first: pages newest first until an event already returned.</summary>
+    private async Task<List<RawEvent>> NewEventsAsync()
     {
-        var all = new List<RawEvent>();
+        var fresh = new List<RawEvent>();
         string? after = null;
         while (true)
         {
             var response = await Client.RawRequestAsync(HttpMethod.Get, after is null ? "/v1/events?limit=100" : $"/v1/events?limit=100&starting_after={after}");
             var page = JsonDocument.Parse(response.Content).RootElement;
             var data = page.GetProperty("data").EnumerateArray().ToList();
-            all.AddRange(data.Select(e => new RawEvent(e.GetProperty("id").GetString()!, e.GetProperty("type").GetString()!, e.GetRawText())));
+            foreach (var e in data)
+            {
+                var id = e.GetProperty("id").GetString()!;
+                if (!seen.Add(id))
+                {
+                    fresh.Reverse();
+                    return fresh;
+                }
+
+                fresh.Add(new RawEvent(id, e.GetProperty("type").GetString()!, e.GetRawText()));
+            }
+
             if (!page.GetProperty("has_more").GetBoolean() || data.Count == 0)
             {
-                break;
+                fresh.Reverse();
+                return fresh;
             }
 
             after = data[^1].GetProperty("id").GetString();
         }
-
-        all.Reverse();
-        return all;
     }
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
