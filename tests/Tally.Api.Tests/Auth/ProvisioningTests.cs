@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Tally.Api.Features.Users;
 using Tally.Api.Tests.Support;
 
 namespace Tally.Api.Tests.Auth;
@@ -21,9 +22,9 @@ public sealed class ProvisioningTests(TallyFactory factory) : IClassFixture<Tall
         Assert.Equal("viewer", me.GetProperty("role").GetString());
         Assert.Equal($"{subject}@example.com", me.GetProperty("email").GetString());
         Assert.Equal("Ada Lovelace", me.GetProperty("full_name").GetString());
-        var stored = await factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Subject == subject, Ct));
+        var stored = await factory.WithDbAsync(db => db.Set<User>().SingleAsync(u => u.Subject == subject, Ct));
         Assert.Equal(me.GetProperty("id").GetInt64(), stored.Id);
-        Assert.Equal(Features.Users.Role.Viewer, stored.Role);
+        Assert.Equal(Tally.Api.Infrastructure.Auth.Role.Viewer, stored.Role);
     }
 
     [Fact]
@@ -49,18 +50,18 @@ public sealed class ProvisioningTests(TallyFactory factory) : IClassFixture<Tall
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var ids = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetInt64()));
         Assert.Single(ids.Distinct());
-        Assert.Equal(1, await factory.WithDbAsync(db => db.Users.CountAsync(u => u.Subject == subject, Ct)));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Set<User>().CountAsync(u => u.Subject == subject, Ct)));
     }
 
     [Fact]
     public async Task Token_WithoutSubject_IsUnauthorized_AndStoresNothing()
     {
-        var before = await factory.WithDbAsync(db => db.Users.CountAsync(Ct));
+        var before = await factory.WithDbAsync(db => db.Set<User>().CountAsync(Ct));
 
         var response = await factory.ClientFor(TestTokens.For("", "nosub@example.com")).GetAsync("/api/me", Ct);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
-        Assert.Equal(before, await factory.WithDbAsync(db => db.Users.CountAsync(Ct)));
+        Assert.Equal(before, await factory.WithDbAsync(db => db.Set<User>().CountAsync(Ct)));
     }
 
     [Fact]
@@ -90,14 +91,14 @@ public sealed class ProvisioningTests(TallyFactory factory) : IClassFixture<Tall
         var email = $"pre-{Guid.NewGuid():N}@example.com";
         await factory.WithDbAsync(async db =>
         {
-            db.Users.Add(new Features.Users.User { Email = email, Role = Features.Users.Role.Editor, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
+            db.Set<User>().Add(new Features.Users.User { Email = email, Role = Tally.Api.Infrastructure.Auth.Role.Editor, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync(Ct);
         });
 
         var me = await factory.ClientFor(TestTokens.For("linked-" + email, email)).GetFromJsonAsync<JsonElement>("/api/me", TallyFactory.Json, Ct);
 
         Assert.Equal("editor", me.GetProperty("role").GetString());
-        Assert.Equal(1, await factory.WithDbAsync(db => db.Users.CountAsync(u => u.Email == email, Ct)));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Set<User>().CountAsync(u => u.Email == email, Ct)));
     }
 
     [Fact]
@@ -109,6 +110,6 @@ public sealed class ProvisioningTests(TallyFactory factory) : IClassFixture<Tall
         var response = await factory.ClientFor(TestTokens.For("second-" + email, email)).GetAsync("/api/me", Ct);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
-        Assert.Equal(1, await factory.WithDbAsync(db => db.Users.CountAsync(u => u.Email == email, Ct)));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Set<User>().CountAsync(u => u.Email == email, Ct)));
     }
 }

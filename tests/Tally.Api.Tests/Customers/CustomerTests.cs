@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Stripe;
 using Tally.Api.Features.Customers;
 using Tally.Api.Features.Mirror;
+using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Stripe;
 using Tally.Api.Tests.Support;
 
@@ -58,7 +59,7 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             // What an instance that crashed between the Stripe call and the database write leaves behind.
-            early = await scope.ServiceProvider.GetRequiredService<StripeGateway>().CreateCustomerAsync(userId, email, null, Ct);
+            early = (await scope.ServiceProvider.GetRequiredService<StripeGateway>().CreateCustomerAsync(userId, email, null, Ct)).Value!;
         }
 
         var answer = await client.PostAsync("/api/stripe/create_customer", null, Ct);
@@ -286,8 +287,8 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
     }
 
     private Task<string?> EmailOfAsync(long userId) =>
-        factory.WithDbAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(Ct));
+        factory.WithDbAsync(db => db.Set<User>().Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(Ct));
 
     private Task<string?> StoredCustomerIdAsync(long userId) =>
-        factory.WithDbAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.StripeCustomerId).SingleAsync(Ct));
+        factory.WithDbAsync(db => db.Set<User>().Where(u => u.Id == userId).Select(u => u.StripeCustomerId).SingleAsync(Ct));
 }

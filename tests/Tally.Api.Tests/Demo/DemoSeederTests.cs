@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Stripe;
 using Tally.Api.Features.Demo;
+using Tally.Api.Features.Users;
 using Tally.Api.Tests.Support;
 
 namespace Tally.Api.Tests.Demo;
@@ -34,7 +35,7 @@ public sealed class DemoSeederTests(StripeTallyFactory factory) : IClassFixture<
         Assert.Contains(subscriptions, s => s.Status == "canceled");
         Assert.Contains(subscriptions, s => s.Status == "active");
 
-        var users = await factory.WithDbAsync(db => db.Users.CountAsync(u => u.Email!.StartsWith("demo+"), Ct));
+        var users = await factory.WithDbAsync(db => db.Set<User>().CountAsync(u => u.Email!.StartsWith("demo+"), Ct));
         Assert.Equal(24, users);
     }
 

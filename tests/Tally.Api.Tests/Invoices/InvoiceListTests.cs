@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tally.Api.Features.Invoices;
+using Tally.Api.Features.Mirror;
+using Tally.Api.Features.Users;
 using Tally.Api.Tests.Support;
 
 namespace Tally.Api.Tests.Invoices;
@@ -87,7 +89,7 @@ public sealed class InvoiceListTests(TallyFactory factory) : IClassFixture<Tally
     private async Task<string> LinkCustomerAsync(long userId)
     {
         var customer = $"cus_list{Guid.NewGuid():N}";
-        await factory.WithDbAsync(db => db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.StripeCustomerId, customer), Ct));
+        await factory.WithDbAsync(db => db.Set<User>().Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.StripeCustomerId, customer), Ct));
         return customer;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Stripe.TestHelpers;
+using Tally.Api.Features.Users;
 using Tally.Api.Tests.Support;
 
 namespace Tally.Api.Tests.Invoices;
@@ -29,7 +30,7 @@ internal sealed record PaidInvoice(HttpClient Owner, long OwnerId, string Custom
         {
             InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = pm.Id },
         }, cancellationToken: Ct);
-        await factory.WithDbAsync(db => db.Users.Where(u => u.Id == ownerId)
+        await factory.WithDbAsync(db => db.Set<User>().Where(u => u.Id == ownerId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.StripeCustomerId, customer.Id), Ct));
 
         var created = await owner.PostAsJsonAsync("/api/billing/subscriptions", new { }, Ct);

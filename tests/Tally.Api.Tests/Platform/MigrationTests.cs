@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Tests.Support;
 
@@ -54,13 +55,13 @@ public sealed class MigrationTests(TallyFactory factory) : IClassFixture<TallyFa
         var email = $"dup-{Guid.NewGuid():N}@example.com";
         await factory.WithDbAsync(async db =>
         {
-            db.Users.Add(new Features.Users.User { Email = email, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
+            db.Set<User>().Add(new Features.Users.User { Email = email, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync(Ct);
         });
 
         var error = await Assert.ThrowsAsync<DbUpdateException>(() => factory.WithDbAsync(async db =>
         {
-            db.Users.Add(new Features.Users.User { Email = email, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
+            db.Set<User>().Add(new Features.Users.User { Email = email, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync(Ct);
         }));
         Assert.True(error.IsUniqueViolation());
@@ -73,8 +74,8 @@ public sealed class MigrationTests(TallyFactory factory) : IClassFixture<TallyFa
         await factory.WithDbAsync(db => db.Database.ExecuteSqlAsync(
             $"INSERT INTO users (email, created_at, updated_at, version) VALUES ({email}, {DateTimeOffset.UtcNow}, {DateTimeOffset.UtcNow}, 0)", Ct));
 
-        var role = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Role).SingleAsync(Ct));
+        var role = await factory.WithDbAsync(db => db.Set<User>().Where(u => u.Email == email).Select(u => u.Role).SingleAsync(Ct));
 
-        Assert.Equal(Features.Users.Role.Viewer, role);
+        Assert.Equal(Tally.Api.Infrastructure.Auth.Role.Viewer, role);
     }
 }

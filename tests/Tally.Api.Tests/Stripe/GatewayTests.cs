@@ -16,6 +16,7 @@ public sealed class GatewayTests(StripeTallyFactory factory) : IClassFixture<Str
 
         var price = await gateway.GetPriceAsync(factory.PriceId, Ct);
 
+        Assert.NotNull(price);
         Assert.Equal(factory.PriceId, price.Id);
         Assert.Equal("metered", price.UsageType);
         Assert.Equal(factory.MeterId, price.MeterId);
@@ -29,10 +30,11 @@ public sealed class GatewayTests(StripeTallyFactory factory) : IClassFixture<Str
         await using var scope = factory.Services.CreateAsyncScope();
         var gateway = scope.ServiceProvider.GetRequiredService<StripeGateway>();
 
-        var first = await gateway.CreateCustomerAsync(4242, "idem@example.com", "Idem", Ct);
-        var second = await gateway.CreateCustomerAsync(4242, "idem@example.com", "Idem", Ct);
+        var first = (await gateway.CreateCustomerAsync(4242, "idem@example.com", "Idem", Ct)).Value;
+        var second = (await gateway.CreateCustomerAsync(4242, "idem@example.com", "Idem", Ct)).Value;
 
-        Assert.Equal(first.Id, second.Id);
+        Assert.NotNull(first);
+        Assert.Equal(first.Id, second?.Id);
         Assert.Equal("4242", first.Metadata["user_id"]);
     }
 
@@ -45,5 +47,20 @@ public sealed class GatewayTests(StripeTallyFactory factory) : IClassFixture<Str
         Assert.Equal(factory.PriceId, account.PriceMeteredId);
         Assert.Equal(StripeTallyFactory.WebhookSecret, account.WebhookSecret);
         Assert.DoesNotContain(factory.Emulator.Control.Requests, r => r.Method == "POST" && r.Path is "/v1/products" or "/v1/prices" && r.IdempotencyKey?.StartsWith("tally-bootstrap", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task MissingObjects_AreNull_AndRefusals_AreOutcomes()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var gateway = scope.ServiceProvider.GetRequiredService<StripeGateway>();
+        var customer = (await gateway.CreateCustomerAsync(4343, "outcomes@example.com", null, Ct)).Value!;
+
+        Assert.Null(await gateway.GetPriceAsync("price_doesnotexist", Ct));
+        Assert.Null(await gateway.GetCustomerAsync("cus_doesnotexist", Ct));
+        Assert.Null(await gateway.GetInvoiceAsync("in_doesnotexist", Ct));
+        Assert.Null(await gateway.GetSubscriptionAsync("sub_doesnotexist", Ct));
+        Assert.Equal(StripeOutcome.UnknownObject, (await gateway.AttachPaymentMethodAsync(customer.Id, "pm_doesnotexist", true, Ct)).Outcome);
+        Assert.Equal(StripeOutcome.UnknownObject, (await gateway.CreateSubscriptionAsync(customer.Id, "price_doesnotexist", 4343, "k-unknown-price", Ct)).Outcome);
     }
 }

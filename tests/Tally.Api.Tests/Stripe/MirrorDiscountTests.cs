@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Stripe;
+using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Subscriptions;
 using Tally.Api.Tests.Support;
 

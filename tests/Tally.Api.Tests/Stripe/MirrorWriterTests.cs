@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Subscriptions;
+using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Stripe;
 using Tally.Api.Tests.Support;
@@ -60,7 +61,7 @@ public sealed class MirrorWriterTests(TallyFactory factory) : IClassFixture<Tall
         var userId = await factory.WithDbAsync(async db =>
         {
             var user = new Features.Users.User { Subject = "pre-" + suffix, Email = customer.Email, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
-            db.Users.Add(user);
+            db.Set<User>().Add(user);
             await db.SaveChangesAsync(Ct);
             return user.Id;
         });
@@ -86,7 +87,7 @@ public sealed class MirrorWriterTests(TallyFactory factory) : IClassFixture<Tall
             await db.Set<MirroredPrice>().CountAsync(p => p.StripePriceId == price.Id, Ct),
             await db.Set<SubscriptionHistory>().Where(h => h.StripeSubscriptionId == subscription.Id).OrderBy(h => h.ValidFrom).Select(h => h.ValidTo == null).ToListAsync(Ct)));
         Assert.Equal(userId, subscriptionUser);
-        Assert.Equal(userId, await factory.WithDbAsync(db => db.Users.Where(u => u.StripeCustomerId == customer.Id).Select(u => (long?)u.Id).SingleAsync(Ct)));
+        Assert.Equal(userId, await factory.WithDbAsync(db => db.Set<User>().Where(u => u.StripeCustomerId == customer.Id).Select(u => (long?)u.Id).SingleAsync(Ct)));
         Assert.Equal(1, itemCount);
         Assert.Equal(1, prices);
         Assert.Equal([false, true], history);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Tests.Support;
@@ -65,8 +66,8 @@ public class TallyFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             await WithDbAsync(async db =>
             {
-                var user = await db.Users.FindAsync([id], TestContext.Current.CancellationToken);
-                user!.Role = Enum.Parse<Features.Users.Role>(role, ignoreCase: true);
+                var user = await db.Set<User>().FindAsync([id], TestContext.Current.CancellationToken);
+                user!.Role = Enum.Parse<Tally.Api.Infrastructure.Auth.Role>(role, ignoreCase: true);
                 await db.SaveChangesAsync(TestContext.Current.CancellationToken);
             });
             Services.GetRequiredService<Features.Users.UserDirectory>().Invalidate(subject);

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Tally.Api.Features.Mirror;
+using Tally.Api.Features.Sync;
+using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Cli;
 using Tally.Api.Tests.Support;
 
@@ -39,7 +41,7 @@ public sealed class SyncLinkTests(NoProcessorTallyFactory factory) : IClassFixtu
             .ToDictionaryAsync(c => c.StripeCustomerId, c => c.UserId, Ct));
         Assert.Equal(byEmailUser, links[byEmail.Id]);
         Assert.Equal(byMetadataUser, links[byMetadata.Id]);
-        Assert.Equal(byEmail.Id, await factory.WithDbAsync(db => db.Users.Where(u => u.Id == byEmailUser).Select(u => u.StripeCustomerId).SingleAsync(Ct)));
+        Assert.Equal(byEmail.Id, await factory.WithDbAsync(db => db.Set<User>().Where(u => u.Id == byEmailUser).Select(u => u.StripeCustomerId).SingleAsync(Ct)));
     }
 
     [Fact]
@@ -68,10 +70,10 @@ public sealed class SyncLinkTests(NoProcessorTallyFactory factory) : IClassFixtu
     [Fact]
     public void StripeSyncVerb_IsParsed()
     {
-        var command = CliCommand.Parse(["stripe", "sync"]);
+        var command = CliCommand.Parse(["stripe", "sync"], [SyncVerbs.StripeSync]);
 
         Assert.Equal("stripe sync", command.Verb);
         Assert.True(command.TalksToStripe);
-        Assert.Throws<CliUsageException>(() => CliCommand.Parse(["stripe", "unsync"]));
+        Assert.Throws<CliUsageException>(() => CliCommand.Parse(["stripe", "unsync"], [SyncVerbs.StripeSync]));
     }
 }

@@ -6,8 +6,8 @@ using Stripe;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Subscriptions;
 using Tally.Api.Tests.Support;
-using Subscription = Tally.Api.Features.Subscriptions.Subscription;
-using SubscriptionItem = Tally.Api.Features.Subscriptions.SubscriptionItem;
+using Subscription = Tally.Api.Features.Mirror.Subscription;
+using SubscriptionItem = Tally.Api.Features.Mirror.SubscriptionItem;
 
 namespace Tally.Api.Tests.Sync;
 
@@ -88,7 +88,7 @@ public sealed class SyncTests(NoProcessorTallyFactory factory) : IClassFixture<N
         Assert.Equal(300, stripeSubs.Count);
         Assert.Equal(stripeSubs.OrderBy(kv => kv.Key, StringComparer.Ordinal), mirroredSubs.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, (kv.Value.Status, kv.Value.StripeSubscriptionItemId!))));
         Assert.Equal(20, mirroredSubs.Count(kv => kv.Value.Status == "canceled"));
-        var invoiceIds = await factory.WithDbAsync(db => db.Set<Features.Invoices.Invoice>().Select(i => i.StripeInvoiceId).ToListAsync(Ct));
+        var invoiceIds = await factory.WithDbAsync(db => db.Set<Features.Mirror.Invoice>().Select(i => i.StripeInvoiceId).ToListAsync(Ct));
         Assert.True(stripeInvoices.SetEquals(invoiceIds));
         Assert.Equal(300, await factory.WithDbAsync(db => db.Set<SubscriptionHistory>().Select(h => h.StripeSubscriptionId).Distinct().CountAsync(Ct)));
         var before = await StampsAsync();
@@ -110,7 +110,7 @@ public sealed class SyncTests(NoProcessorTallyFactory factory) : IClassFixture<N
     {
         subs = await db.Set<Subscription>().OrderBy(s => s.Id).Select(s => new { s.Id, s.UpdatedAt, s.Version, s.SourceTimestamp }).ToListAsync(Ct),
         customers = await db.Set<MirroredCustomer>().OrderBy(c => c.Id).Select(c => new { c.Id, c.UpdatedAt, c.SourceTimestamp }).ToListAsync(Ct),
-        invoices = await db.Set<Features.Invoices.Invoice>().OrderBy(i => i.Id).Select(i => new { i.Id, i.UpdatedAt, i.SourceTimestamp }).ToListAsync(Ct),
+        invoices = await db.Set<Features.Mirror.Invoice>().OrderBy(i => i.Id).Select(i => new { i.Id, i.UpdatedAt, i.SourceTimestamp }).ToListAsync(Ct),
         history = await db.Set<SubscriptionHistory>().CountAsync(Ct),
         items = await db.Set<SubscriptionItem>().CountAsync(Ct),
     }));

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Tally.Api.Features.Users;
 using Tally.Api.Tests.Support;
 
 namespace Tally.Api.Tests.Users;
@@ -24,12 +25,12 @@ public sealed class AdminUsersTests(TallyFactory factory) : IClassFixture<TallyF
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("editor", body.GetProperty("role").GetString());
-        var audit = await factory.WithDbAsync(db => db.AuditLog.SingleAsync(a => a.TargetId == targetId.ToString(), Ct));
+        var audit = await factory.WithDbAsync(db => db.Set<AuditLogEntry>().SingleAsync(a => a.TargetId == targetId.ToString(), Ct));
         Assert.Equal(adminId, audit.ActorUserId);
         Assert.Equal("user.role_changed", audit.Action);
         Assert.Equal("viewer", audit.OldValue);
         Assert.Equal("editor", audit.NewValue);
-        Assert.Equal(Features.Users.Role.Editor, await factory.WithDbAsync(db => db.Users.Where(u => u.Id == targetId).Select(u => u.Role).SingleAsync(Ct)));
+        Assert.Equal(Tally.Api.Infrastructure.Auth.Role.Editor, await factory.WithDbAsync(db => db.Set<User>().Where(u => u.Id == targetId).Select(u => u.Role).SingleAsync(Ct)));
     }
 
     [Fact]
@@ -58,8 +59,8 @@ public sealed class AdminUsersTests(TallyFactory factory) : IClassFixture<TallyF
         var response = await admin.PutAsync($"/api/admin/users/{adminId}/role", Json("""{"role":"viewer"}"""), Ct);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict, "last_admin");
-        Assert.Equal(Features.Users.Role.Admin, await lonely.WithDbAsync(db => db.Users.Where(u => u.Id == adminId).Select(u => u.Role).SingleAsync(Ct)));
-        Assert.Equal(0, await lonely.WithDbAsync(db => db.AuditLog.CountAsync(Ct)));
+        Assert.Equal(Tally.Api.Infrastructure.Auth.Role.Admin, await lonely.WithDbAsync(db => db.Set<User>().Where(u => u.Id == adminId).Select(u => u.Role).SingleAsync(Ct)));
+        Assert.Equal(0, await lonely.WithDbAsync(db => db.Set<AuditLogEntry>().CountAsync(Ct)));
 
         var (_, secondId) = await lonely.ClientWithRoleAsync("admin");
         var demoted = await admin.PutAsync($"/api/admin/users/{adminId}/role", Json("""{"role":"viewer"}"""), Ct);
@@ -81,7 +82,7 @@ public sealed class AdminUsersTests(TallyFactory factory) : IClassFixture<TallyF
 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
-        Assert.Equal(Features.Users.Role.Viewer, await factory.WithDbAsync(db => db.Users.Where(u => u.Id == targetId).Select(u => u.Role).SingleAsync(Ct)));
+        Assert.Equal(Tally.Api.Infrastructure.Auth.Role.Viewer, await factory.WithDbAsync(db => db.Set<User>().Where(u => u.Id == targetId).Select(u => u.Role).SingleAsync(Ct)));
     }
 
     [Fact]

@@ -1,13 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Stripe;
+using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Subscriptions;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
 using Tally.Api.Tests.Sync;
 using static Tally.Api.Tests.Webhooks.WebhookKit;
-using Invoice = Tally.Api.Features.Invoices.Invoice;
-using Subscription = Tally.Api.Features.Subscriptions.Subscription;
+using Invoice = Tally.Api.Features.Mirror.Invoice;
+using Subscription = Tally.Api.Features.Mirror.Subscription;
 
 namespace Tally.Api.Tests.Webhooks;
 

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Stripe.TestHelpers;
-using Tally.Api.Features.Subscriptions;
-using Subscription = Tally.Api.Features.Subscriptions.Subscription;
+using Tally.Api.Features.Mirror;
+using Subscription = Tally.Api.Features.Mirror.Subscription;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
 using static Tally.Api.Tests.Webhooks.WebhookKit;

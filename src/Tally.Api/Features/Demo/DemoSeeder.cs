@@ -1,8 +1,5 @@
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
-using Stripe;
 using Tally.Api.Features.Users;
-using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Features.Demo;
@@ -19,64 +16,52 @@ internal sealed record DemoPlan(int Months = 12, int SignupsPerMonth = 3, int Se
 /// clock, trials, upgrades, cancellations, metered usage, paid and failed invoices. Each customer is
 /// also a Tally user (viewer), so the mirror links them.
 /// </summary>
-internal sealed class DemoSeeder(StripeClient stripe, StripeAccount account, TallyDbContext db, TimeProvider clock, ILogger<DemoSeeder> logger)
+internal sealed class DemoSeeder(StripeTestMode stripe, StripeGateway gateway, StripeAccount account, UserAccounts users, TimeProvider clock, ILogger<DemoSeeder> logger)
 {
     private static readonly (string Nickname, long Cents, string Interval)[] Plans =
     [
         ("Starter", 2_900, "month"), ("Pro", 9_900, "month"), ("Business", 29_900, "month"), ("Pro annual", 99_000, "year"),
     ];
 
+    private static readonly IReadOnlyDictionary<string, string> DemoMetadata = new Dictionary<string, string> { ["demo"] = "true" };
+
     public async Task<DemoSummary> SeedAsync(DemoPlan plan, CancellationToken ct)
     {
-        if (account.ApiKey.StartsWith("sk_live_", StringComparison.Ordinal) || account.ApiKey.StartsWith("rk_live_", StringComparison.Ordinal))
+        if (stripe.IsLive)
         {
             throw new InvalidOperationException("The demo only fills test-mode accounts (the embedded emulator or an sk_test_ key).");
         }
 
         var random = new Random(plan.Seed);
-        var product = await stripe.V1.Products.CreateAsync(new ProductCreateOptions { Name = "Tally demo plans" }, cancellationToken: ct);
-        var prices = new List<Price>();
+        var product = await stripe.CreateProductAsync("Tally demo plans", ct);
+        var prices = new List<PriceRecord>();
         foreach (var (nickname, cents, interval) in Plans)
         {
-            prices.Add(await stripe.V1.Prices.CreateAsync(new PriceCreateOptions
-            {
-                Currency = "usd", Product = product.Id, UnitAmount = cents, Nickname = nickname,
-                Recurring = new PriceRecurringOptions { Interval = interval },
-            }, cancellationToken: ct));
+            prices.Add(await stripe.CreatePriceAsync(product.Id, nickname, cents, interval, ct));
         }
 
         var start = clock.GetUtcNow().UtcDateTime.AddMonths(-plan.Months);
-        var testClock = await stripe.V1.TestHelpers.TestClocks.CreateAsync(
-            new global::Stripe.TestHelpers.TestClockCreateOptions { FrozenTime = start, Name = "Tally demo" }, cancellationToken: ct);
+        var testClockId = await stripe.CreateTestClockAsync(start, "Tally demo", ct);
         var now = start;
-        var live = new List<(string CustomerId, Subscription Subscription)>();
-        var summary = new DemoSummary(0, 0, 0, 0, 0, 0, testClock.Id);
+        var live = new List<(string CustomerId, SubscriptionRecord Signup)>();
+        var summary = new DemoSummary(0, 0, 0, 0, 0, 0, testClockId);
         for (var month = 0; month < plan.Months; month++)
         {
             for (var i = 0; i < plan.SignupsPerMonth; i++)
             {
                 var n = summary.Customers + 1;
                 var failing = random.NextDouble() < 0.12;
-                var customerId = await CreateCustomerAsync(n, testClock.Id, failing ? "pm_card_chargeCustomerFail" : "pm_card_visa", ct);
+                var customerId = await CreateCustomerAsync(n, testClockId, failing ? "pm_card_chargeCustomerFail" : "pm_card_visa", ct);
                 var price = prices[random.Next(prices.Count)];
-                var options = new SubscriptionCreateOptions
-                {
-                    Customer = customerId,
-                    Items = [new SubscriptionItemOptions { Price = price.Id }],
-                    Metadata = new() { ["demo"] = "true" },
-                };
+                var items = new List<string> { price.Id };
                 // Stripe requires one interval across a subscription's items: usage goes with monthly plans only.
-                if (account.PriceMeteredId is { } metered && price.Recurring.Interval == "month" && random.NextDouble() < 0.5)
+                if (account.PriceMeteredId is { } metered && price.Interval == "month" && random.NextDouble() < 0.5)
                 {
-                    options.Items.Add(new SubscriptionItemOptions { Price = metered });
+                    items.Add(metered);
                 }
 
-                if (random.NextDouble() < 0.3)
-                {
-                    options.TrialPeriodDays = 14;
-                }
-
-                var subscription = await stripe.V1.Subscriptions.CreateAsync(options, cancellationToken: ct);
+                long? trialDays = random.NextDouble() < 0.3 ? 14 : null;
+                var subscription = await stripe.CreateSubscriptionAsync(customerId, items, trialDays, DemoMetadata, ct);
                 live.Add((customerId, subscription));
                 summary = summary with { Customers = n, Subscriptions = summary.Subscriptions + 1, FailingCards = summary.FailingCards + (failing ? 1 : 0) };
             }
@@ -85,13 +70,13 @@ internal sealed class DemoSeeder(StripeClient stripe, StripeAccount account, Tal
 
             // Usage lands late in the month (meter events must be at most 5 minutes ahead of the clock).
             var late = now.AddDays(25);
-            await AdvanceAsync(testClock.Id, late, ct);
+            await stripe.AdvanceTestClockAsync(testClockId, late, ct);
             summary = summary with { MeterEvents = summary.MeterEvents + await ReportUsageAsync(live, late, random, ct) };
             now = now.AddMonths(1);
-            await AdvanceAsync(testClock.Id, now, ct);
+            await stripe.AdvanceTestClockAsync(testClockId, now, ct);
         }
 
-        logger.LogInformation("Demo data created on test clock {TestClockId}: {Customers} customers", testClock.Id, summary.Customers);
+        logger.LogInformation("Demo data created on test clock {TestClockId}: {Customers} customers", testClockId, summary.Customers);
         return summary;
     }
 
@@ -99,51 +84,38 @@ internal sealed class DemoSeeder(StripeClient stripe, StripeAccount account, Tal
     {
         var email = $"demo+{n.ToString(CultureInfo.InvariantCulture)}@example.com";
         var name = $"Demo Customer {n}";
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, ct);
-        if (user is null)
-        {
-            var at = clock.GetUtcNow();
-            db.Users.Add(new User { Email = email, FullName = name, Role = Role.Viewer, CreatedAt = at, UpdatedAt = at });
-            await db.SaveChangesAsync(ct);
-        }
-
-        var customer = await stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = email, Name = name, TestClock = testClockId }, cancellationToken: ct);
-        var pm = await stripe.V1.PaymentMethods.AttachAsync(card, new PaymentMethodAttachOptions { Customer = customer.Id }, cancellationToken: ct);
-        await stripe.V1.Customers.UpdateAsync(customer.Id,
-            new CustomerUpdateOptions { InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = pm.Id } }, cancellationToken: ct);
-        return customer.Id;
+        await users.EnsureByEmailAsync(email, name, ct);
+        return await stripe.CreateCustomerWithCardAsync(email, name, testClockId, card, ct);
     }
 
-    private async Task<DemoSummary> ChurnAndGrowAsync(List<(string CustomerId, Subscription Subscription)> live, List<Price> prices, Random random, DemoSummary summary, CancellationToken ct)
+    private async Task<DemoSummary> ChurnAndGrowAsync(
+        List<(string CustomerId, SubscriptionRecord Signup)> live, List<PriceRecord> prices, Random random, DemoSummary summary, CancellationToken ct)
     {
         foreach (var (customerId, known) in live.ToList())
         {
             // Failing cards end in canceled or unpaid subscriptions along the way: leave those alone.
-            var subscription = await stripe.V1.Subscriptions.GetAsync(known.Id, cancellationToken: ct);
-            if (subscription.Status is "canceled" or "unpaid" or "incomplete_expired")
+            var subscription = await gateway.GetSubscriptionAsync(known.Id, ct);
+            if (subscription is null || subscription.Status is "canceled" or "unpaid" or "incomplete_expired")
             {
                 live.Remove((customerId, known));
                 continue;
             }
 
             var roll = random.NextDouble();
-            var item = subscription.Items.Data[0];
+            var item = subscription.Items[0];
             if (roll < 0.06)
             {
-                await stripe.V1.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, cancellationToken: ct);
+                await stripe.CancelAtPeriodEndAsync(subscription.Id, ct);
                 live.Remove((customerId, known));
                 summary = summary with { Cancellations = summary.Cancellations + 1 };
             }
-            else if (roll < 0.12 && item.Price.Recurring?.Interval == "month")
+            else if (roll < 0.12 && item.Price.Interval == "month")
             {
-                var better = prices.Where(p => p.Recurring.Interval == "month" && p.UnitAmount > item.Price.UnitAmount).OrderBy(p => p.UnitAmount).FirstOrDefault();
+                var better = prices.Where(p => p.Interval == "month" && p.UnitAmount > item.Price.UnitAmount).OrderBy(p => p.UnitAmount).FirstOrDefault();
                 if (better is not null)
                 {
-                    var updated = await stripe.V1.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions
-                    {
-                        Items = [new SubscriptionItemOptions { Id = item.Id, Price = better.Id }],
-                    }, cancellationToken: ct);
-                    live[live.FindIndex(l => l.Subscription.Id == subscription.Id)] = (customerId, updated);
+                    var updated = await stripe.ChangePriceAsync(subscription.Id, item.Id, better.Id, ct);
+                    live[live.FindIndex(l => l.Signup.Id == subscription.Id)] = (customerId, updated);
                     summary = summary with { Upgrades = summary.Upgrades + 1 };
                 }
             }
@@ -152,7 +124,7 @@ internal sealed class DemoSeeder(StripeClient stripe, StripeAccount account, Tal
         return summary;
     }
 
-    private async Task<int> ReportUsageAsync(List<(string CustomerId, Subscription Subscription)> live, DateTime now, Random random, CancellationToken ct)
+    private async Task<int> ReportUsageAsync(List<(string CustomerId, SubscriptionRecord Signup)> live, DateTime now, Random random, CancellationToken ct)
     {
         if (account.MeterEventName is not { } eventName)
         {
@@ -160,35 +132,13 @@ internal sealed class DemoSeeder(StripeClient stripe, StripeAccount account, Tal
         }
 
         var sent = 0;
-        foreach (var (customerId, subscription) in live.Where(l => l.Subscription.Items.Data.Any(i => i.Price.Recurring?.UsageType == "metered")))
+        foreach (var (customerId, signup) in live.Where(l => l.Signup.Items.Any(i => i.Price.UsageType == "metered")))
         {
-            await stripe.V1.Billing.MeterEvents.CreateAsync(new global::Stripe.Billing.MeterEventCreateOptions
-            {
-                EventName = eventName,
-                Identifier = $"demo-{subscription.Id}-{now:yyyyMM}",
-                Timestamp = now.AddHours(-random.Next(1, 72)),
-                Payload = new() { ["stripe_customer_id"] = customerId, ["value"] = random.Next(100, 5_000).ToString(CultureInfo.InvariantCulture) },
-            }, cancellationToken: ct);
+            await stripe.SendMeterEventAsync(eventName, $"demo-{signup.Id}-{now:yyyyMM}", now.AddHours(-random.Next(1, 72)), customerId,
+                random.Next(100, 5_000), ct);
             sent++;
         }
 
         return sent;
-    }
-
-    private async Task AdvanceAsync(string testClockId, DateTime to, CancellationToken ct)
-    {
-        await stripe.V1.TestHelpers.TestClocks.AdvanceAsync(testClockId, new global::Stripe.TestHelpers.TestClockAdvanceOptions { FrozenTime = to }, cancellationToken: ct);
-        for (var i = 0; i < 600; i++)
-        {
-            var state = await stripe.V1.TestHelpers.TestClocks.GetAsync(testClockId, cancellationToken: ct);
-            if (state.Status == "ready")
-            {
-                return;
-            }
-
-            await Task.Delay(100, ct);
-        }
-
-        throw new TimeoutException($"Test clock {testClockId} did not finish advancing.");
     }
 }

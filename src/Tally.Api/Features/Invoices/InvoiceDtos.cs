@@ -1,3 +1,5 @@
+using Tally.Api.Features.Mirror;
+
 namespace Tally.Api.Features.Invoices;
 
 /// <summary>DESIGN.md's invoice shape; amounts in minor units.</summary>

@@ -1,9 +1,7 @@
-using System.Net;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Stripe;
-using Tally.Api.Features.Customers;
+using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Data;
@@ -16,8 +14,6 @@ namespace Tally.Api.Features.Invoices;
 
 internal static class InvoiceEndpoints
 {
-    public static void AddInvoices(this WebApplicationBuilder builder) => InvoicePdfSource.Register(builder.Services);
-
     public static void MapInvoices(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/billing").WithTags("Invoices").RequireRole(Role.Viewer);
@@ -31,7 +27,8 @@ internal static class InvoiceEndpoints
     /// <c>?user_id=</c>; anyone else naming a user other than themselves gets 403 (the capability, not a resource, is missing).
     /// </summary>
     private static async Task<Results<Ok<Page<InvoiceResponse>>, ProblemHttpResult>> ListAsync(
-        HttpContext http, TallyDbContext db, int? limit, string? cursor, [FromQuery(Name = "user_id")] long? userId, CancellationToken ct)
+        HttpContext http, TallyDbContext db, UserAccounts users, int? limit, string? cursor, [FromQuery(Name = "user_id")] long? userId,
+        CancellationToken ct)
     {
         if (!PageRequest.TryParse(limit, null, out var page, out var problem))
         {
@@ -56,14 +53,14 @@ internal static class InvoiceEndpoints
             return Problems.Result(StatusCodes.Status403Forbidden, "forbidden", "Only admins may list another user's invoices.");
         }
 
-        var owner = await db.Users.AsNoTracking().Where(u => u.Id == target).Select(u => new { u.StripeCustomerId }).FirstOrDefaultAsync(ct);
+        var owner = await users.FindAsync(target, ct);
         if (owner is null)
         {
             return Problems.NotFound("user_not_found", $"No user has id {target}.");
         }
 
         var customerId = owner.StripeCustomerId;
-        var query = db.Set<Invoice>().AsNoTracking().Where(i => i.UserId == target || (customerId != null && i.StripeCustomerId == customerId));
+        var query = db.MirroredInvoices().Where(i => i.UserId == target || (customerId != null && i.StripeCustomerId == customerId));
         if (after is { } a)
         {
             query = query.Where(i => i.StripeCreated < a.Created || (i.StripeCreated == a.Created && i.Id < a.Id));
@@ -81,7 +78,7 @@ internal static class InvoiceEndpoints
     /// The invoice is read fresh from Stripe (PDF URLs expire, and the mirror may not have it yet).
     /// </summary>
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> PdfAsync(
-        [FromRoute(Name = "id")] string stripeInvoiceId, HttpContext http, TallyDbContext db, CustomerAccounts customers,
+        [FromRoute(Name = "id")] string stripeInvoiceId, HttpContext http, TallyDbContext db, UserAccounts users,
         StripeGateway gateway, InvoicePdfSource pdfs, ILoggerFactory loggers, CancellationToken ct)
     {
         var notFound = Problems.NotFound("invoice_not_found", "No such invoice.");
@@ -92,8 +89,8 @@ internal static class InvoiceEndpoints
 
         var me = http.CurrentUser().Id;
         var admin = http.User.HasAtLeast(Role.Admin);
-        var myCustomer = await customers.CustomerIdOfAsync(me, ct);
-        var stored = await db.Set<Invoice>().AsNoTracking().Where(i => i.StripeInvoiceId == stripeInvoiceId)
+        var myCustomer = await users.StripeCustomerIdOfAsync(me, ct);
+        var stored = await db.MirroredInvoices().Where(i => i.StripeInvoiceId == stripeInvoiceId)
             .Select(i => new { i.UserId, i.StripeCustomerId }).FirstOrDefaultAsync(ct);
         var mirroredAsMine = stored is not null && (stored.UserId == me || (myCustomer != null && stored.StripeCustomerId == myCustomer));
         if (!admin && (stored is null ? myCustomer is null : !mirroredAsMine))
@@ -102,17 +99,8 @@ internal static class InvoiceEndpoints
             return notFound;
         }
 
-        InvoiceRecord invoice;
-        try
-        {
-            invoice = await gateway.GetInvoiceAsync(stripeInvoiceId, ct);
-        }
-        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound || ex.StripeError?.Code == "resource_missing")
-        {
-            return notFound;
-        }
-
-        if (!admin && !mirroredAsMine && invoice.CustomerId != myCustomer)
+        var invoice = await gateway.GetInvoiceAsync(stripeInvoiceId, ct);
+        if (invoice is null || (!admin && !mirroredAsMine && invoice.CustomerId != myCustomer))
         {
             return notFound;
         }

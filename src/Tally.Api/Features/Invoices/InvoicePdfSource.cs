@@ -26,21 +26,6 @@ internal sealed class InvoicePdfSource(IHttpClientFactory clients, StripeAccount
     private const int MaxRedirects = 5;
     private static readonly byte[] PdfMagic = "%PDF-"u8.ToArray();
 
-    public static void Register(IServiceCollection services)
-    {
-        services.AddScoped<InvoicePdfSource>();
-        services.AddHttpClient(HttpClientName, c => c.Timeout = Timeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-            })
-            // The default handlers log full URLs, and a PDF URL is a bearer capability.
-            .RemoveAllLoggers();
-    }
-
     public async Task<PdfDownload> OpenAsync(string pdfUrl, CancellationToken ct)
     {
         var uri = Uri.TryCreate(pdfUrl, UriKind.Absolute, out var parsed) && IsAllowed(parsed) ? parsed : null;

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Features.Mirror;
@@ -37,7 +37,7 @@ internal sealed class MirrorKeys
                 AddUserId(c.Metadata);
                 if (c.Email is { } email)
                 {
-                    Emails.Add(NormalizedEmail(email));
+                    Emails.Add(CustomerLinks.NormalizedEmail(email));
                 }
 
                 break;
@@ -60,17 +60,9 @@ internal sealed class MirrorKeys
         }
     }
 
-    public static string NormalizedEmail(string email) => email.Trim().ToLowerInvariant();
-
-    /// <summary>The user id a Stripe object's <c>metadata.user_id</c> names, if it is a number.</summary>
-    public static long? MetadataUserId(IReadOnlyDictionary<string, string>? metadata) =>
-        metadata is not null && metadata.TryGetValue("user_id", out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? id
-            : null;
-
     private void AddUserId(IReadOnlyDictionary<string, string> metadata)
     {
-        if (MetadataUserId(metadata) is { } id)
+        if (CustomerLinks.MetadataUserId(metadata) is { } id)
         {
             UserIds.Add(id);
         }

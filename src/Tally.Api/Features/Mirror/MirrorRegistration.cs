@@ -7,6 +7,7 @@ internal static class MirrorRegistration
     public static void AddMirror(this WebApplicationBuilder builder, TallySettings settings)
     {
         builder.Services.AddScoped<MirrorWriter>();
+        builder.Services.AddScoped<MirrorUpdates>();
         builder.Services.AddSingleton<PriceCatalog>();
         builder.Services.AddHybridCache();
         if (settings.Redis is { } redis)

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Features.Subscriptions;
 using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Features.Mirror;

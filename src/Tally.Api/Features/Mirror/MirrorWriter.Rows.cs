@@ -1,7 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Features.Invoices;
-using Tally.Api.Features.Subscriptions;
-using Tally.Api.Features.Users;
 
 namespace Tally.Api.Features.Mirror;
 
@@ -25,9 +22,6 @@ internal sealed partial class MirrorWriter
     private readonly Dictionary<string, List<SubscriptionItem>> items = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SubscriptionDiscount>> discounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SubscriptionHistory>> history = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, User?> usersByCustomer = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, User?> usersByEmail = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, User?> usersById = [];
 
     /// <summary>Customers whose subscriptions and invoices without a user are all loaded (see <see cref="ClaimOrphansAsync"/>).</summary>
     private readonly HashSet<string> orphansLoaded = new(StringComparer.Ordinal);
@@ -59,16 +53,7 @@ internal sealed partial class MirrorWriter
             await LoadChildrenAsync(history, subscriptionIds, db.Set<SubscriptionHistory>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), HistoryOf, ct);
         }
 
-        var emails = keys.Emails.Where(e => !usersByEmail.ContainsKey(e)).ToList();
-        var userIds = keys.UserIds.Where(id => !usersById.ContainsKey(id)).ToList();
-        if (customerIds.Count + emails.Count + userIds.Count > 0)
-        {
-            var found = await db.Users.Where(u => (u.StripeCustomerId != null && customerIds.Contains(u.StripeCustomerId)) ||
-                (u.Email != null && emails.Contains(u.Email)) || userIds.Contains(u.Id)).ToListAsync(ct);
-            customerIds.ForEach(id => usersByCustomer[id] = found.FirstOrDefault(u => u.StripeCustomerId == id));
-            emails.ForEach(email => usersByEmail[email] = found.FirstOrDefault(u => u.Email == email));
-            userIds.ForEach(id => usersById[id] = found.FirstOrDefault(u => u.Id == id));
-        }
+        await links.PreloadAsync(customerIds, keys.Emails, keys.UserIds, ct);
     }
 
     private static async Task LoadAsync<T>(
@@ -115,15 +100,6 @@ internal sealed partial class MirrorWriter
 
     private Task<Invoice?> FindInvoiceAsync(string id, CancellationToken ct) =>
         FindAsync(invoices, id, () => db.Set<Invoice>().FirstOrDefaultAsync(x => x.StripeInvoiceId == id, ct));
-
-    private Task<User?> FindUserByCustomerAsync(string customerId, CancellationToken ct) =>
-        FindAsync(usersByCustomer, customerId, () => db.Users.FirstOrDefaultAsync(u => u.StripeCustomerId == customerId, ct));
-
-    private Task<User?> FindUserByEmailAsync(string email, CancellationToken ct) =>
-        FindAsync(usersByEmail, email, () => db.Users.FirstOrDefaultAsync(u => u.Email == email, ct));
-
-    private async Task<User?> FindUserByIdAsync(long id, CancellationToken ct) =>
-        preloaded && usersById.TryGetValue(id, out var user) ? user : await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
 
     private static string ItemOf(SubscriptionItem x) => x.StripeSubscriptionId;
 

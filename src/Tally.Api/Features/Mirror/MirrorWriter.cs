@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Features.Invoices;
-using Tally.Api.Features.Subscriptions;
 using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Stripe;
@@ -8,35 +6,21 @@ using Tally.Api.Infrastructure.Stripe;
 namespace Tally.Api.Features.Mirror;
 
 /// <summary>
-/// Applies Stripe state to the mirror tables. <c>asOf</c> is Stripe's time of the information (an
-/// event's <c>created</c>, or the time of a sync); state older than what a row already holds is
-/// ignored, so an old event never overwrites newer state. Changes are staged on the context: the
-/// caller saves them in one transaction.
+/// Applies Stripe state to the mirror tables, the only writer of them. <c>asOf</c> is Stripe's time of
+/// the information (an event's <c>created</c>, or the time of a sync); state older than what a row
+/// already holds is ignored, so an old event never overwrites newer state. Changes are staged on the
+/// context: the caller saves them in one transaction (the concurrency token is bumped on save).
 /// </summary>
-internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory users, TimeProvider clock)
+internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks links, TimeProvider clock)
 {
     public async Task<MirroredCustomer> UpsertCustomerAsync(CustomerRecord c, DateTimeOffset asOf, CancellationToken ct)
     {
-        var row = await FindCustomerAsync(c.Id, ct);
-        if (row is null)
+        var (row, applied) = await UpsertAsync(customers, c.Id, asOf, FindCustomerAsync(c.Id, ct), () => new MirroredCustomer { StripeCustomerId = c.Id }, row =>
         {
-            row = Added(customers, c.Id, new MirroredCustomer { StripeCustomerId = c.Id });
-        }
-        else if (asOf < row.SourceTimestamp)
-        {
-            return row;
-        }
-
-        row.Email = c.Email;
-        row.Name = c.Name;
-        row.DefaultPaymentMethodId = c.DefaultPaymentMethodId;
-        row.Currency = c.Currency;
-        row.Deleted = c.Deleted;
-        row.StripeCreated = c.Created;
-        row.SourceTimestamp = asOf;
-        row.UpdatedAt = clock.GetUtcNow();
-        row.Version++;
-        if (row.UserId is null && await LinkUserAsync(c, ct) is { } userId)
+            (row.Email, row.Name, row.DefaultPaymentMethodId, row.Currency) = (c.Email, c.Name, c.DefaultPaymentMethodId, c.Currency);
+            (row.Deleted, row.StripeCreated, row.UpdatedAt) = (c.Deleted, c.Created, clock.GetUtcNow());
+        });
+        if (applied && row.UserId is null && await links.LinkAsync(c.Id, c.Metadata, c.Email, c.Deleted, ct) is { } userId)
         {
             row.UserId = userId;
             await ClaimOrphansAsync(c.Id, userId, ct);
@@ -45,120 +29,79 @@ internal sealed partial class MirrorWriter(TallyDbContext db, UserDirectory user
         return row;
     }
 
-    public async Task UpsertProductAsync(ProductRecord p, DateTimeOffset asOf, CancellationToken ct)
-    {
-        var row = await FindProductAsync(p.Id, ct);
-        if (row is null)
-        {
-            row = Added(products, p.Id, new MirroredProduct { StripeProductId = p.Id });
-        }
-        else if (asOf < row.SourceTimestamp)
-        {
-            return;
-        }
+    public Task UpsertProductAsync(ProductRecord p, DateTimeOffset asOf, CancellationToken ct) =>
+        UpsertAsync(products, p.Id, asOf, FindProductAsync(p.Id, ct), () => new MirroredProduct { StripeProductId = p.Id },
+            row => (row.Name, row.Active, row.Deleted, row.StripeCreated) = (p.Name, p.Active, p.Deleted, p.Created));
 
-        (row.Name, row.Active, row.Deleted, row.StripeCreated, row.SourceTimestamp) = (p.Name, p.Active, p.Deleted, p.Created, asOf);
-        row.Version++;
-    }
-
-    public async Task UpsertPriceAsync(PriceRecord p, DateTimeOffset asOf, CancellationToken ct)
-    {
-        var row = await FindPriceAsync(p.Id, ct);
-        if (row is null)
+    public Task UpsertPriceAsync(PriceRecord p, DateTimeOffset asOf, CancellationToken ct) =>
+        UpsertAsync(prices, p.Id, asOf, FindPriceAsync(p.Id, ct), () => new MirroredPrice { StripePriceId = p.Id, Currency = p.Currency }, row =>
         {
-            row = Added(prices, p.Id, new MirroredPrice { StripePriceId = p.Id, Currency = p.Currency });
-        }
-        else if (asOf < row.SourceTimestamp)
-        {
-            return;
-        }
-
-        row.StripeProductId = p.ProductId;
-        row.Currency = p.Currency;
-        row.UnitAmount = p.UnitAmount;
-        row.UnitAmountDecimal = p.UnitAmountDecimal;
-        row.Type = p.Type;
-        row.BillingScheme = p.BillingScheme;
-        row.RecurringInterval = p.Interval;
-        row.RecurringIntervalCount = p.IntervalCount;
-        row.UsageType = p.UsageType;
-        row.MeterId = p.MeterId;
-        row.Active = p.Active;
-        row.Nickname = p.Nickname;
-        row.LookupKey = p.LookupKey;
-        row.Deleted = p.Deleted;
-        row.StripeCreated = p.Created;
-        row.SourceTimestamp = asOf;
-        row.Version++;
-    }
+            (row.StripeProductId, row.Currency, row.UnitAmount, row.UnitAmountDecimal) = (p.ProductId, p.Currency, p.UnitAmount, p.UnitAmountDecimal);
+            (row.Type, row.BillingScheme, row.RecurringInterval, row.RecurringIntervalCount) = (p.Type, p.BillingScheme, p.Interval, p.IntervalCount);
+            (row.UsageType, row.MeterId, row.Active, row.Nickname, row.LookupKey) = (p.UsageType, p.MeterId, p.Active, p.Nickname, p.LookupKey);
+            (row.Deleted, row.StripeCreated) = (p.Deleted, p.Created);
+        });
 
     public async Task<Subscription> UpsertSubscriptionAsync(SubscriptionRecord s, DateTimeOffset asOf, CancellationToken ct)
     {
-        var row = await FindSubscriptionAsync(s.Id, ct);
-        if (row is null)
+        var (row, applied) = await UpsertAsync(subscriptions, s.Id, asOf, FindSubscriptionAsync(s.Id, ct),
+            () => new Subscription { StripeSubscriptionId = s.Id, StripeCustomerId = s.CustomerId, Status = s.Status }, row =>
+            {
+                var primary = s.PrimaryItem;
+                (row.StripeCustomerId, row.Status, row.StripeSubscriptionItemId, row.PriceId) = (s.CustomerId, s.Status, primary?.Id, primary?.Price.Id);
+                (row.Currency, row.CurrentPeriodStart, row.CurrentPeriodEnd) = (s.Currency ?? primary?.Price.Currency, primary?.CurrentPeriodStart, primary?.CurrentPeriodEnd);
+                (row.CancelAtPeriodEnd, row.CancelAt, row.CanceledAt, row.EndedAt) = (s.CancelAtPeriodEnd, s.CancelAt, s.CanceledAt, s.EndedAt);
+                (row.TrialStart, row.TrialEnd, row.StartDate, row.LatestInvoiceId) = (s.TrialStart, s.TrialEnd, s.StartDate, s.LatestInvoiceId);
+                (row.StripeCreated, row.UpdatedAt) = (s.Created, clock.GetUtcNow());
+            });
+        if (applied)
         {
-            row = Added(subscriptions, s.Id, new Subscription { StripeSubscriptionId = s.Id, StripeCustomerId = s.CustomerId, Status = s.Status });
-        }
-        else if (asOf < row.SourceTimestamp)
-        {
-            return row;
+            row.UserId ??= await UserIdForCustomerAsync(s.CustomerId, s.Metadata, ct);
+            await UpsertItemsAsync(s, asOf, ct);
+            await ReplaceDiscountsAsync(s, ct);
         }
 
-        var primary = s.PrimaryItem;
-        row.StripeCustomerId = s.CustomerId;
-        row.UserId ??= await UserIdForCustomerAsync(s.CustomerId, s.Metadata, ct);
-        row.Status = s.Status;
-        row.StripeSubscriptionItemId = primary?.Id;
-        row.PriceId = primary?.Price.Id;
-        row.Currency = s.Currency ?? primary?.Price.Currency;
-        row.CurrentPeriodStart = primary?.CurrentPeriodStart;
-        row.CurrentPeriodEnd = primary?.CurrentPeriodEnd;
-        row.CancelAtPeriodEnd = s.CancelAtPeriodEnd;
-        row.CancelAt = s.CancelAt;
-        row.CanceledAt = s.CanceledAt;
-        row.EndedAt = s.EndedAt;
-        row.TrialStart = s.TrialStart;
-        row.TrialEnd = s.TrialEnd;
-        row.StartDate = s.StartDate;
-        row.LatestInvoiceId = s.LatestInvoiceId;
-        row.StripeCreated = s.Created;
-        row.SourceTimestamp = asOf;
-        row.UpdatedAt = clock.GetUtcNow();
-        row.Version++;
-        await UpsertItemsAsync(s, asOf, ct);
-        await ReplaceDiscountsAsync(s, ct);
         return row;
     }
 
     public async Task<Invoice> UpsertInvoiceAsync(InvoiceRecord i, DateTimeOffset asOf, CancellationToken ct)
     {
-        var row = await FindInvoiceAsync(i.Id, ct);
+        var (row, applied) = await UpsertAsync(invoices, i.Id, asOf, FindInvoiceAsync(i.Id, ct),
+            () => new Invoice { StripeInvoiceId = i.Id, StripeCustomerId = i.CustomerId, Status = i.Status, Currency = i.Currency }, row =>
+            {
+                (row.StripeCustomerId, row.StripeSubscriptionId, row.Number, row.Status) = (i.CustomerId, i.SubscriptionId, i.Number, i.Status);
+                (row.AmountDue, row.AmountPaid, row.AmountRemaining, row.Subtotal, row.Total) = (i.AmountDue, i.AmountPaid, i.AmountRemaining, i.Subtotal, i.Total);
+                (row.Currency, row.BillingReason, row.StripeCreated, row.PeriodStart, row.PeriodEnd) = (i.Currency, i.BillingReason, i.Created, i.PeriodStart, i.PeriodEnd);
+                (row.PaidAt, row.HostedInvoiceUrl, row.UpdatedAt) = (i.PaidAt, i.HostedInvoiceUrl, clock.GetUtcNow());
+            });
+        if (applied)
+        {
+            row.UserId ??= await UserIdForCustomerAsync(i.CustomerId, null, ct);
+        }
+
+        return row;
+    }
+
+    /// <summary>
+    /// The one upsert of a mirror row: finds it (or adds a new one), and applies the information unless
+    /// the row already holds newer (<paramref name="asOf"/> before its <c>SourceTimestamp</c>).
+    /// </summary>
+    private async Task<(T Row, bool Applied)> UpsertAsync<T>(Dictionary<string, T?> map, string id, DateTimeOffset asOf, Task<T?> find, Func<T> create, Action<T> apply)
+        where T : class, IMirroredRow
+    {
+        var row = await find;
         if (row is null)
         {
-            row = Added(invoices, i.Id, new Invoice { StripeInvoiceId = i.Id, StripeCustomerId = i.CustomerId, Status = i.Status, Currency = i.Currency });
+            row = Added(map, id, create());
         }
         else if (asOf < row.SourceTimestamp)
         {
-            return row;
+            return (row, false);
         }
 
-        row.StripeCustomerId = i.CustomerId;
-        row.StripeSubscriptionId = i.SubscriptionId;
-        row.UserId ??= await UserIdForCustomerAsync(i.CustomerId, null, ct);
-        row.Number = i.Number;
-        row.Status = i.Status;
-        (row.AmountDue, row.AmountPaid, row.AmountRemaining, row.Subtotal, row.Total) = (i.AmountDue, i.AmountPaid, i.AmountRemaining, i.Subtotal, i.Total);
-        row.Currency = i.Currency;
-        row.BillingReason = i.BillingReason;
-        row.StripeCreated = i.Created;
-        row.PeriodStart = i.PeriodStart;
-        row.PeriodEnd = i.PeriodEnd;
-        row.PaidAt = i.PaidAt;
-        row.HostedInvoiceUrl = i.HostedInvoiceUrl;
+        apply(row);
         row.SourceTimestamp = asOf;
-        row.UpdatedAt = clock.GetUtcNow();
-        row.Version++;
-        return row;
+        return (row, true);
     }
 
     private async Task UpsertItemsAsync(SubscriptionRecord s, DateTimeOffset asOf, CancellationToken ct)

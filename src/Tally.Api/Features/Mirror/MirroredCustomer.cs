@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Mirror;
 
 /// <summary>A Stripe customer as last seen, linked to a Tally user when one matches.</summary>
-internal sealed class MirroredCustomer
+internal sealed class MirroredCustomer : IMirroredRow
 {
     public long Id { get; set; }
 
@@ -24,12 +25,10 @@ internal sealed class MirroredCustomer
 
     public DateTimeOffset StripeCreated { get; set; }
 
-    /// <summary>Stripe time of the newest event or fetch applied: older information never overwrites it.</summary>
     public DateTimeOffset SourceTimestamp { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>Bumped on every write; a concurrency token, so of two writers racing on the row one must read it again.</summary>
     public int Version { get; set; }
 }
 
@@ -37,7 +36,6 @@ internal sealed class MirroredCustomerConfiguration : IEntityTypeConfiguration<M
 {
     public void Configure(EntityTypeBuilder<MirroredCustomer> e)
     {
-        e.Property(x => x.Version).IsConcurrencyToken();
         e.ToTable("customers");
         e.StripeId(c => c.StripeCustomerId);
         e.HasIndex(c => c.UserId);

@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Mirror;
 
 /// <summary>A Stripe price. Amounts and recurring terms are immutable in Stripe; only the flags change.</summary>
-internal sealed class MirroredPrice
+internal sealed class MirroredPrice : IMirroredRow
 {
     public long Id { get; set; }
 
@@ -42,7 +43,6 @@ internal sealed class MirroredPrice
 
     public DateTimeOffset SourceTimestamp { get; set; }
 
-    /// <summary>Bumped on every write; a concurrency token, so of two writers racing on the row one must read it again.</summary>
     public int Version { get; set; }
 }
 
@@ -50,7 +50,6 @@ internal sealed class MirroredPriceConfiguration : IEntityTypeConfiguration<Mirr
 {
     public void Configure(EntityTypeBuilder<MirroredPrice> e)
     {
-        e.Property(x => x.Version).IsConcurrencyToken();
         e.ToTable("prices");
         e.StripeId(p => p.StripePriceId);
         e.StripeRef(p => p.StripeProductId);

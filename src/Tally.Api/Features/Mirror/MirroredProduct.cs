@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Mirror;
 
-internal sealed class MirroredProduct
+internal sealed class MirroredProduct : IMirroredRow
 {
     public long Id { get; set; }
 
@@ -19,7 +20,6 @@ internal sealed class MirroredProduct
 
     public DateTimeOffset SourceTimestamp { get; set; }
 
-    /// <summary>Bumped on every write; a concurrency token, so of two writers racing on the row one must read it again.</summary>
     public int Version { get; set; }
 }
 
@@ -27,7 +27,6 @@ internal sealed class MirroredProductConfiguration : IEntityTypeConfiguration<Mi
 {
     public void Configure(EntityTypeBuilder<MirroredProduct> e)
     {
-        e.Property(x => x.Version).IsConcurrencyToken();
         e.ToTable("products");
         e.StripeId(p => p.StripeProductId);
         e.Property(p => p.Name).HasMaxLength(255);

@@ -24,30 +24,15 @@ internal sealed class PriceCatalog(HybridCache cache, IServiceScopeFactory scope
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
-        var row = await db.Set<MirroredPrice>().AsNoTracking().FirstOrDefaultAsync(p => p.StripePriceId == priceId, ct);
-        if (row is not null)
+        if (await db.MirroredPrices().FirstOrDefaultAsync(p => p.StripePriceId == priceId, ct) is { } row)
         {
             return ToRecord(row);
         }
 
-        PriceRecord fetched;
-        try
+        var fetched = await scope.ServiceProvider.GetRequiredService<StripeGateway>().GetPriceAsync(priceId, ct);
+        if (fetched is not null)
         {
-            fetched = await scope.ServiceProvider.GetRequiredService<StripeGateway>().GetPriceAsync(priceId, ct);
-        }
-        catch (global::Stripe.StripeException ex) when (ex.HttpStatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        await scope.ServiceProvider.GetRequiredService<MirrorWriter>().UpsertPriceAsync(fetched, fetched.Created, ct);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
-        {
-            // Mirrored concurrently by a webhook or another reader: the fetched record is just as good.
+            await scope.ServiceProvider.GetRequiredService<MirrorUpdates>().ApplyFetchedPriceAsync(fetched, ct);
         }
 
         return fetched;

@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
-using Stripe;
-using Tally.Api.Features.Customers;
 using Tally.Api.Features.Mirror;
-using Tally.Api.Infrastructure.Data;
+using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Features.Subscriptions;
@@ -26,12 +23,11 @@ internal sealed record SubscriptionResult(SubscriptionOutcome Outcome, Subscript
 /// (hashed, per user), so a retry gets Stripe's first answer and nothing new is created; Stripe keeps
 /// keys for at least 24 hours, which bounds the retry window.
 /// </summary>
-internal sealed class MeteredSubscriptions(
-    TallyDbContext db, StripeGateway gateway, MirrorWriter mirror, StripeAccount account, CustomerAccounts customers, UserLocks locks)
+internal sealed class MeteredSubscriptions(StripeGateway gateway, MirrorUpdates mirror, StripeAccount account, UserAccounts users, UserLocks locks)
 {
     public async Task<SubscriptionResult> CreateMeteredSubscriptionAsync(long userId, string? priceId, string? idempotencyKey, CancellationToken ct)
     {
-        var customerId = await customers.CustomerIdOfAsync(userId, ct);
+        var customerId = await users.StripeCustomerIdOfAsync(userId, ct);
         if (customerId is null)
         {
             return new(SubscriptionOutcome.NoCustomer);
@@ -45,41 +41,13 @@ internal sealed class MeteredSubscriptions(
 
         // Serialised per user so that two requests with one key do not race into Stripe's 409 "in flight".
         using var held = await locks.AcquireAsync(userId, ct);
-        SubscriptionRecord created;
-        try
+        var created = await gateway.CreateSubscriptionAsync(customerId, price, userId, StripeKey(userId, idempotencyKey), ct);
+        return created.Outcome switch
         {
-            created = await gateway.CreateSubscriptionAsync(customerId, price, userId, StripeKey(userId, idempotencyKey), ct);
-        }
-        catch (StripeException ex) when (ex.StripeError?.Type == "idempotency_error")
-        {
-            return new(SubscriptionOutcome.IdempotencyKeyReused);
-        }
-        catch (StripeException ex) when (ex.StripeError is { Type: "invalid_request_error" } e
-            && (e.Param?.StartsWith("items", StringComparison.Ordinal) == true || e.Param == "price"))
-        {
-            return new(SubscriptionOutcome.UnknownPrice);
-        }
-
-        return new(SubscriptionOutcome.Created, (await StoreAsync(created, ct)).ToResponse());
-    }
-
-    private async Task<Subscription> StoreAsync(SubscriptionRecord s, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                // created is the floor of Stripe time for this object (events of test-clock customers carry clock time).
-                var row = await mirror.UpsertSubscriptionAsync(s, s.Created, ct);
-                await db.SaveChangesAsync(ct);
-                return row;
-            }
-            catch (DbUpdateException ex) when (attempt < 3 && (ex.IsUniqueViolation() || ex is DbUpdateConcurrencyException))
-            {
-                // The webhook processor stored the same subscription meanwhile: apply ours over its row.
-                db.ChangeTracker.Clear();
-            }
-        }
+            StripeOutcome.Ok => new(SubscriptionOutcome.Created, (await mirror.ApplyCreatedSubscriptionAsync(created.Value!, ct)).ToResponse()),
+            StripeOutcome.IdempotencyKeyReused => new(SubscriptionOutcome.IdempotencyKeyReused),
+            _ => new(SubscriptionOutcome.UnknownPrice),
+        };
     }
 
     private static string StripeKey(long userId, string? clientKey)

@@ -1,3 +1,5 @@
+using Tally.Api.Features.Mirror;
+
 namespace Tally.Api.Features.Subscriptions;
 
 public sealed record CreateSubscriptionRequest(string? PriceId);

@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Features.Customers;
+using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Errors;
 using Tally.Api.Infrastructure.Http;
 using Tally.Api.Infrastructure.OpenApi;
+using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Features.Subscriptions;
 
@@ -17,11 +18,6 @@ internal static class SubscriptionEndpoints
 
     private static readonly string[] Statuses =
         ["incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid", "paused"];
-
-    public static void AddSubscriptions(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddScoped<MeteredSubscriptions>();
-    }
 
     public static void MapSubscriptions(this IEndpointRouteBuilder app)
     {
@@ -51,7 +47,7 @@ internal static class SubscriptionEndpoints
         return result.Outcome switch
         {
             SubscriptionOutcome.Created => TypedResults.Ok(result.Subscription!),
-            SubscriptionOutcome.NoCustomer => CustomerEndpoints.NoCustomer(),
+            SubscriptionOutcome.NoCustomer => Problems.NoStripeCustomer(),
             SubscriptionOutcome.NoDefaultPrice => Problems.Result(StatusCodes.Status422UnprocessableEntity, "no_default_price",
                 "No price_id was given and no default metered price is configured (STRIPE_PRICE_METERED_ID)."),
             SubscriptionOutcome.UnknownPrice => Problems.Result(StatusCodes.Status400BadRequest, "invalid_price",
@@ -63,7 +59,7 @@ internal static class SubscriptionEndpoints
     }
 
     private static async Task<Results<Ok<Page<SubscriptionResponse>>, ProblemHttpResult>> ListOwnAsync(
-        HttpContext http, TallyDbContext db, CustomerAccounts customers, int? limit, string? cursor, CancellationToken ct)
+        HttpContext http, TallyDbContext db, UserAccounts users, int? limit, string? cursor, CancellationToken ct)
     {
         if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
         {
@@ -71,8 +67,8 @@ internal static class SubscriptionEndpoints
         }
 
         var me = http.CurrentUser().Id;
-        var customerId = await customers.CustomerIdOfAsync(me, ct);
-        var query = db.Set<Subscription>().AsNoTracking().Where(s => s.UserId == me || (customerId != null && s.StripeCustomerId == customerId));
+        var customerId = await users.StripeCustomerIdOfAsync(me, ct);
+        var query = db.MirroredSubscriptions().Where(s => s.UserId == me || (customerId != null && s.StripeCustomerId == customerId));
         var rows = await NewestFirst(query, page).ToListAsync(ct);
         return TypedResults.Ok(page.ToPage(rows, s => s.Id, s => s.ToResponse()));
     }
@@ -90,7 +86,7 @@ internal static class SubscriptionEndpoints
             return Problems.Validation("status", $"must be one of {string.Join(", ", Statuses)}.");
         }
 
-        var query = db.Set<Subscription>().AsNoTracking();
+        var query = db.MirroredSubscriptions();
         if (status is not null)
         {
             query = query.Where(s => s.Status == status);

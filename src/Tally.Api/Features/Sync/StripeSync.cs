@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Features.Invoices;
 using Tally.Api.Features.Mirror;
-using Tally.Api.Features.Subscriptions;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Stripe;
 
@@ -23,7 +21,7 @@ public sealed record SyncResult(SyncCounts Products, SyncCounts Prices, SyncCoun
 /// the fetched state is always applied, and any later event (whose <c>created</c> is on the same
 /// customer's clock) still wins.
 /// </remarks>
-internal sealed partial class StripeSync(TallyDbContext db, MirrorWriter mirror, StripeGateway gateway, ILogger<StripeSync> logger)
+internal sealed class StripeSync(TallyDbContext db, MirrorWriter mirror, StripeGateway gateway, ILogger<StripeSync> logger)
 {
     private const int PageSize = 100;
 
@@ -43,7 +41,7 @@ internal sealed partial class StripeSync(TallyDbContext db, MirrorWriter mirror,
             async (s, asOf) =>
             {
                 await mirror.UpsertSubscriptionAsync(s, asOf, ct);
-                await BackfillHistoryAsync(s, ct);
+                await mirror.BackfillHistoryAsync(s, ct);
             }, typeof(Subscription), ct);
         var invoices = await SyncAsync(gateway.ListInvoicesAsync(ct), i => i.Id, i => i.Created,
             ids => db.Set<Invoice>().Where(x => ids.Contains(x.StripeInvoiceId)).ToDictionaryAsync(x => x.StripeInvoiceId, x => x.SourceTimestamp, ct),
@@ -62,31 +60,21 @@ internal sealed partial class StripeSync(TallyDbContext db, MirrorWriter mirror,
         var page = new List<T>(PageSize);
         async Task FlushAsync()
         {
-            for (var attempt = 1; ; attempt++)
+            // The webhook processor may write some of these rows meanwhile: then the page is read and applied again.
+            var (a, c) = await db.RetryOnConflictAsync(3, async () =>
             {
-                try
+                var known = await knownTimestamps(page.Select(id).ToList());
+                foreach (var item in page)
                 {
-                    var known = await knownTimestamps(page.Select(id).ToList());
-                    foreach (var item in page)
-                    {
-                        await upsert(item, known.TryGetValue(id(item), out var at) ? at : created(item));
-                    }
+                    await upsert(item, known.TryGetValue(id(item), out var at) ? at : created(item));
+                }
 
-                    var (a, c) = SettleChanges(counted);
-                    await db.SaveChangesAsync(ct);
-                    (added, changed) = (added + a, changed + c);
-                    break;
-                }
-                catch (DbUpdateException ex) when (attempt < 3 && (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation()))
-                {
-                    // The webhook processor wrote some of these rows meanwhile: read them again and redo the page.
-                }
-                finally
-                {
-                    db.ChangeTracker.Clear();
-                }
-            }
-
+                var counts = mirror.SettleChanges(counted);
+                await db.SaveChangesAsync(ct);
+                return counts;
+            });
+            db.ChangeTracker.Clear();
+            (added, changed) = (added + a, changed + c);
             page.Clear();
         }
 

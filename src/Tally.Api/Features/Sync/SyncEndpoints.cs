@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.OpenApi;
 
@@ -7,8 +6,6 @@ namespace Tally.Api.Features.Sync;
 
 internal static class SyncEndpoints
 {
-    public static void AddStripeSync(this WebApplicationBuilder builder) => builder.Services.AddScoped<StripeSync>();
-
     public static void MapStripeSync(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/admin/stripe/sync", RunAsync)
             .WithTags("Sync")

@@ -1,6 +1,7 @@
 using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Tally.Api.Infrastructure.Data;
+using Tally.Api.Infrastructure.Auth;
 
 namespace Tally.Api.Features.Users;
 
@@ -20,7 +21,7 @@ internal sealed class RoleChanges(TallyDbContext db, UserDirectory directory, Ti
     {
         // Serializable: two admins demoting each other at once must not both pass the last-admin check.
         await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
-        var user = await target(db.Users).FirstOrDefaultAsync(cancellationToken);
+        var user = await target(db.Set<User>()).FirstOrDefaultAsync(cancellationToken);
         if (user is null)
         {
             return (RoleChangeOutcome.NotFound, null);
@@ -32,7 +33,7 @@ internal sealed class RoleChanges(TallyDbContext db, UserDirectory directory, Ti
             return (RoleChangeOutcome.Unchanged, user);
         }
 
-        if (oldRole == Role.Admin && await db.Users.CountAsync(u => u.Role == Role.Admin, cancellationToken) <= 1)
+        if (oldRole == Role.Admin && await db.Set<User>().CountAsync(u => u.Role == Role.Admin, cancellationToken) <= 1)
         {
             return (RoleChangeOutcome.LastAdmin, user);
         }
@@ -40,7 +41,7 @@ internal sealed class RoleChanges(TallyDbContext db, UserDirectory directory, Ti
         var now = clock.GetUtcNow();
         user.Role = newRole;
         user.Touch(now);
-        db.AuditLog.Add(new AuditLogEntry
+        db.Add(new AuditLogEntry
         {
             ActorUserId = actorUserId,
             Actor = actor,

@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tally.Api.Infrastructure.Data;
+using Tally.Api.Infrastructure.Auth;
 
 namespace Tally.Api.Features.Users;
 
-internal sealed class User
+internal sealed class User : IVersioned
 {
     public long Id { get; set; }
 
@@ -22,13 +24,11 @@ internal sealed class User
 
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>Optimistic concurrency token, bumped on every change.</summary>
     public int Version { get; set; }
 
     public void Touch(DateTimeOffset now)
     {
         UpdatedAt = now;
-        Version++;
     }
 }
 
@@ -50,7 +50,6 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
             .HasMaxLength(16)
             .HasDefaultValue(Role.Viewer)
             .HasSentinel((Role)(-1));
-        user.Property(u => u.Version).IsConcurrencyToken();
     }
 
     private static Role Parse(string name) => Roles.TryParse(name, out var role) ? role : Role.Viewer;

@@ -1,22 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Configuration;
 using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Users;
-
-/// <summary>The cached view of a user that authentication and <c>/api/me</c> need.</summary>
-internal sealed record KnownUser(long Id, Role Role, string? Email, string? FullName, string? StripeCustomerId)
-{
-    public static KnownUser From(User u) => new(u.Id, u.Role, u.Email, u.FullName, u.StripeCustomerId);
-}
 
 /// <summary>
 /// Maps a token subject to its user and role, provisioning unknown subjects. Lookups are cached
 /// briefly; every change to a user made through Tally invalidates its entry on this instance at
 /// once (other instances see it within <see cref="CacheLifetime"/>).
 /// </summary>
-internal sealed class UserDirectory(IServiceScopeFactory scopes, IMemoryCache cache, JwtSettings jwt, TimeProvider clock)
+internal sealed class UserDirectory(IServiceScopeFactory scopes, IMemoryCache cache, JwtSettings jwt, TimeProvider clock) : IUserResolver
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
 
@@ -50,17 +45,17 @@ internal sealed class UserDirectory(IServiceScopeFactory scopes, IMemoryCache ca
         var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var existing = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Subject == subject, cancellationToken);
+            var existing = await db.Set<User>().AsNoTracking().FirstOrDefaultAsync(u => u.Subject == subject, cancellationToken);
             if (existing is not null)
             {
-                return KnownUser.From(existing);
+                return ToKnown(existing);
             }
 
             var now = clock.GetUtcNow();
-            var user = email is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
+            var user = email is null ? null : await db.Set<User>().FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
             if (user?.Subject == subject)
             {
-                return KnownUser.From(user!); // a concurrent request provisioned this subject a moment ago
+                return ToKnown(user!); // a concurrent request provisioned this subject a moment ago
             }
 
             if (user is { Subject: not null })
@@ -80,7 +75,7 @@ internal sealed class UserDirectory(IServiceScopeFactory scopes, IMemoryCache ca
                     CreatedAt = now,
                     UpdatedAt = now,
                 };
-                db.Users.Add(user);
+                db.Set<User>().Add(user);
             }
             else
             {
@@ -93,7 +88,7 @@ internal sealed class UserDirectory(IServiceScopeFactory scopes, IMemoryCache ca
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                return KnownUser.From(user);
+                return ToKnown(user);
             }
             catch (DbUpdateException ex) when (ex.IsUniqueViolation() || ex is DbUpdateConcurrencyException)
             {
@@ -104,6 +99,8 @@ internal sealed class UserDirectory(IServiceScopeFactory scopes, IMemoryCache ca
 
         return null;
     }
+
+    private static KnownUser ToKnown(User u) => new(u.Id, u.Role, u.Email, u.FullName, u.StripeCustomerId);
 
     private static string Key(string subject) => "user-by-subject:" + subject;
 }

@@ -1,3 +1,5 @@
+using Tally.Api.Infrastructure.Auth;
+
 namespace Tally.Api.Features.Users;
 
 public sealed record MeResponse(long Id, string? Email, string? FullName, string Role, string? StripeCustomerId);

@@ -34,7 +34,7 @@ internal static class UserEndpoints
             return problem!;
         }
 
-        var query = db.Users.AsNoTracking();
+        var query = db.Set<User>().AsNoTracking();
         if (role is not null)
         {
             if (!Roles.TryParse(role, out var filter))

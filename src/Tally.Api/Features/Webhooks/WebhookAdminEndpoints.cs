@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Errors;

@@ -1,5 +1,3 @@
-using System.Net;
-using Stripe;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Infrastructure.Stripe;
 
@@ -34,41 +32,39 @@ internal sealed class WebhookApplier(StripeGateway gateway)
         switch (target.Kind)
         {
             case TargetKind.Customer:
-                var customer = await FetchAsync(() => gateway.GetCustomerAsync(target.Id, ct));
+                var customer = await gateway.GetCustomerAsync(target.Id, ct);
                 if ((customer is null || customer.Deleted || deleted is not null) &&
-                    (deleted ?? events.Where(e => e.Event.Data.Object is global::Stripe.Customer).MaxBy(e => e.Created))?.Event.Data.Object is global::Stripe.Customer customerPayload)
+                    (deleted ?? events.Where(e => e.Carried is CustomerRecord).MaxBy(e => e.Created))?.Carried is CustomerRecord customerPayload)
                 {
                     // Stripe answers a deleted customer with a stub: keep what the event last said about it.
-                    customer = customerPayload.ToRecord() with { Deleted = true };
+                    customer = customerPayload with { Deleted = true };
                 }
 
                 current = customer;
                 break;
             case TargetKind.Subscription:
-                current = await FetchAsync(() => gateway.GetSubscriptionAsync(target.Id, ct))
-                    ?? (newest.Event.Data.Object as global::Stripe.Subscription)?.ToRecord();
-                history = events.Where(e => e.Event.Data.Object is global::Stripe.Subscription)
-                    .Select(e => new CarriedState(((global::Stripe.Subscription)e.Event.Data.Object).ToRecord(), e.Created, e.Row.StripeEventId, e.Row.Type))
+                current = await gateway.GetSubscriptionAsync(target.Id, ct) ?? newest.Carried as SubscriptionRecord;
+                history = events.Where(e => e.Carried is SubscriptionRecord)
+                    .Select(e => new CarriedState((SubscriptionRecord)e.Carried!, e.Created, e.Row.StripeEventId, e.Row.Type))
                     .OrderBy(h => h.Created).ThenBy(h => h.EventId, StringComparer.Ordinal).ToList();
                 break;
             case TargetKind.Invoice:
-                current = await FetchAsync(() => gateway.GetInvoiceAsync(target.Id, ct))
-                    ?? (newest.Event.Data.Object as global::Stripe.Invoice)?.ToRecord();
+                current = await gateway.GetInvoiceAsync(target.Id, ct) ?? newest.Carried as InvoiceRecord;
                 break;
             case TargetKind.Price:
-                var price = await FetchAsync(() => gateway.GetPriceAsync(target.Id, ct));
-                if ((price is null || price.Deleted || deleted is not null) && (deleted ?? newest).Event.Data.Object is global::Stripe.Price pricePayload)
+                var price = await gateway.GetPriceAsync(target.Id, ct);
+                if ((price is null || price.Deleted || deleted is not null) && (deleted ?? newest).Carried is PriceRecord pricePayload)
                 {
-                    price = pricePayload.ToRecord() with { Deleted = true };
+                    price = pricePayload with { Deleted = true };
                 }
 
                 current = price;
                 break;
             case TargetKind.Product:
-                var product = await FetchAsync(() => gateway.GetProductAsync(target.Id, ct));
-                if ((product is null || product.Deleted || deleted is not null) && (deleted ?? newest).Event.Data.Object is global::Stripe.Product productPayload)
+                var product = await gateway.GetProductAsync(target.Id, ct);
+                if ((product is null || product.Deleted || deleted is not null) && (deleted ?? newest).Carried is ProductRecord productPayload)
                 {
-                    product = productPayload.ToRecord() with { Deleted = true };
+                    product = productPayload with { Deleted = true };
                 }
 
                 current = product;
@@ -124,19 +120,5 @@ internal sealed class WebhookApplier(StripeGateway gateway)
         }
 
         return keys;
-    }
-
-    /// <summary>The object as Stripe has it now, or null when Stripe no longer has it (404).</summary>
-    private static async Task<T?> FetchAsync<T>(Func<Task<T>> fetch)
-        where T : class
-    {
-        try
-        {
-            return await fetch();
-        }
-        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Tally.Api.Features.Mirror;
+using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Webhooks;
 

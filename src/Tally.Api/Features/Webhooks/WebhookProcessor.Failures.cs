@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Stripe;
 using Tally.Api.Infrastructure.Data;
+using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Features.Webhooks;
 
@@ -42,9 +42,8 @@ internal sealed partial class WebhookProcessor
     /// <summary>What went wrong, for <c>last_error</c> and the logs: Stripe's error code and message, never request data or keys.</summary>
     private static string Describe(Exception ex)
     {
-        var text = ex switch
+        var text = StripeErrors.Describe(ex) ?? ex switch
         {
-            StripeException s => $"Stripe answered {(int)s.HttpStatusCode} {s.StripeError?.Type} {s.StripeError?.Code}: {s.StripeError?.Message ?? "no message"}",
             DbUpdateException d => $"Database update failed: {d.InnerException?.GetType().Name ?? d.GetType().Name}",
             HttpRequestException h => $"Could not reach Stripe: {h.HttpRequestError}",
             _ => ex.GetType().Name,

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Stripe;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Infrastructure.Data;
+using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Features.Webhooks;
 
@@ -122,7 +122,7 @@ internal sealed partial class WebhookProcessor(
             {
                 found = WebhookTargets.Of(claimed);
             }
-            catch (Exception ex) when (ex is StripeException or System.Text.Json.JsonException or ArgumentException)
+            catch (UnreadableEventException)
             {
                 unreadable.Add(row.Id);
                 continue;
@@ -195,9 +195,10 @@ internal sealed partial class WebhookProcessor(
     /// <summary>Writes one group in its own transaction; after losing a race it fetches the object again, as the winner may hold newer state.</summary>
     private async Task ApplyGroupAsync(ResolvedTarget target, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            // After a lost race (another instance or the API wrote the same row first) the next try reads it and Stripe again.
+            await ConflictRetry.RunAsync(RaceRetries, async attempt =>
             {
                 await using var scope = scopes.CreateAsyncScope();
                 if (attempt > 1)
@@ -207,18 +208,12 @@ internal sealed partial class WebhookProcessor(
 
                 await WebhookApplier.StageAsync(scope.ServiceProvider.GetRequiredService<MirrorWriter>(), target, ct);
                 await SaveAsync(scope.ServiceProvider.GetRequiredService<TallyDbContext>(), target.Events, ct);
-                await InvalidatePricesAsync([target], ct);
-                return;
-            }
-            catch (DbUpdateException ex) when (attempt < RaceRetries && (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation()))
-            {
-                // Another instance (or the API) wrote the same row first: the next try reads it and Stripe again.
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                await RecordFailureAsync(target.Target, target.Events, ex, ct);
-                return;
-            }
+            });
+            await InvalidatePricesAsync([target], ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await RecordFailureAsync(target.Target, target.Events, ex, ct);
         }
     }
 

@@ -1,4 +1,4 @@
-using Stripe;
+using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Features.Webhooks;
 
@@ -20,14 +20,28 @@ internal readonly record struct WebhookTarget(TargetKind Kind, string Id);
 /// </summary>
 internal sealed class ClaimedEvent(WebhookEvent row)
 {
-    private Event? parsed;
+    private object? carried;
+    private bool read;
 
     public WebhookEvent Row { get; } = row;
 
     public DateTimeOffset Created => Row.StripeCreated;
 
-    // Verified at intake, where the API version was checked too.
-    public Event Event => parsed ??= EventUtility.ParseEvent(Row.Payload, throwOnApiVersionMismatch: false);
+    /// <summary>The object the event carries, as a Stripe record (see <see cref="StripeWebhooks.ReadObject"/>).</summary>
+    /// <exception cref="UnreadableEventException">The stored payload is not a readable Stripe event.</exception>
+    public object? Carried
+    {
+        get
+        {
+            if (!read)
+            {
+                carried = StripeWebhooks.ReadObject(Row.Payload);
+                read = true;
+            }
+
+            return carried;
+        }
+    }
 }
 
 internal static class WebhookTargets
@@ -60,19 +74,19 @@ internal static class WebhookTargets
             _ when type.StartsWith("product.", StringComparison.Ordinal) => TargetKind.Product,
             _ => null,
         };
-        return kind is { } k ? new WebhookTarget(k, id!) : Of(e.Event);
+        return kind is { } k ? new WebhookTarget(k, id!) : Of(e.Carried);
     }
 
     /// <summary>What the event is about, or null when it carries nothing Tally mirrors (then it is ignored).</summary>
-    public static WebhookTarget? Of(Event evt) => evt.Data?.Object switch
+    private static WebhookTarget? Of(object? carried) => carried switch
     {
-        global::Stripe.Subscription s when evt.Type.StartsWith("customer.subscription.", StringComparison.Ordinal) => new(TargetKind.Subscription, s.Id),
-        global::Stripe.Customer c => new(TargetKind.Customer, c.Id),
-        global::Stripe.Invoice i when i.Id is not null => new(TargetKind.Invoice, i.Id),
-        global::Stripe.Price p => new(TargetKind.Price, p.Id),
-        global::Stripe.Product p => new(TargetKind.Product, p.Id),
+        SubscriptionRecord s => new(TargetKind.Subscription, s.Id),
+        CustomerRecord c => new(TargetKind.Customer, c.Id),
+        InvoiceRecord i => new(TargetKind.Invoice, i.Id),
+        PriceRecord p => new(TargetKind.Price, p.Id),
+        ProductRecord p => new(TargetKind.Product, p.Id),
         // An attached payment method changes the customer's state: refresh the customer.
-        PaymentMethod pm when pm.CustomerId is not null => new(TargetKind.Customer, pm.CustomerId),
+        PaymentMethodOwnerRecord pm => new(TargetKind.Customer, pm.CustomerId),
         _ => null,
     };
 }

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
-using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Configuration;
 using Tally.Api.Infrastructure.Errors;
 
@@ -12,7 +11,6 @@ internal static class AuthRegistration
     public static void AddTallyAuth(this WebApplicationBuilder builder, JwtSettings jwt)
     {
         builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton<UserDirectory>();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
@@ -55,16 +53,16 @@ internal static class AuthRegistration
         var subject = principal.FindFirstValue(TallyClaims.Subject);
         if (string.IsNullOrWhiteSpace(subject))
         {
-            context.Fail("The token has no subject (sub).");
+            context.Fail(new TokenRejectedException("The token has no subject (sub)."));
             return;
         }
 
-        var directory = context.HttpContext.RequestServices.GetRequiredService<UserDirectory>();
+        var directory = context.HttpContext.RequestServices.GetRequiredService<IUserResolver>();
         var user = await directory.FindOrProvisionAsync(subject, principal.FindFirstValue(TallyClaims.Email),
             principal.FindFirstValue(TallyClaims.Name), context.HttpContext.RequestAborted);
         if (user is null)
         {
-            context.Fail("The token's email belongs to another user.");
+            context.Fail(new TokenRejectedException("The token's email belongs to another user."));
             return;
         }
 
@@ -91,10 +89,16 @@ internal static class AuthRegistration
             SecurityTokenInvalidIssuerException => ("invalid_token", "The bearer token is from another issuer."),
             SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
                 ("invalid_token", "The bearer token's signature is not valid."),
-            { Message: var message } when message.StartsWith("The token", StringComparison.Ordinal) => ("invalid_token", message),
+            TokenRejectedException rejected => ("invalid_token", rejected.Detail),
             _ => ("invalid_token", "The bearer token is not valid."),
         };
         context.Response.Headers.WWWAuthenticate = code == "unauthorized" ? "Bearer" : "Bearer error=\"invalid_token\"";
         return Problems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, code, detail);
     }
+}
+
+/// <summary>A token Tally itself refuses after validation; <see cref="Detail"/> is written for the caller.</summary>
+internal sealed class TokenRejectedException(string detail) : Exception(detail)
+{
+    public string Detail { get; } = detail;
 }

@@ -1,4 +1,3 @@
-using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.OpenApi;
 
 namespace Tally.Api.Infrastructure.Auth;

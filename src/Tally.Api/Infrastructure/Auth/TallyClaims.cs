@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Tally.Api.Features.Users;
 
 namespace Tally.Api.Infrastructure.Auth;
 
@@ -17,7 +16,7 @@ internal static class TallyClaims
             System.Globalization.CultureInfo.InvariantCulture);
 
     public static Role Role(this ClaimsPrincipal principal) =>
-        Roles.TryParse(principal.FindFirstValue(RoleType), out var role) ? role : Features.Users.Role.Viewer;
+        Roles.TryParse(principal.FindFirstValue(RoleType), out var role) ? role : Auth.Role.Viewer;
 
     public static bool HasAtLeast(this ClaimsPrincipal principal, Role minimum) =>
         principal.FindFirstValue(RoleType) is not null && principal.Role() >= minimum;

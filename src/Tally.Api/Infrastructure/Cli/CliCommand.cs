@@ -4,69 +4,50 @@ namespace Tally.Api.Infrastructure.Cli;
 /// The verb and its options. Everything the verb does not know (<c>--urls</c>, <c>--environment</c>, ...)
 /// goes to the host's configuration.
 /// </summary>
-internal sealed record CliCommand(string Verb, IReadOnlyDictionary<string, string?> Options, string[] HostArgs)
+internal sealed record CliCommand(CliVerb? Definition, IReadOnlyDictionary<string, string?> Options, string[] HostArgs)
 {
-    public const string Usage = """
+    public string Verb => Definition?.Name ?? "help";
+
+    public bool IsHelp => Definition is null;
+
+    /// <summary>The verb calls Stripe (and so starts the embedded emulator when no key is set).</summary>
+    public bool TalksToStripe => Definition?.TalksToStripe == true;
+
+    public static string Usage(IReadOnlyList<CliVerb> verbs) => $"""
         Tally: self-hosted billing for SaaS products on Stripe.
 
         Usage: tally [verb] [options]
 
         Verbs:
-          serve [--no-migrate] [--demo] [--urls URL]
-                                                run the service (the default verb); applies migrations first;
-                                                --demo fills the embedded Stripe emulator with 12 months of demo data
-          seed-demo                             fill the Stripe test account with demo data, then exit
-          migrate                               apply database migrations and exit
-          token --email E [--sub S] [--ttl 1h]  print a bearer token signed with the configured key
-          users set-role --email E --role R     set a user's role (viewer, editor, admin); creates the user if unknown
-          stripe sync                           backfill the mirror from Stripe (products, prices, customers, subscriptions, invoices)
+        {string.Join(Environment.NewLine, verbs.Select(v => $"  {v.Synopsis,-36}  {v.Description.ReplaceLineEndings(Environment.NewLine + new string(' ', 40))}"))}
           --help                                show this text
 
         Configuration comes from environment variables and ./.env (see README.md).
         """;
 
-    private static readonly Dictionary<string, string[]> KnownOptions = new()
-    {
-        ["serve"] = ["no-migrate", "demo"],
-        ["seed-demo"] = [],
-        ["migrate"] = [],
-        ["token"] = ["email", "sub", "ttl", "name"],
-        ["users set-role"] = ["email", "role"],
-        ["stripe sync"] = [],
-    };
-
-    private static readonly HashSet<string> Flags = ["no-migrate", "demo"];
-
-    public bool IsHelp => Verb == "help";
-
-    /// <summary>Verbs that call Stripe (and so start the embedded emulator when no key is set).</summary>
-    public bool TalksToStripe => Verb is "serve" or "stripe sync" or "seed-demo";
-
-    public static CliCommand Parse(string[] args)
+    /// <summary>Parses the arguments against <paramref name="verbs"/>; no verb means <c>serve</c>.</summary>
+    /// <exception cref="CliUsageException">An unknown verb, or an option without its value.</exception>
+    public static CliCommand Parse(string[] args, IReadOnlyList<CliVerb> verbs)
     {
         var rest = new List<string>(args);
-        var verb = "serve";
+        var name = CoreVerbs.Serve.Name;
         if (rest.Count > 0 && rest[0] is "--help" or "-h" or "help")
         {
-            return new CliCommand("help", new Dictionary<string, string?>(), []);
+            return new CliCommand(null, new Dictionary<string, string?>(), []);
         }
 
         if (rest.Count > 0 && !rest[0].StartsWith('-'))
         {
-            verb = rest[0];
+            name = rest[0];
             rest.RemoveAt(0);
-            if (verb is "users" or "stripe" && rest.Count > 0 && !rest[0].StartsWith('-'))
+            if (verbs.Any(v => v.Name.StartsWith(name + " ", StringComparison.Ordinal)) && rest.Count > 0 && !rest[0].StartsWith('-'))
             {
-                verb = verb + " " + rest[0];
+                name = name + " " + rest[0];
                 rest.RemoveAt(0);
             }
         }
 
-        if (!KnownOptions.TryGetValue(verb, out var known))
-        {
-            throw new CliUsageException($"Unknown verb '{verb}'.");
-        }
-
+        var verb = verbs.FirstOrDefault(v => v.Name == name) ?? throw new CliUsageException($"Unknown verb '{name}'.");
         var options = new Dictionary<string, string?>();
         var hostArgs = new List<string>();
         for (var i = 0; i < rest.Count; i++)
@@ -74,31 +55,29 @@ internal sealed record CliCommand(string Verb, IReadOnlyDictionary<string, strin
             var arg = rest[i];
             if (arg is "--help" or "-h")
             {
-                return new CliCommand("help", options, []);
+                return new CliCommand(null, options, []);
             }
 
-            var name = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..].Split('=', 2)[0] : null;
-            if (name is null || !known.Contains(name))
+            var option = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..].Split('=', 2)[0] : null;
+            if (option is not null && verb.Flags.Contains(option))
+            {
+                options[option] = "true";
+            }
+            else if (option is null || !verb.Options.Contains(option))
             {
                 hostArgs.Add(arg);
-                continue;
-            }
-
-            if (Flags.Contains(name))
-            {
-                options[name] = "true";
             }
             else if (arg.Contains('='))
             {
-                options[name] = arg.Split('=', 2)[1];
+                options[option] = arg.Split('=', 2)[1];
             }
             else if (i + 1 < rest.Count)
             {
-                options[name] = rest[++i];
+                options[option] = rest[++i];
             }
             else
             {
-                throw new CliUsageException($"--{name} needs a value.");
+                throw new CliUsageException($"--{option} needs a value.");
             }
         }
 
@@ -111,6 +90,6 @@ internal sealed record CliCommand(string Verb, IReadOnlyDictionary<string, strin
             : throw new CliUsageException($"'{Verb}' needs --{option}.");
 
     public string? Optional(string option) => Options.TryGetValue(option, out var value) ? value : null;
-}
 
-internal sealed class CliUsageException(string message) : Exception(message);
+    public bool Has(string flag) => Options.ContainsKey(flag);
+}

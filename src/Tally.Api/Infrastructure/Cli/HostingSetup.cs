@@ -15,7 +15,7 @@ internal static class HostingSetup
 
     public static void AddTallyHosting(this WebApplicationBuilder builder, CliCommand command)
     {
-        if (command.Optional("no-migrate") is not null)
+        if (command.Has("no-migrate"))
         {
             builder.Configuration["TALLY_AUTO_MIGRATE"] = "false";
         }
@@ -24,10 +24,5 @@ internal static class HostingSetup
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
-
-        builder.Services.AddSingleton(TimeProvider.System);
     }
-
-    /// <summary>Registered after the database so that it runs once migrations are applied.</summary>
-    public static void AddEmbeddedStartup(this WebApplicationBuilder builder) => builder.Services.AddHostedService<EmbeddedStartup>();
 }

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Tally.Api.Features.Users;
 
 namespace Tally.Api.Infrastructure.Data;
 
@@ -14,12 +13,24 @@ namespace Tally.Api.Infrastructure.Data;
 /// </summary>
 internal abstract class TallyDbContext(DbContextOptions options) : DbContext(options)
 {
-    public DbSet<User> Users => Set<User>();
-
-    public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
-
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    /// <summary>Every feature's entities: each feature keeps its <c>IEntityTypeConfiguration</c>s beside its entities.</summary>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(TallyDbContext).Assembly);
+        VersionTokens.Configure(modelBuilder);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        VersionTokens.Bump(ChangeTracker);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        VersionTokens.Bump(ChangeTracker);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 }
 
 /// <summary>

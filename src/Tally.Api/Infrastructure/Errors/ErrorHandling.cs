@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Infrastructure.Errors;
 
@@ -39,17 +40,12 @@ internal static class ErrorHandling
 }
 
 /// <summary>Maps the few exceptions Tally expects to problem answers; everything else is a bare 500.</summary>
-internal sealed class TallyExceptionHandler(IProblemDetailsService problems, ILogger<TallyExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class TallyExceptionHandler(IProblemDetailsService problems, ILogger<TallyExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         var (status, code, detail, errors) = Describe(exception);
-        if (exception is global::Stripe.StripeException stripe)
-        {
-            logger.LogWarning("Stripe call failed on {Method} {Path}: {StripeStatus} {StripeCode} (request {StripeRequestId})",
-                http.Request.Method, http.Request.Path, (int)stripe.HttpStatusCode, stripe.StripeError?.Code, stripe.StripeResponse?.RequestId);
-        }
-        else if (status >= 500)
+        if (!StripeErrors.TryLog(logger, exception, http.Request.Method, http.Request.Path) && status >= 500)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         }
@@ -66,6 +62,11 @@ internal sealed class TallyExceptionHandler(IProblemDetailsService problems, ILo
 
     private static (int Status, string Code, string Detail, Dictionary<string, string[]>? Errors) Describe(Exception exception)
     {
+        if (StripeErrors.Problem(exception) is var (stripeStatus, stripeCode, stripeDetail))
+        {
+            return (stripeStatus, stripeCode, stripeDetail, null);
+        }
+
         switch (exception)
         {
             case BadHttpRequestException { InnerException: JsonException json }:
@@ -77,15 +78,7 @@ internal sealed class TallyExceptionHandler(IProblemDetailsService problems, ILo
             case BadHttpRequestException bad when bad.StatusCode == 415:
                 return (415, "unsupported_media_type", "The request body must be application/json.", null);
             case BadHttpRequestException bad:
-                return (bad.StatusCode, Problems.DefaultCode(bad.StatusCode), Sanitize(bad.Message), null);
-            case global::Stripe.StripeException { StripeError.Type: "card_error" } card:
-                // Stripe's card messages are written for the payer ("Your card was declined.").
-                return (402, card.StripeError.Code ?? "card_declined", card.StripeError.Message ?? "The card was declined.", null);
-            case global::Stripe.StripeException stripe when stripe.HttpStatusCode is 0 or >= System.Net.HttpStatusCode.InternalServerError
-                or System.Net.HttpStatusCode.TooManyRequests:
-                return (502, "stripe_unavailable", "Stripe could not be reached or did not answer; try again shortly.", null);
-            case global::Stripe.StripeException:
-                return (502, "stripe_error", "Stripe refused the request.", null);
+                return (bad.StatusCode, Problems.DefaultCode(bad.StatusCode), BindingDetail(bad.Message), null);
             case HttpRequestException:
                 return (502, "stripe_unavailable", "Stripe could not be reached; try again shortly.", null);
             case DbUpdateConcurrencyException:
@@ -99,6 +92,15 @@ internal sealed class TallyExceptionHandler(IProblemDetailsService problems, ILo
     private static string? JsonField(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? null : path.TrimStart('$').TrimStart('.');
 
-    // Binding messages name the parameter and the reason; they never carry values from our own state.
-    private static string Sanitize(string message) => message.Length > 300 ? message[..300] : message;
+    /// <summary>
+    /// Names the parameter that failed to bind, without passing the framework's message (or the value it
+    /// quotes) on: its messages read <c>Failed to bind parameter "int? limit" from "many".</c>.
+    /// </summary>
+    private static string BindingDetail(string message) =>
+        ParameterName().Match(message) is { Success: true } m
+            ? $"The parameter '{m.Groups["name"].Value}' is missing or not valid for this endpoint."
+            : "The request is not valid for this endpoint.";
+
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"[^\"]*?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex ParameterName();
 }

@@ -16,6 +16,9 @@ internal static class Problems
 
     public static ProblemHttpResult Conflict(string code, string detail) => Result(StatusCodes.Status409Conflict, code, detail);
 
+    /// <summary>The seed's troubleshooting answer, shared by every endpoint that needs the caller's Stripe customer.</summary>
+    public static ProblemHttpResult NoStripeCustomer() => NotFound("no_stripe_customer", "User has no Stripe customer");
+
     /// <summary>A 400 that names the offending field, as <c>errors: {field: [message]}</c>.</summary>
     public static ProblemHttpResult Validation(string field, string message) =>
         Result(StatusCodes.Status400BadRequest, "validation_failed", $"{field}: {message}",

@@ -18,7 +18,7 @@ internal sealed class StripeBootstrap(IServiceScopeFactory scopes, StripeAccount
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
-        var saved = await db.Set<StripeSetting>().ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
+        var saved = await db.StripeSettingsAsync(cancellationToken);
         if (account.PriceMeteredId is null && !saved.ContainsKey(StripeSetting.PriceMeteredId))
         {
             var gateway = scope.ServiceProvider.GetRequiredService<StripeGateway>();
@@ -27,8 +27,7 @@ internal sealed class StripeBootstrap(IServiceScopeFactory scopes, StripeAccount
             saved[StripeSetting.MeterEventName] = eventName;
             saved[StripeSetting.ProductId] = productId;
             saved[StripeSetting.PriceMeteredId] = priceId;
-            db.AddRange(saved.Select(kv => new StripeSetting { Key = kv.Key, Value = kv.Value }));
-            await db.SaveChangesAsync(cancellationToken);
+            await db.RememberStripeSettingsAsync(saved, cancellationToken);
         }
 
         account.PriceMeteredId ??= saved.GetValueOrDefault(StripeSetting.PriceMeteredId);

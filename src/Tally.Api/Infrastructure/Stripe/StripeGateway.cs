@@ -1,9 +1,12 @@
+using System.Net;
 using Stripe;
 
 namespace Tally.Api.Infrastructure.Stripe;
 
 /// <summary>
-/// The business operations Tally performs on Stripe, returning Tally's own records. Every create
+/// The business operations Tally performs on Stripe, returning Tally's own records and outcomes
+/// (<c>null</c> for a missing object, a <see cref="StripeResult{T}"/> for an expected refusal): the
+/// only place besides <see cref="StripeErrors"/> that reads Stripe.net's exceptions. Every create
 /// carries an idempotency key derived from Tally's row ids; the expansions Tally relies on live here.
 /// </summary>
 internal sealed class StripeGateway(StripeClient stripe)
@@ -11,20 +14,43 @@ internal sealed class StripeGateway(StripeClient stripe)
     /// <summary>What a subscription fetch expands: the discounts' coupons (items embed their price already).</summary>
     private static readonly List<string> SubscriptionExpand = ["discounts", "discounts.source.coupon"];
 
-    public async Task<CustomerRecord> CreateCustomerAsync(long userId, string? email, string? name, CancellationToken ct)
+    public async Task<StripeResult<CustomerRecord>> CreateCustomerAsync(long userId, string? email, string? name, CancellationToken ct)
     {
-        var customer = await stripe.V1.Customers.CreateAsync(
-            new CustomerCreateOptions { Email = email, Name = name, Metadata = new() { ["user_id"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
-            new RequestOptions { IdempotencyKey = $"tally-customer-{userId}" }, ct);
-        return customer.ToRecord();
+        try
+        {
+            var customer = await stripe.V1.Customers.CreateAsync(
+                new CustomerCreateOptions { Email = email, Name = name, Metadata = new() { ["user_id"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+                new RequestOptions { IdempotencyKey = $"tally-customer-{userId}" }, ct);
+            return StripeResult<CustomerRecord>.Ok(customer.ToRecord());
+        }
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.Conflict)
+        {
+            // Another instance's request with the same idempotency key is still in flight (Stripe.net already retried).
+            return new(StripeOutcome.InFlight);
+        }
     }
 
-    public async Task<CustomerRecord> GetCustomerAsync(string customerId, CancellationToken ct) =>
-        (await stripe.V1.Customers.GetAsync(customerId, cancellationToken: ct)).ToRecord();
+    /// <summary>The customer, or null when Stripe does not know it (a deleted customer comes back with <c>Deleted</c> set).</summary>
+    public Task<CustomerRecord?> GetCustomerAsync(string customerId, CancellationToken ct) =>
+        OrNullAsync(async () => (await stripe.V1.Customers.GetAsync(customerId, cancellationToken: ct)).ToRecord());
 
-    public async Task<PaymentMethodRecord> AttachPaymentMethodAsync(string customerId, string paymentMethodId, bool setDefault, CancellationToken ct)
+    public async Task<StripeResult<PaymentMethodRecord>> AttachPaymentMethodAsync(string customerId, string paymentMethodId, bool setDefault, CancellationToken ct)
     {
-        var pm = await stripe.V1.PaymentMethods.AttachAsync(paymentMethodId, new PaymentMethodAttachOptions { Customer = customerId }, cancellationToken: ct);
+        PaymentMethod pm;
+        try
+        {
+            pm = await stripe.V1.PaymentMethods.AttachAsync(paymentMethodId, new PaymentMethodAttachOptions { Customer = customerId }, cancellationToken: ct);
+        }
+        catch (StripeException ex) when (ex.StripeError is { Type: "card_error" } card)
+        {
+            return new(StripeOutcome.CardDeclined, Code: card.Code ?? "card_declined", Message: card.Message ?? "The card was declined.");
+        }
+        catch (StripeException ex) when (ex.StripeError is { Type: "invalid_request_error" } error && error.Param is not "customer")
+        {
+            // resource_missing for an unknown id; "already attached to a customer" for someone else's method.
+            return new(error.Code == "resource_missing" ? StripeOutcome.UnknownObject : StripeOutcome.InvalidParameter);
+        }
+
         if (setDefault)
         {
             // The attach answer carries the real pm_ id (a magic test id such as pm_card_visa yields a new one).
@@ -32,34 +58,47 @@ internal sealed class StripeGateway(StripeClient stripe)
                 new CustomerUpdateOptions { InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = pm.Id } }, cancellationToken: ct);
         }
 
-        return pm.ToRecord(setDefault);
+        return StripeResult<PaymentMethodRecord>.Ok(pm.ToRecord(setDefault));
     }
 
-    public async Task<SubscriptionRecord> CreateSubscriptionAsync(string customerId, string priceId, long userId, string idempotencyKey, CancellationToken ct)
+    public async Task<StripeResult<SubscriptionRecord>> CreateSubscriptionAsync(
+        string customerId, string priceId, long userId, string idempotencyKey, CancellationToken ct)
     {
-        var subscription = await stripe.V1.Subscriptions.CreateAsync(
-            new SubscriptionCreateOptions
-            {
-                Customer = customerId,
-                Items = [new SubscriptionItemOptions { Price = priceId }],
-                Metadata = new() { ["user_id"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                Expand = SubscriptionExpand,
-            },
-            new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
-        return subscription.ToRecord();
+        try
+        {
+            var subscription = await stripe.V1.Subscriptions.CreateAsync(
+                new SubscriptionCreateOptions
+                {
+                    Customer = customerId,
+                    Items = [new SubscriptionItemOptions { Price = priceId }],
+                    Metadata = new() { ["user_id"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                    Expand = SubscriptionExpand,
+                },
+                new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
+            return StripeResult<SubscriptionRecord>.Ok(subscription.ToRecord());
+        }
+        catch (StripeException ex) when (ex.StripeError?.Type == "idempotency_error")
+        {
+            return new(StripeOutcome.IdempotencyKeyReused);
+        }
+        catch (StripeException ex) when (ex.StripeError is { Type: "invalid_request_error" } e
+            && (e.Param?.StartsWith("items", StringComparison.Ordinal) == true || e.Param == "price"))
+        {
+            return new(StripeOutcome.UnknownObject);
+        }
     }
 
-    public async Task<SubscriptionRecord> GetSubscriptionAsync(string subscriptionId, CancellationToken ct) =>
-        (await stripe.V1.Subscriptions.GetAsync(subscriptionId, new SubscriptionGetOptions { Expand = SubscriptionExpand }, cancellationToken: ct)).ToRecord();
+    public Task<SubscriptionRecord?> GetSubscriptionAsync(string subscriptionId, CancellationToken ct) =>
+        OrNullAsync(async () => (await stripe.V1.Subscriptions.GetAsync(subscriptionId, new SubscriptionGetOptions { Expand = SubscriptionExpand }, cancellationToken: ct)).ToRecord());
 
-    public async Task<InvoiceRecord> GetInvoiceAsync(string invoiceId, CancellationToken ct) =>
-        (await stripe.V1.Invoices.GetAsync(invoiceId, cancellationToken: ct)).ToRecord();
+    public Task<InvoiceRecord?> GetInvoiceAsync(string invoiceId, CancellationToken ct) =>
+        OrNullAsync(async () => (await stripe.V1.Invoices.GetAsync(invoiceId, cancellationToken: ct)).ToRecord());
 
-    public async Task<PriceRecord> GetPriceAsync(string priceId, CancellationToken ct) =>
-        (await stripe.V1.Prices.GetAsync(priceId, cancellationToken: ct)).ToRecord();
+    public Task<PriceRecord?> GetPriceAsync(string priceId, CancellationToken ct) =>
+        OrNullAsync(async () => (await stripe.V1.Prices.GetAsync(priceId, cancellationToken: ct)).ToRecord());
 
-    public async Task<ProductRecord> GetProductAsync(string productId, CancellationToken ct) =>
-        (await stripe.V1.Products.GetAsync(productId, cancellationToken: ct)).ToRecord();
+    public Task<ProductRecord?> GetProductAsync(string productId, CancellationToken ct) =>
+        OrNullAsync(async () => (await stripe.V1.Products.GetAsync(productId, cancellationToken: ct)).ToRecord());
 
     public async IAsyncEnumerable<CustomerRecord> ListCustomersAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
@@ -126,5 +165,19 @@ internal sealed class StripeGateway(StripeClient stripe)
             Recurring = new PriceRecurringOptions { Interval = "month", UsageType = "metered", Meter = meter.Id },
         }, new RequestOptions { IdempotencyKey = "tally-bootstrap-price" }, ct);
         return (meter.Id, eventName, productId, price.Id);
+    }
+
+    /// <summary>The object, or null when Stripe answers that it does not exist.</summary>
+    private static async Task<T?> OrNullAsync<T>(Func<Task<T>> fetch)
+        where T : class
+    {
+        try
+        {
+            return await fetch();
+        }
+        catch (StripeException ex) when (StripeErrors.IsNotFound(ex))
+        {
+            return null;
+        }
     }
 }

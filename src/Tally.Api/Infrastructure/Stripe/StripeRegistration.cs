@@ -44,6 +44,8 @@ internal static class StripeRegistration
             HttpClient = new SystemNetHttpClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), maxNetworkRetries: 2),
         }));
         builder.Services.AddScoped<StripeGateway>();
+        builder.Services.AddScoped<StripeTestMode>();
+        builder.Services.AddSingleton<UserLocks>();
         builder.Services.AddHostedService<StripeBootstrap>();
     }
 

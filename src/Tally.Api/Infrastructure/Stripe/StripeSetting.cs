@@ -1,9 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Infrastructure.Stripe;
 
-/// <summary>Stripe objects Tally created for itself in emulator mode (product, meter, price), remembered across restarts.</summary>
+/// <summary>
+/// Stripe objects Tally created for itself in emulator mode (product, meter, price) and other facts
+/// about the Stripe account (the demo's test clock), remembered across restarts. Read and written
+/// through <see cref="StripeSettings"/> only.
+/// </summary>
 internal sealed class StripeSetting
 {
     public const string ProductId = "product_id";
@@ -24,5 +29,21 @@ internal sealed class StripeSettingConfiguration : IEntityTypeConfiguration<Stri
         e.HasKey(s => s.Key);
         e.Property(s => s.Key).HasMaxLength(64);
         e.Property(s => s.Value).HasMaxLength(255);
+    }
+}
+
+internal static class StripeSettings
+{
+    public static Task<bool> HasStripeSettingAsync(this TallyDbContext db, string key, CancellationToken ct) =>
+        db.Set<StripeSetting>().AnyAsync(s => s.Key == key, ct);
+
+    public static Task<Dictionary<string, string>> StripeSettingsAsync(this TallyDbContext db, CancellationToken ct) =>
+        db.Set<StripeSetting>().ToDictionaryAsync(s => s.Key, s => s.Value, ct);
+
+    /// <summary>Remembers the values (new keys only; a key is unique) in one save.</summary>
+    public static async Task RememberStripeSettingsAsync(this TallyDbContext db, IEnumerable<KeyValuePair<string, string>> values, CancellationToken ct)
+    {
+        db.AddRange(values.Select(kv => new StripeSetting { Key = kv.Key, Value = kv.Value }));
+        await db.SaveChangesAsync(ct);
     }
 }

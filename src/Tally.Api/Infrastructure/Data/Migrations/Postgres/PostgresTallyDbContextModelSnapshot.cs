@@ -22,7 +22,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Tally.Api.Features.Invoices.Invoice", b =>
+            modelBuilder.Entity("Tally.Api.Features.Mirror.Invoice", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -377,7 +377,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("products", (string)null);
                 });
 
-            modelBuilder.Entity("Tally.Api.Features.Subscriptions.Subscription", b =>
+            modelBuilder.Entity("Tally.Api.Features.Mirror.Subscription", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -504,7 +504,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("subscriptions", (string)null);
                 });
 
-            modelBuilder.Entity("Tally.Api.Features.Subscriptions.SubscriptionDiscount", b =>
+            modelBuilder.Entity("Tally.Api.Features.Mirror.SubscriptionDiscount", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -576,7 +576,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("subscription_discounts", (string)null);
                 });
 
-            modelBuilder.Entity("Tally.Api.Features.Subscriptions.SubscriptionHistory", b =>
+            modelBuilder.Entity("Tally.Api.Features.Mirror.SubscriptionHistory", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -664,7 +664,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("subscription_history", (string)null);
                 });
 
-            modelBuilder.Entity("Tally.Api.Features.Subscriptions.SubscriptionItem", b =>
+            modelBuilder.Entity("Tally.Api.Features.Mirror.SubscriptionItem", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

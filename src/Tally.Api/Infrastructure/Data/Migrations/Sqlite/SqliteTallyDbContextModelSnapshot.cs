@@ -16,7 +16,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Tally.Api.Features.Invoices.Invoice", b =>
+            modelBuilder.Entity("Tally.Api.Features.Mirror.Invoice", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -363,7 +363,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("products", (string)null);
                 });
 
-            modelBuilder.Entity("Tally.Api.Features.Subscriptions.Subscription", b =>
+            modelBuilder.Entity("Tally.Api.Features.Mirror.Subscription", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -488,7 +488,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("subscriptions", (string)null);
                 });
 
-            modelBuilder.Entity("Tally.Api.Features.Subscriptions.SubscriptionDiscount", b =>
+            modelBuilder.Entity("Tally.Api.Features.Mirror.SubscriptionDiscount", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -558,7 +558,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("subscription_discounts", (string)null);
                 });
 
-            modelBuilder.Entity("Tally.Api.Features.Subscriptions.SubscriptionHistory", b =>
+            modelBuilder.Entity("Tally.Api.Features.Mirror.SubscriptionHistory", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -644,7 +644,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("subscription_history", (string)null);
                 });
 
-            modelBuilder.Entity("Tally.Api.Features.Subscriptions.SubscriptionItem", b =>
+            modelBuilder.Entity("Tally.Api.Features.Mirror.SubscriptionItem", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Tally.Api.Features.Mirror;
+namespace Tally.Api.Infrastructure.Data;
 
-internal static class MirrorConventions
+internal static class StripeColumns
 {
     public const int StripeIdLength = 255;
 

@@ -1,11 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Tally.Api.Features.Mirror;
+using Tally.Api.Infrastructure.Data;
 
-namespace Tally.Api.Features.Subscriptions;
+namespace Tally.Api.Features.Mirror;
 
 /// <summary>A Stripe subscription as last seen (the seed's <c>subscriptions</c> table).</summary>
-internal sealed class Subscription
+internal sealed class Subscription : IMirroredRow
 {
     public long Id { get; set; }
 
@@ -59,7 +59,7 @@ internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subsc
     {
         e.ToTable("subscriptions");
         e.StripeId(s => s.StripeSubscriptionId);
-        e.Property(s => s.StripeCustomerId).HasMaxLength(MirrorConventions.StripeIdLength);
+        e.Property(s => s.StripeCustomerId).HasMaxLength(StripeColumns.StripeIdLength);
         e.HasIndex(s => s.StripeCustomerId);
         e.HasIndex(s => s.UserId);
         e.HasIndex(s => s.Status);
@@ -69,6 +69,5 @@ internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subsc
         e.StripeRef(s => s.PriceId);
         e.Property(s => s.Currency).HasMaxLength(3);
         e.StripeRef(s => s.LatestInvoiceId);
-        e.Property(s => s.Version).IsConcurrencyToken();
     }
 }

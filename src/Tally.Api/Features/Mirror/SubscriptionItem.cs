@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Tally.Api.Features.Mirror;
+using Tally.Api.Infrastructure.Data;
 
-namespace Tally.Api.Features.Subscriptions;
+namespace Tally.Api.Features.Mirror;
 
 internal sealed class SubscriptionItem
 {
@@ -33,8 +33,8 @@ internal sealed class SubscriptionItemConfiguration : IEntityTypeConfiguration<S
     {
         e.ToTable("subscription_items");
         e.StripeId(i => i.StripeSubscriptionItemId);
-        e.Property(i => i.StripeSubscriptionId).HasMaxLength(MirrorConventions.StripeIdLength);
+        e.Property(i => i.StripeSubscriptionId).HasMaxLength(StripeColumns.StripeIdLength);
         e.HasIndex(i => i.StripeSubscriptionId);
-        e.Property(i => i.PriceId).HasMaxLength(MirrorConventions.StripeIdLength);
+        e.Property(i => i.PriceId).HasMaxLength(StripeColumns.StripeIdLength);
     }
 }

@@ -1,11 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Tally.Api.Features.Mirror;
+using Tally.Api.Infrastructure.Data;
 
-namespace Tally.Api.Features.Invoices;
+namespace Tally.Api.Features.Mirror;
 
 /// <summary>A Stripe invoice as last seen. Amounts in minor units. The PDF URL is not kept: it expires.</summary>
-internal sealed class Invoice
+internal sealed class Invoice : IMirroredRow
 {
     public long Id { get; set; }
 
@@ -49,7 +49,6 @@ internal sealed class Invoice
 
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>Bumped on every write; a concurrency token, so of two writers racing on the row one must read it again.</summary>
     public int Version { get; set; }
 }
 
@@ -57,10 +56,9 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
 {
     public void Configure(EntityTypeBuilder<Invoice> e)
     {
-        e.Property(x => x.Version).IsConcurrencyToken();
         e.ToTable("invoices");
         e.StripeId(i => i.StripeInvoiceId);
-        e.Property(i => i.StripeCustomerId).HasMaxLength(MirrorConventions.StripeIdLength);
+        e.Property(i => i.StripeCustomerId).HasMaxLength(StripeColumns.StripeIdLength);
         e.HasIndex(i => i.StripeCustomerId);
         e.StripeRef(i => i.StripeSubscriptionId);
         e.HasIndex(i => i.StripeSubscriptionId);

@@ -1,4 +1,4 @@
-namespace Tally.Api.Features.Users;
+namespace Tally.Api.Infrastructure.Auth;
 
 /// <summary>The role hierarchy: each role includes the capabilities of those below it.</summary>
 public enum Role

@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Features.Subscriptions;
 using Tally.Api.Infrastructure.Stripe;
 
-namespace Tally.Api.Features.Sync;
+namespace Tally.Api.Features.Mirror;
 
-internal sealed partial class StripeSync
+/// <summary>What a backfill from Stripe's lists (the sync) needs beyond the upserts.</summary>
+internal sealed partial class MirrorWriter
 {
     /// <summary>Columns that record when or how often a row was written, not what Stripe says.</summary>
     private static readonly HashSet<string> Housekeeping = ["UpdatedAt", "Version", "SourceTimestamp"];
@@ -13,7 +13,7 @@ internal sealed partial class StripeSync
     /// Counts rows of <paramref name="counted"/> that are new or really changed, and puts back rows
     /// whose only modifications are housekeeping columns, so an unchanged object writes nothing.
     /// </summary>
-    private (int Added, int Changed) SettleChanges(Type counted)
+    public (int Added, int Changed) SettleChanges(Type counted)
     {
         var (added, changed) = (0, 0);
         foreach (var entry in db.ChangeTracker.Entries().ToList())
@@ -53,7 +53,7 @@ internal sealed partial class StripeSync
     /// Best-effort history for a subscription the mirror has none of (it predates Tally's webhooks):
     /// its start, and its end when it has ended, from the object's own timestamps.
     /// </summary>
-    private async Task BackfillHistoryAsync(SubscriptionRecord s, CancellationToken ct)
+    public async Task BackfillHistoryAsync(SubscriptionRecord s, CancellationToken ct)
     {
         if (await db.Set<SubscriptionHistory>().AnyAsync(h => h.StripeSubscriptionId == s.Id, ct)
             || db.Set<SubscriptionHistory>().Local.Any(h => h.StripeSubscriptionId == s.Id))
@@ -66,12 +66,12 @@ internal sealed partial class StripeSync
         if (end is { } ended && ended > start)
         {
             var startStatus = s.TrialEnd is { } trialEnd && trialEnd > start ? "trialing" : "active";
-            await mirror.RecordHistoryAsync(s with { Status = startStatus, CanceledAt = null, EndedAt = null }, start, $"sync:{s.Id}:start", "sync.created", ct);
-            await mirror.RecordHistoryAsync(s, ended, $"sync:{s.Id}:end", "sync.deleted", ct);
+            await RecordHistoryAsync(s with { Status = startStatus, CanceledAt = null, EndedAt = null }, start, $"sync:{s.Id}:start", "sync.created", ct);
+            await RecordHistoryAsync(s, ended, $"sync:{s.Id}:end", "sync.deleted", ct);
         }
         else
         {
-            await mirror.RecordHistoryAsync(s, start, $"sync:{s.Id}", "sync.created", ct);
+            await RecordHistoryAsync(s, start, $"sync:{s.Id}", "sync.created", ct);
         }
     }
 }

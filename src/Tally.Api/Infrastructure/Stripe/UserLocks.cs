@@ -1,4 +1,4 @@
-namespace Tally.Api.Features.Customers;
+namespace Tally.Api.Infrastructure.Stripe;
 
 /// <summary>
 /// Serialises Stripe-creating work per user on this instance (striped, so memory stays bounded).

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Tally.Api.Features.Mirror;
+using Tally.Api.Infrastructure.Data;
 
-namespace Tally.Api.Features.Subscriptions;
+namespace Tally.Api.Features.Mirror;
 
 /// <summary>A discount (coupon) applied to a subscription.</summary>
 internal sealed class SubscriptionDiscount
@@ -37,9 +37,9 @@ internal sealed class SubscriptionDiscountConfiguration : IEntityTypeConfigurati
     {
         e.ToTable("subscription_discounts");
         e.StripeId(d => d.StripeDiscountId);
-        e.Property(d => d.StripeSubscriptionId).HasMaxLength(MirrorConventions.StripeIdLength);
+        e.Property(d => d.StripeSubscriptionId).HasMaxLength(StripeColumns.StripeIdLength);
         e.HasIndex(d => d.StripeSubscriptionId);
-        e.Property(d => d.CouponId).HasMaxLength(MirrorConventions.StripeIdLength);
+        e.Property(d => d.CouponId).HasMaxLength(StripeColumns.StripeIdLength);
         e.Property(d => d.PercentOff).HasPrecision(9, 4);
         e.Property(d => d.Currency).HasMaxLength(3);
         e.Property(d => d.Duration).HasMaxLength(16);

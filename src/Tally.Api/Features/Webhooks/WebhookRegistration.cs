@@ -1,16 +1,12 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Tally.Api.Features.Mirror;
-
 namespace Tally.Api.Features.Webhooks;
 
-internal static class WebhooksRegistration
+internal static class WebhookRegistration
 {
     public static void AddWebhooks(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<WebhookSignal>();
         builder.Services.AddSingleton<InboxGroupCommit>();
-        builder.Services.TryAddScoped<MirrorWriter>();
         builder.Services.AddScoped<WebhookApplier>();
         if (builder.Configuration.GetValue($"{WebhookOptions.Section}:{nameof(WebhookOptions.ProcessorEnabled)}", true))
         {

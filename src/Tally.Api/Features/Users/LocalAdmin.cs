@@ -1,18 +1,17 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Configuration;
 using Tally.Api.Infrastructure.Data;
 
-namespace Tally.Api.Infrastructure.Cli;
+namespace Tally.Api.Features.Users;
 
 /// <summary>
 /// Zero-configuration mode (Tally generated its own signing key): makes sure a local admin exists and
 /// prints a ready token and the docs URL, so a new user can call the API at once.
 /// </summary>
-internal sealed class EmbeddedStartup(IServiceScopeFactory scopes, JwtSettings jwt, TokenIssuer tokens, IServer server, TimeProvider clock)
+internal sealed class LocalAdmin(IServiceScopeFactory scopes, JwtSettings jwt, TokenIssuer tokens, IServer server, TimeProvider clock)
     : IHostedLifecycleService
 {
     public const string LocalAdminSubject = "tally-local-admin";
@@ -28,10 +27,10 @@ internal sealed class EmbeddedStartup(IServiceScopeFactory scopes, JwtSettings j
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
-        if (!await db.Users.AnyAsync(u => u.Subject == LocalAdminSubject, cancellationToken))
+        if (!await db.Set<User>().AnyAsync(u => u.Subject == LocalAdminSubject, cancellationToken))
         {
             var now = clock.GetUtcNow();
-            db.Users.Add(new User
+            db.Add(new User
             {
                 Subject = LocalAdminSubject, Email = LocalAdminEmail, FullName = "Local admin", Role = Role.Admin, CreatedAt = now, UpdatedAt = now,
             });

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Tally.Api.Features.Mirror;
+using Tally.Api.Infrastructure.Data;
 
-namespace Tally.Api.Features.Subscriptions;
+namespace Tally.Api.Features.Mirror;
 
 /// <summary>
 /// What a subscription looked like from <see cref="ValidFrom"/> until <see cref="ValidTo"/> (exclusive;
@@ -49,11 +49,11 @@ internal sealed class SubscriptionHistoryConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<SubscriptionHistory> e)
     {
         e.ToTable("subscription_history");
-        e.Property(h => h.StripeSubscriptionId).HasMaxLength(MirrorConventions.StripeIdLength);
-        e.Property(h => h.StripeCustomerId).HasMaxLength(MirrorConventions.StripeIdLength);
+        e.Property(h => h.StripeSubscriptionId).HasMaxLength(StripeColumns.StripeIdLength);
+        e.Property(h => h.StripeCustomerId).HasMaxLength(StripeColumns.StripeIdLength);
         e.HasIndex(h => new { h.StripeSubscriptionId, h.ValidFrom }).IsUnique();
         e.HasIndex(h => new { h.ValidFrom, h.ValidTo });
         e.Property(h => h.Status).HasMaxLength(32);
-        e.Property(h => h.SourceEventId).HasMaxLength(MirrorConventions.StripeIdLength);
+        e.Property(h => h.SourceEventId).HasMaxLength(StripeColumns.StripeIdLength);
     }
 }

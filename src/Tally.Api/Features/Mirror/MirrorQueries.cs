@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Tally.Api.Infrastructure.Data;
+
+namespace Tally.Api.Features.Mirror;
+
+/// <summary>Read-only views of the mirror's tables for the features that show them; only the mirror writes them.</summary>
+internal static class MirrorQueries
+{
+    public static IQueryable<Subscription> MirroredSubscriptions(this TallyDbContext db) => db.Set<Subscription>().AsNoTracking();
+
+    public static IQueryable<Invoice> MirroredInvoices(this TallyDbContext db) => db.Set<Invoice>().AsNoTracking();
+
+    public static IQueryable<MirroredCustomer> MirroredCustomers(this TallyDbContext db) => db.Set<MirroredCustomer>().AsNoTracking();
+
+    public static IQueryable<MirroredPrice> MirroredPrices(this TallyDbContext db) => db.Set<MirroredPrice>().AsNoTracking();
+}
