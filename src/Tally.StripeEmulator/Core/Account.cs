@@ -11,7 +11,7 @@ namespace Tally.StripeEmulator.Core;
 /// </summary>
 internal sealed class Account
 {
-    private readonly Dictionary<Type, object> _moduleState = [];
+    private readonly Dictionary<Type, object> moduleState = [];
 
     internal Account(Emulator emulator, string apiKey)
     {
@@ -41,7 +41,7 @@ internal sealed class Account
     /// <summary>Per-module state (one instance per type per account). Persist it through <see cref="IResourceModule"/>.</summary>
     public T State<T>() where T : class, new()
     {
-        if (!_moduleState.TryGetValue(typeof(T), out var s)) _moduleState[typeof(T)] = s = new T();
+        if (!moduleState.TryGetValue(typeof(T), out var s)) moduleState[typeof(T)] = s = new T();
         return (T)s;
     }
 
@@ -107,15 +107,15 @@ internal sealed class Account
 /// <summary>Frozen times of an account's test clocks. The billing module owns the clock objects and advances them here.</summary>
 internal sealed class TestClockRegistry
 {
-    private readonly Dictionary<string, DateTimeOffset> _times = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> times = new(StringComparer.Ordinal);
 
-    public void Set(string clockId, DateTimeOffset frozenTime) => _times[clockId] = frozenTime;
+    public void Set(string clockId, DateTimeOffset frozenTime) => times[clockId] = frozenTime;
 
-    public bool Remove(string clockId) => _times.Remove(clockId);
+    public bool Remove(string clockId) => times.Remove(clockId);
 
-    public bool TryGet(string clockId, out DateTimeOffset frozenTime) => _times.TryGetValue(clockId, out frozenTime);
+    public bool TryGet(string clockId, out DateTimeOffset frozenTime) => times.TryGetValue(clockId, out frozenTime);
 
-    public bool Contains(string clockId) => _times.ContainsKey(clockId);
+    public bool Contains(string clockId) => times.ContainsKey(clockId);
 
-    public IReadOnlyDictionary<string, DateTimeOffset> All => _times;
+    public IReadOnlyDictionary<string, DateTimeOffset> All => times;
 }

@@ -10,29 +10,29 @@ namespace Tally.StripeEmulator.Core;
 /// </summary>
 internal sealed class Expansions
 {
-    private readonly ConcurrentDictionary<string, HashSet<string>> _fields = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HashSet<string>> fields = new(StringComparer.Ordinal);
 
     /// <summary>Registers <paramref name="fieldPath"/> (dotted, relative to the object) as expandable on <paramref name="objectType"/>.</summary>
     public void Register(string objectType, string fieldPath) =>
-        _fields.AddOrUpdate(objectType, _ => [fieldPath], (_, set) => { lock (set) set.Add(fieldPath); return set; });
+        fields.AddOrUpdate(objectType, _ => [fieldPath], (_, set) => { lock (set) set.Add(fieldPath); return set; });
 
-    private readonly ConcurrentDictionary<string, string[]> _includable = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string[]> includable = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Marks a top-level field as "includable": kept in the store but only returned when the request
     /// expands it (<c>price.tiers</c>, <c>customer.subscriptions</c>).
     /// </summary>
     public void RegisterIncludable(string objectType, string field) =>
-        _includable.AddOrUpdate(objectType, _ => [field], (_, old) => [.. old, field]);
+        includable.AddOrUpdate(objectType, _ => [field], (_, old) => [.. old, field]);
 
-    private readonly ConcurrentDictionary<(string Type, string Field), Func<Account, JsonObject, JsonNode?>> _computed = new();
+    private readonly ConcurrentDictionary<(string Type, string Field), Func<Account, JsonObject, JsonNode?>> computed = new();
 
     /// <summary>
     /// An includable field computed on demand (e.g. <c>customer.subscriptions</c> as a list built from
     /// the account's subscriptions): returned only when the request expands it.
     /// </summary>
     public void RegisterComputed(string objectType, string field, Func<Account, JsonObject, JsonNode?> compute) =>
-        _computed[(objectType, field)] = compute;
+        computed[(objectType, field)] = compute;
 
     /// <summary>
     /// The wire form of a stored object for a request: the object itself when nothing changes,
@@ -41,7 +41,7 @@ internal sealed class Expansions
     public JsonObject Render(Account? account, JsonObject obj, IReadOnlyList<string> paths)
     {
         var type = (string?)obj["object"];
-        var hidden = type is not null && _includable.TryGetValue(type, out var inc)
+        var hidden = type is not null && includable.TryGetValue(type, out var inc)
             ? inc.Where(f => obj.ContainsKey(f) && !paths.Contains(f)).ToList()
             : null;
         if ((hidden is null || hidden.Count == 0) && (paths.Count == 0 || account is null)) return obj;
@@ -52,7 +52,7 @@ internal sealed class Expansions
             foreach (var path in paths)
             {
                 var field = path.Split('.')[0];
-                if (_computed.TryGetValue((type, field), out var compute)) copy[field] = compute(account, obj);
+                if (computed.TryGetValue((type, field), out var compute)) copy[field] = compute(account, obj);
             }
         }
         if (account is not null && paths.Count > 0) Apply(account, copy, paths.Where(p => hidden is null || !IsIncludable(type, p)).ToList());
@@ -60,7 +60,7 @@ internal sealed class Expansions
     }
 
     private bool IsIncludable(string? type, string path) =>
-        type is not null && ((_includable.TryGetValue(type, out var inc) && inc.Contains(path)) || _computed.ContainsKey((type, path)));
+        type is not null && ((includable.TryGetValue(type, out var inc) && inc.Contains(path)) || computed.ContainsKey((type, path)));
 
     /// <summary>Resolves an id to an object for expansion; by default any stored object with that id.</summary>
     public Func<Account, string, JsonObject?> Resolve { get; set; } = static (account, id) => account.Store.Find(id);
@@ -87,7 +87,7 @@ internal sealed class Expansions
             return;
         }
         if (i == segs.Length - 1 && IsIncludable(type, segs[i])) return;
-        if (type is not null && _fields.TryGetValue(type, out var fields))
+        if (type is not null && this.fields.TryGetValue(type, out var fields))
         {
             for (var k = segs.Length - i; k >= 1; k--)
             {

@@ -10,20 +10,20 @@ namespace Tally.StripeEmulator.Core;
 /// </summary>
 internal sealed class Persistence(Emulator emulator, string path) : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private Task? _loop;
+    private readonly SemaphoreSlim signal = new(0, 1);
+    private readonly CancellationTokenSource stop = new();
+    private readonly SemaphoreSlim writeLock = new(1, 1);
+    private Task? loop;
 
     public void Start()
     {
         emulator.OnDirty = Signal;
-        _loop = Task.Run(() => RunAsync(_stop.Token));
+        loop = Task.Run(() => RunAsync(stop.Token));
     }
 
     private void Signal()
     {
-        try { _signal.Release(); }
+        try { signal.Release(); }
         catch (SemaphoreFullException) { /* a save is already pending */ }
     }
 
@@ -33,7 +33,7 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
         {
             while (true)
             {
-                await _signal.WaitAsync(ct);
+                await signal.WaitAsync(ct);
                 await Task.Delay(emulator.Options.SaveDelay, ct);
                 try
                 {
@@ -51,7 +51,7 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
 
     public async Task SaveAsync(CancellationToken ct)
     {
-        await _writeLock.WaitAsync(ct);
+        await writeLock.WaitAsync(ct);
         try
         {
             var bytes = ApiResult.Write(WriteSnapshot);
@@ -63,7 +63,7 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
         }
         finally
         {
-            _writeLock.Release();
+            writeLock.Release();
         }
     }
 
@@ -139,9 +139,9 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
     public async ValueTask DisposeAsync()
     {
         emulator.OnDirty = null;
-        await _stop.CancelAsync();
-        if (_loop is not null) await _loop;
+        await stop.CancelAsync();
+        if (loop is not null) await loop;
         await SaveAsync(CancellationToken.None);
-        _stop.Dispose();
+        stop.Dispose();
     }
 }

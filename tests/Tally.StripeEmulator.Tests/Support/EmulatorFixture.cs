@@ -8,16 +8,16 @@ namespace Tally.StripeEmulator.Tests.Support;
 /// </summary>
 public sealed class EmulatorFixture : IAsyncLifetime
 {
-    private StripeEmulatorServer? _server;
+    private StripeEmulatorServer? server;
 
-    public StripeEmulatorServer Server => _server ?? throw new InvalidOperationException("not started");
+    public StripeEmulatorServer Server => server ?? throw new InvalidOperationException("not started");
 
     public async ValueTask InitializeAsync() =>
-        _server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { Port = 0 }, TestContext.Current.CancellationToken);
+        server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { Port = 0 }, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null) await _server.DisposeAsync();
+        if (server is not null) await server.DisposeAsync();
     }
 
     public static string NewKey() => "sk_test_" + Guid.NewGuid().ToString("N");

@@ -19,7 +19,7 @@ internal sealed partial class BillingEngine
 
     public TestClock DeleteClock(string id)
     {
-        lock (_gate)
+        lock (gate)
         {
             var clock = GetClock(id);
             clock.Deleted = true;
@@ -45,7 +45,7 @@ internal sealed partial class BillingEngine
     public JsonObject AdvanceClock(string id, long? frozenTime)
     {
         if (frozenTime is not { } target) throw BillingException.Missing("frozen_time");
-        lock (_gate)
+        lock (gate)
         {
             var clock = GetClock(id);
             if (target <= clock.FrozenTime)

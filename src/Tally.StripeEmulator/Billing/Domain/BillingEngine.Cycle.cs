@@ -28,7 +28,7 @@ internal sealed partial class BillingEngine
         throw new InvalidOperationException("billing cycle did not converge");
     }
 
-    private long _caughtUpTo = long.MinValue;
+    private long caughtUpTo = long.MinValue;
 
     /// <summary>
     /// Real-time subscriptions move forward whenever billing is touched. Once per emulator second is
@@ -37,10 +37,10 @@ internal sealed partial class BillingEngine
     public void CatchUpRealTime()
     {
         var now = Host.RealNow.ToUnixTimeSeconds();
-        lock (_gate)
+        lock (gate)
         {
-            if (now == _caughtUpTo) return;
-            _caughtUpTo = now;
+            if (now == caughtUpTo) return;
+            caughtUpTo = now;
             RunDue(null, now, null);
         }
     }

@@ -15,9 +15,9 @@ internal sealed partial class BillingEngine
     /// <summary>Stripe leaves subscription invoices in draft for about an hour so late usage can land.</summary>
     internal const long DraftGraceSeconds = 3600;
 
-    private BillingJson? _json;
+    private BillingJson? json;
 
-    internal BillingJson Json => _json ??= new BillingJson(this);
+    internal BillingJson Json => json ??= new BillingJson(this);
 
     private Invoice NewInvoice(Subscription sub, string reason, long now, long periodStart, long periodEnd) => new()
     {

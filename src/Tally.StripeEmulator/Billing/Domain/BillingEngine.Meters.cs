@@ -18,7 +18,7 @@ internal sealed partial class BillingEngine
             throw BillingException.Invalid("default_aggregation[formula]", $"Invalid default_aggregation[formula]: must be one of sum, count, or last");
         if (window is not (null or "" or "hour" or "day"))
             throw BillingException.Invalid("event_time_window", "Invalid event_time_window: must be one of day or hour");
-        lock (_gate)
+        lock (gate)
         {
             EnsureEventNameFree(eventName);
             var now = Host.RealNow.ToUnixTimeSeconds();
@@ -51,7 +51,7 @@ internal sealed partial class BillingEngine
 
     public Meter UpdateMeter(string id, string? displayName)
     {
-        lock (_gate)
+        lock (gate)
         {
             var meter = GetMeter(id);
             if (displayName is { Length: > 0 } && displayName != meter.DisplayName)
@@ -67,7 +67,7 @@ internal sealed partial class BillingEngine
 
     public Meter SetMeterActive(string id, bool active)
     {
-        lock (_gate)
+        lock (gate)
         {
             var meter = GetMeter(id);
             var now = Host.RealNow.ToUnixTimeSeconds();

@@ -68,12 +68,12 @@ internal sealed partial class BillingEngine
 
     public Invoice GetInvoice(string id)
     {
-        lock (_gate) return Invoices.TryGetValue(id, out var inv) ? inv : throw BillingException.NoSuch("invoice", id);
+        lock (gate) return Invoices.TryGetValue(id, out var inv) ? inv : throw BillingException.NoSuch("invoice", id);
     }
 
     public Invoice FinalizeInvoice(string id)
     {
-        lock (_gate)
+        lock (gate)
         {
             var inv = GetInvoice(id);
             if (inv.Status != "draft")
@@ -88,7 +88,7 @@ internal sealed partial class BillingEngine
 
     public Invoice PayInvoice(string id, string? paymentMethodId, bool paidOutOfBand)
     {
-        lock (_gate)
+        lock (gate)
         {
             var inv = GetInvoice(id);
             if (inv.Status == "paid") throw new BillingException(400, "Invoice is already paid", null, "invoice_already_paid");
@@ -117,7 +117,7 @@ internal sealed partial class BillingEngine
 
     public Invoice VoidInvoice(string id)
     {
-        lock (_gate)
+        lock (gate)
         {
             var inv = GetInvoice(id);
             if (inv.Status is not ("open" or "uncollectible"))
@@ -133,7 +133,7 @@ internal sealed partial class BillingEngine
 
     public List<Invoice> ListInvoices(string? customer, string? subscription, string? status)
     {
-        lock (_gate)
+        lock (gate)
         {
             IEnumerable<Invoice> q = Invoices.Values;
             if (customer is not null) q = q.Where(i => i.CustomerId == customer);
@@ -145,6 +145,6 @@ internal sealed partial class BillingEngine
 
     public Invoice? FindInvoiceByPdfToken(string token)
     {
-        lock (_gate) return Invoices.Values.FirstOrDefault(i => i.PdfToken == token);
+        lock (gate) return Invoices.Values.FirstOrDefault(i => i.PdfToken == token);
     }
 }

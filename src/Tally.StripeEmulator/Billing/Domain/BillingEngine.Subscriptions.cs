@@ -9,7 +9,7 @@ internal sealed partial class BillingEngine
 
     public Subscription CreateSubscription(CreateSubscriptionRequest r)
     {
-        lock (_gate)
+        lock (gate)
         {
             if (string.IsNullOrEmpty(r.Customer)) throw BillingException.Missing("customer");
             var customer = Host.FindCustomer(r.Customer);
@@ -140,12 +140,12 @@ internal sealed partial class BillingEngine
 
     public Subscription GetSubscription(string id)
     {
-        lock (_gate) return Subscriptions.TryGetValue(id, out var s) ? s : throw BillingException.NoSuch("subscription", id);
+        lock (gate) return Subscriptions.TryGetValue(id, out var s) ? s : throw BillingException.NoSuch("subscription", id);
     }
 
     public Subscription CancelSubscription(string id, bool invoiceNow)
     {
-        lock (_gate)
+        lock (gate)
         {
             var sub = GetSubscription(id);
             if (sub.Status == "canceled")
@@ -168,7 +168,7 @@ internal sealed partial class BillingEngine
     /// <summary>A deleted customer's subscriptions end at once, as on Stripe.</summary>
     public void CancelCustomerSubscriptions(string customerId)
     {
-        lock (_gate)
+        lock (gate)
         {
             var now = NowFor(customerId);
             foreach (var sub in Subscriptions.Values.Where(s => s.CustomerId == customerId && s.IsLive).OrderBy(s => s.Sequence).ToList())
@@ -187,7 +187,7 @@ internal sealed partial class BillingEngine
 
     public List<Subscription> ListSubscriptions(string? customer, string? price, string? status, string? clock)
     {
-        lock (_gate)
+        lock (gate)
         {
             IEnumerable<Subscription> q = Subscriptions.Values;
             if (customer is not null) q = q.Where(s => s.CustomerId == customer);

@@ -6,7 +6,7 @@ internal sealed partial class BillingEngine
 {
     public Subscription UpdateSubscription(string id, UpdateSubscriptionRequest r)
     {
-        lock (_gate)
+        lock (gate)
         {
             var sub = GetSubscription(id);
             if (!sub.IsLive)
@@ -132,7 +132,7 @@ internal sealed partial class BillingEngine
 
     public (Subscription Sub, SubscriptionItem Item) FindItem(string itemId)
     {
-        lock (_gate)
+        lock (gate)
         {
             foreach (var sub in Subscriptions.Values)
                 foreach (var item in sub.Items)
@@ -144,7 +144,7 @@ internal sealed partial class BillingEngine
     /// <summary>Create, update (id set) or delete (id set, deleted) one item through the subscription-items API.</summary>
     public SubscriptionItem ChangeItem(string subscriptionId, ItemRequest request, string prorationBehavior = "create_prorations")
     {
-        lock (_gate)
+        lock (gate)
         {
             var sub = GetSubscription(subscriptionId);
             if (!sub.IsLive) throw new BillingException(400, "A canceled subscription cannot be changed.");

@@ -19,16 +19,16 @@ internal sealed class MeterUsageStore(TimeProvider time)
     private static readonly TimeSpan PruneAfter = TimeSpan.FromHours(25);
     private const int ShardCount = 64;
 
-    private readonly DedupShard[] _shards = CreateShards();
-    private readonly ConcurrentDictionary<MeterSeriesKey, MeterSeries> _series = new();
-    private readonly List<MeterSeries> _seriesById = [];
-    private readonly Lock _seriesGate = new();
+    private readonly DedupShard[] shards = CreateShards();
+    private readonly ConcurrentDictionary<MeterSeriesKey, MeterSeries> series = new();
+    private readonly List<MeterSeries> seriesById = [];
+    private readonly Lock seriesGate = new();
 
     public RecordOutcome TryRecord(string meterId, string customerId, string identifier, long timestamp, long value)
     {
         var series = GetOrAddSeries(meterId, customerId);
         var hash = Hash(identifier);
-        var shard = _shards[(int)((ulong)hash % ShardCount)];
+        var shard = shards[(int)((ulong)hash % ShardCount)];
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         lock (shard.Gate)
         {
@@ -44,7 +44,7 @@ internal sealed class MeterUsageStore(TimeProvider time)
     public CancelOutcome Cancel(string meterId, string identifier)
     {
         var hash = Hash(identifier);
-        var shard = _shards[(int)((ulong)hash % ShardCount)];
+        var shard = shards[(int)((ulong)hash % ShardCount)];
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         DedupEntry entry;
         lock (shard.Gate)
@@ -63,14 +63,14 @@ internal sealed class MeterUsageStore(TimeProvider time)
 
     /// <summary>Aggregate of non-cancelled events with timestamp in [from, to).</summary>
     public decimal Aggregate(string meterId, string customerId, MeterFormula formula, long from, long to) =>
-        _series.TryGetValue(new MeterSeriesKey(meterId, customerId), out var s) ? s.Aggregate(formula, from, to) : 0m;
+        series.TryGetValue(new MeterSeriesKey(meterId, customerId), out var s) ? s.Aggregate(formula, from, to) : 0m;
 
     /// <summary>Aggregates per window of <paramref name="windowSeconds"/> over [from, to), oldest first, empty windows included.</summary>
     public IReadOnlyList<(long Start, long End, decimal Value)> AggregateWindows(
         string meterId, string customerId, MeterFormula formula, long from, long to, long windowSeconds)
     {
         var result = new List<(long, long, decimal)>();
-        _series.TryGetValue(new MeterSeriesKey(meterId, customerId), out var s);
+        series.TryGetValue(new MeterSeriesKey(meterId, customerId), out var s);
         for (var start = from; start < to; start += windowSeconds)
         {
             var end = Math.Min(start + windowSeconds, to);
@@ -79,14 +79,14 @@ internal sealed class MeterUsageStore(TimeProvider time)
         return result;
     }
 
-    public IEnumerable<(string MeterId, string CustomerId)> SeriesKeys() => _series.Keys.Select(k => (k.MeterId, k.CustomerId));
+    public IEnumerable<(string MeterId, string CustomerId)> SeriesKeys() => series.Keys.Select(k => (k.MeterId, k.CustomerId));
 
     public int DedupCount
     {
         get
         {
             var n = 0;
-            foreach (var shard in _shards) lock (shard.Gate) n += shard.Entries.Count;
+            foreach (var shard in shards) lock (shard.Gate) n += shard.Entries.Count;
             return n;
         }
     }
@@ -94,12 +94,12 @@ internal sealed class MeterUsageStore(TimeProvider time)
     public MeterUsageSnapshot Export()
     {
         var series = new List<MeterUsageSnapshot.SeriesState>();
-        lock (_seriesGate)
+        lock (seriesGate)
         {
-            foreach (var s in _seriesById) series.Add(s.Export());
+            foreach (var s in seriesById) series.Add(s.Export());
         }
         var dedup = new List<MeterUsageSnapshot.DedupState>();
-        foreach (var shard in _shards)
+        foreach (var shard in shards)
         {
             lock (shard.Gate)
             {
@@ -112,23 +112,23 @@ internal sealed class MeterUsageStore(TimeProvider time)
 
     public void Import(MeterUsageSnapshot snapshot)
     {
-        lock (_seriesGate)
+        lock (seriesGate)
         {
-            _series.Clear();
-            _seriesById.Clear();
+            series.Clear();
+            seriesById.Clear();
             foreach (var st in snapshot.Series)
             {
-                var s = new MeterSeries(new MeterSeriesKey(st.MeterId, st.CustomerId), _seriesById.Count);
+                var s = new MeterSeries(new MeterSeriesKey(st.MeterId, st.CustomerId), seriesById.Count);
                 s.Import(st);
-                _seriesById.Add(s);
-                _series[s.Key] = s;
+                seriesById.Add(s);
+                series[s.Key] = s;
             }
         }
-        foreach (var shard in _shards) lock (shard.Gate) shard.Entries.Clear();
+        foreach (var shard in shards) lock (shard.Gate) shard.Entries.Clear();
         foreach (var d in snapshot.Dedup)
         {
             var hash = ((UInt128)d.HashHigh << 64) | d.HashLow;
-            var shard = _shards[(int)((ulong)hash % ShardCount)];
+            var shard = shards[(int)((ulong)hash % ShardCount)];
             lock (shard.Gate) shard.Entries[hash] = new DedupEntry(d.Series, d.Timestamp, d.Value, d.ReceivedAt, d.Cancelled);
         }
     }
@@ -136,7 +136,7 @@ internal sealed class MeterUsageStore(TimeProvider time)
     private IEnumerable<long> LiveValuesAt(int seriesIndex, long timestamp)
     {
         var values = new List<long>();
-        foreach (var shard in _shards)
+        foreach (var shard in shards)
         {
             lock (shard.Gate)
             {
@@ -150,20 +150,20 @@ internal sealed class MeterUsageStore(TimeProvider time)
     private MeterSeries GetOrAddSeries(string meterId, string customerId)
     {
         var key = new MeterSeriesKey(meterId, customerId);
-        if (_series.TryGetValue(key, out var s)) return s;
-        lock (_seriesGate)
+        if (series.TryGetValue(key, out var s)) return s;
+        lock (seriesGate)
         {
-            if (_series.TryGetValue(key, out s)) return s;
-            s = new MeterSeries(key, _seriesById.Count);
-            _seriesById.Add(s);
-            _series[key] = s;
+            if (series.TryGetValue(key, out s)) return s;
+            s = new MeterSeries(key, seriesById.Count);
+            seriesById.Add(s);
+            series[key] = s;
             return s;
         }
     }
 
     private MeterSeries SeriesAt(int index)
     {
-        lock (_seriesGate) return _seriesById[index];
+        lock (seriesGate) return seriesById[index];
     }
 
     private static UInt128 Hash(string identifier)
@@ -189,12 +189,12 @@ internal sealed class MeterUsageStore(TimeProvider time)
     {
         public readonly Lock Gate = new();
         public readonly Dictionary<UInt128, DedupEntry> Entries = [];
-        private long _lastPrune;
+        private long lastPrune;
 
         public void MaybePrune(long now)
         {
-            if (now - _lastPrune < 600) return;
-            _lastPrune = now;
+            if (now - lastPrune < 600) return;
+            lastPrune = now;
             var cutoff = now - (long)PruneAfter.TotalSeconds;
             List<UInt128>? stale = null;
             foreach (var (k, e) in Entries) if (e.ReceivedAt < cutoff) (stale ??= []).Add(k);
