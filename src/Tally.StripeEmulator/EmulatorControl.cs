@@ -33,7 +33,10 @@ public sealed class EmulatorControl
 
     public void AddFault(FaultRule rule)
     {
-        lock (faults) faults.Add(rule);
+        lock (faults)
+        {
+            faults.Add(rule);
+        }
     }
 
     /// <summary>The next <paramref name="count"/> requests under <paramref name="pathPrefix"/> fail with <paramref name="kind"/>.</summary>
@@ -42,7 +45,10 @@ public sealed class EmulatorControl
 
     public void ClearFaults()
     {
-        lock (faults) faults.Clear();
+        lock (faults)
+        {
+            faults.Clear();
+        }
     }
 
     internal (FaultKind? Error, TimeSpan Latency, Task? Hold) Evaluate(string method, string path)
@@ -54,18 +60,48 @@ public sealed class EmulatorControl
         {
             foreach (var rule in faults)
             {
-                if (rule.Remaining is <= 0) continue;
-                if (rule.Method is not null && !string.Equals(rule.Method, method, StringComparison.OrdinalIgnoreCase)) continue;
-                if (!path.StartsWith(rule.PathPrefix, StringComparison.Ordinal)) continue;
-                if (rule.Kind != FaultKind.Latency && error is not null) continue;
-                if (rule.Rate < 1.0 && random.NextDouble() >= rule.Rate) continue;
-                if (rule.Remaining is not null) rule.Remaining--;
+                if (rule.Remaining is <= 0)
+                {
+                    continue;
+                }
+
+                if (rule.Method is not null && !string.Equals(rule.Method, method, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (!path.StartsWith(rule.PathPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (rule.Kind != FaultKind.Latency && error is not null)
+                {
+                    continue;
+                }
+
+                if (rule.Rate < 1.0 && random.NextDouble() >= rule.Rate)
+                {
+                    continue;
+                }
+
+                if (rule.Remaining is not null)
+                {
+                    rule.Remaining--;
+                }
+
                 if (rule.Kind == FaultKind.Latency)
                 {
                     latency += rule.Latency;
-                    if (rule.HoldUntil is { } gate) hold = hold is null ? gate : Task.WhenAll(hold, gate);
+                    if (rule.HoldUntil is { } gate)
+                    {
+                        hold = hold is null ? gate : Task.WhenAll(hold, gate);
+                    }
                 }
-                else error = rule.Kind;
+                else
+                {
+                    error = rule.Kind;
+                }
             }
             faults.RemoveAll(r => r.Remaining is <= 0);
         }
@@ -74,7 +110,10 @@ public sealed class EmulatorControl
 
     internal int NextRandom(int maxExclusive)
     {
-        lock (faults) return random.Next(maxExclusive);
+        lock (faults)
+        {
+            return random.Next(maxExclusive);
+        }
     }
 
     public IReadOnlyList<RecordedRequest> Requests => requests.ToArray();
@@ -84,7 +123,8 @@ public sealed class EmulatorControl
     internal void Record(RecordedRequest request)
     {
         requests.Enqueue(request);
-        while (requests.Count > maxRequests && requests.TryDequeue(out _)) { }
+        while (requests.Count > maxRequests && requests.TryDequeue(out _))
+        { }
     }
 
     public IReadOnlyList<WebhookDeliveryRecord> WebhookDeliveries => deliveries.ToArray();
@@ -94,7 +134,8 @@ public sealed class EmulatorControl
     internal void Record(WebhookDeliveryRecord delivery)
     {
         deliveries.Enqueue(delivery);
-        while (deliveries.Count > maxRequests && deliveries.TryDequeue(out _)) { }
+        while (deliveries.Count > maxRequests && deliveries.TryDequeue(out _))
+        { }
     }
 
     /// <summary>Webhook deliveries queued or waiting for a retry.</summary>
@@ -114,7 +155,10 @@ public sealed class EmulatorControl
     public DateTimeOffset Now(string apiKey, string? customerOrClockId = null)
     {
         var account = emulator.AccountFor(apiKey);
-        lock (account.Sync) return account.Now(customerOrClockId);
+        lock (account.Sync)
+        {
+            return account.Now(customerOrClockId);
+        }
     }
 
     /// <summary>Aggregated meter usage for a customer, as the billing module computes it.</summary>
@@ -122,13 +166,19 @@ public sealed class EmulatorControl
     {
         var hook = emulator.Hooks.MeterTotal ?? throw new InvalidOperationException("The billing module has not registered a meter-total hook.");
         var account = emulator.AccountFor(apiKey);
-        lock (account.Sync) return hook(account, customerId, meterIdOrEventName, start, end);
+        lock (account.Sync)
+        {
+            return hook(account, customerId, meterIdOrEventName, start, end);
+        }
     }
 
     /// <summary>Runs <paramref name="action"/> on an account's state under its lock (tests and dev tools).</summary>
     internal T WithAccount<T>(string apiKey, Func<Account, T> action)
     {
         var account = emulator.AccountFor(apiKey);
-        lock (account.Sync) return action(account);
+        lock (account.Sync)
+        {
+            return action(account);
+        }
     }
 }

@@ -64,7 +64,11 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
             var address = options.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
             k.Listen(address, options.Port);
         });
-        if (!options.HandleShutdownSignals) builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        if (!options.HandleShutdownSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        }
+
         var app = builder.Build();
         var pipeline = new Pipeline(emulator);
         app.Run(pipeline.HandleAsync);
@@ -87,10 +91,18 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await app.StopAsync();
         await Emulator.Webhooks.DisposeAsync();
-        if (persistence is not null) await persistence.DisposeAsync();
+        if (persistence is not null)
+        {
+            await persistence.DisposeAsync();
+        }
+
         await app.DisposeAsync();
     }
 }

@@ -40,7 +40,10 @@ internal sealed class BillingModule : IResourceModule
             Engine(account).Meters.TryGetValue(id, out var m) ? Engine(account).Json.Meter(m) : null;
         emulator.Hooks.CustomerDeleted += (account, customer) =>
         {
-            if (Json.Str(customer, "id") is { } id) Engine(account).CancelCustomerSubscriptions(id);
+            if (Json.Str(customer, "id") is { } id)
+            {
+                Engine(account).CancelCustomerSubscriptions(id);
+            }
         };
         emulator.Hooks.MeterTotal = (account, customer, meter, start, end) =>
         {

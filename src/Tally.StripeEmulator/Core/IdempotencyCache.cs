@@ -32,7 +32,11 @@ internal sealed class IdempotencyCache
         Trim(now);
         if (entries.TryGetValue(key, out var e) && e.Created + Retention > now)
         {
-            if (e.Fingerprint != fingerprint) return (Outcome.Mismatch, e);
+            if (e.Fingerprint != fingerprint)
+            {
+                return (Outcome.Mismatch, e);
+            }
+
             return e.InFlight ? (Outcome.InFlight, e) : (Outcome.Replay, e);
         }
         var entry = new Entry(fingerprint, now, requestId);
@@ -54,7 +58,10 @@ internal sealed class IdempotencyCache
     /// <summary>Forget a key whose request failed validation (Stripe does not save those results).</summary>
     public void Abandon(string key, Entry entry)
     {
-        if (entries.TryGetValue(key, out var e) && ReferenceEquals(e, entry)) entries.Remove(key);
+        if (entries.TryGetValue(key, out var e) && ReferenceEquals(e, entry))
+        {
+            entries.Remove(key);
+        }
     }
 
     // Amortised O(1): keys leave in insertion order once expired (or past the memory bound).
@@ -64,9 +71,16 @@ internal sealed class IdempotencyCache
         {
             var stale = !entries.TryGetValue(oldest.Key, out var current) || !ReferenceEquals(current, oldest.Entry);
             var expired = oldest.Entry.Created + Retention <= now || order.Count > MaxEntries;
-            if (!stale && !(expired && !oldest.Entry.InFlight)) return;
+            if (!stale && !(expired && !oldest.Entry.InFlight))
+            {
+                return;
+            }
+
             order.Dequeue();
-            if (!stale) entries.Remove(oldest.Key);
+            if (!stale)
+            {
+                entries.Remove(oldest.Key);
+            }
         }
     }
 }

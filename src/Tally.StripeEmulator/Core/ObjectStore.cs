@@ -16,7 +16,10 @@ internal sealed class ObjectStore
         get
         {
             if (!collections.TryGetValue(objectType, out var c))
+            {
                 collections[objectType] = c = new Collection(objectType, byId);
+            }
+
             return c;
         }
     }
@@ -49,7 +52,11 @@ internal sealed class Collection
     public JsonObject Add(JsonObject obj)
     {
         var id = (string?)obj["id"] ?? throw new ArgumentException("object has no id", nameof(obj));
-        if (index.ContainsKey(id)) throw new InvalidOperationException($"duplicate id {id}");
+        if (index.ContainsKey(id))
+        {
+            throw new InvalidOperationException($"duplicate id {id}");
+        }
+
         index[id] = items.Count;
         items.Add(obj);
         byId[id] = obj;
@@ -70,7 +77,11 @@ internal sealed class Collection
     /// <summary>Undoes the latest <see cref="Add"/> (for a create that fails validation after storing).</summary>
     public void RemoveLast(string id)
     {
-        if (items.Count == 0 || (string?)items[^1]["id"] != id) throw new InvalidOperationException($"{id} is not the latest object");
+        if (items.Count == 0 || (string?)items[^1]["id"] != id)
+        {
+            throw new InvalidOperationException($"{id} is not the latest object");
+        }
+
         items.RemoveAt(items.Count - 1);
         index.Remove(id);
         byId.Remove(id);
@@ -92,8 +103,13 @@ internal sealed class Collection
             var hasMore = false;
             for (var i = from + 1; i < items.Count; i++)
             {
-                if (!Keep(items[i])) continue;
-                if (page.Count == limit) { hasMore = true; break; }
+                if (!Keep(items[i]))
+                {
+                    continue;
+                }
+
+                if (page.Count == limit)
+                { hasMore = true; break; }
                 page.Add(items[i]);
             }
             page.Reverse();
@@ -102,8 +118,16 @@ internal sealed class Collection
         var start = startingAfter is null ? items.Count - 1 : CursorIndex(startingAfter, "starting_after") - 1;
         for (var i = start; i >= 0; i--)
         {
-            if (!Keep(items[i])) continue;
-            if (page.Count == limit) return (page, true);
+            if (!Keep(items[i]))
+            {
+                continue;
+            }
+
+            if (page.Count == limit)
+            {
+                return (page, true);
+            }
+
             page.Add(items[i]);
         }
         return (page, false);
@@ -112,7 +136,11 @@ internal sealed class Collection
     private int CursorIndex(string id, string param)
     {
         var i = IndexOf(id);
-        if (i < 0) throw StripeError.Invalid($"No such {ObjectType.Replace('_', ' ')}: '{id}'", param, "resource_missing");
+        if (i < 0)
+        {
+            throw StripeError.Invalid($"No such {ObjectType.Replace('_', ' ')}: '{id}'", param, "resource_missing");
+        }
+
         return i;
     }
 }

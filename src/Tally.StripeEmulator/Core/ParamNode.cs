@@ -23,9 +23,19 @@ internal sealed class ParamNode
 
     public ParamNode? Get(string key)
     {
-        if (children is null) return null;
+        if (children is null)
+        {
+            return null;
+        }
+
         foreach (var kv in children)
-            if (kv.Key == key) return kv.Value;
+        {
+            if (kv.Key == key)
+            {
+                return kv.Value;
+            }
+        }
+
         return null;
     }
 
@@ -36,9 +46,17 @@ internal sealed class ParamNode
             children = [];
             Value = null;
         }
-        if (key.Length == 0) key = children.Count.ToString(CultureInfo.InvariantCulture);
+        if (key.Length == 0)
+        {
+            key = children.Count.ToString(CultureInfo.InvariantCulture);
+        }
+
         var found = Get(key);
-        if (found is not null) return found;
+        if (found is not null)
+        {
+            return found;
+        }
+
         var node = new ParamNode();
         children.Add(new(key, node));
         return node;
@@ -56,7 +74,11 @@ internal sealed class ParamNode
     public static ParamNode ParseForm(string? form)
     {
         var root = new ParamNode { children = [] };
-        if (string.IsNullOrEmpty(form)) return root;
+        if (string.IsNullOrEmpty(form))
+        {
+            return root;
+        }
+
         foreach (var pair in form.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=');
@@ -66,8 +88,14 @@ internal sealed class ParamNode
             var value = WebUtility.UrlDecode(rawValue);
             var node = root;
             foreach (var segment in SplitKey(key))
+            {
                 node = node.GetOrAdd(segment);
-            if (node.children is null) node.Value = value;
+            }
+
+            if (node.children is null)
+            {
+                node.Value = value;
+            }
         }
         return root;
     }
@@ -103,12 +131,19 @@ internal sealed class ParamNode
         {
             case JsonObject obj:
                 node.children = [];
-                foreach (var (k, v) in obj) node.children.Add(new(k, FromJson(v)));
+                foreach (var (k, v) in obj)
+                {
+                    node.children.Add(new(k, FromJson(v)));
+                }
+
                 break;
             case JsonArray arr:
                 node.children = [];
                 for (var i = 0; i < arr.Count; i++)
+                {
                     node.children.Add(new(i.ToString(CultureInfo.InvariantCulture), FromJson(arr[i])));
+                }
+
                 break;
             case JsonValue val:
                 node.Value = val.GetValueKind() switch
@@ -129,16 +164,28 @@ internal sealed class ParamNode
     /// <summary>A canonical text of the tree, used to compare idempotent requests.</summary>
     public string Fingerprint()
     {
-        if (children is null) return "=" + Value;
+        if (children is null)
+        {
+            return "=" + Value;
+        }
+
         var parts = children.Select(kv => kv.Key + "{" + kv.Value.Fingerprint() + "}").Order(StringComparer.Ordinal);
         return string.Join(",", parts);
     }
 
     public JsonNode ToJson()
     {
-        if (children is null) return JsonValue.Create(Value ?? "");
+        if (children is null)
+        {
+            return JsonValue.Create(Value ?? "");
+        }
+
         var obj = new JsonObject();
-        foreach (var (k, v) in children) obj[k] = v.ToJson();
+        foreach (var (k, v) in children)
+        {
+            obj[k] = v.ToJson();
+        }
+
         return obj;
     }
 }

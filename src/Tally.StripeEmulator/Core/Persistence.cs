@@ -23,7 +23,8 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
 
     private void Signal()
     {
-        try { signal.Release(); }
+        try
+        { signal.Release(); }
         catch (SemaphoreFullException) { /* a save is already pending */ }
     }
 
@@ -56,7 +57,11 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
         {
             var bytes = ApiResult.Write(WriteSnapshot);
             var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (dir is not null) Directory.CreateDirectory(dir);
+            if (dir is not null)
+            {
+                Directory.CreateDirectory(dir);
+            }
+
             var temp = path + ".tmp";
             await File.WriteAllBytesAsync(temp, bytes, ct);
             File.Move(temp, path, overwrite: true);
@@ -81,19 +86,35 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
                 w.WriteStartObject("objects");
                 foreach (var collection in account.Store.Collections)
                 {
-                    if (collection.Count == 0) continue;
+                    if (collection.Count == 0)
+                    {
+                        continue;
+                    }
+
                     w.WriteStartArray(collection.ObjectType);
-                    foreach (var obj in collection.All) obj.WriteTo(w);
+                    foreach (var obj in collection.All)
+                    {
+                        obj.WriteTo(w);
+                    }
+
                     w.WriteEndArray();
                 }
                 w.WriteEndObject();
                 w.WriteStartObject("test_clocks");
-                foreach (var (id, t) in account.TestClocks.All) w.WriteNumber(id, t.ToUnixTimeSeconds());
+                foreach (var (id, t) in account.TestClocks.All)
+                {
+                    w.WriteNumber(id, t.ToUnixTimeSeconds());
+                }
+
                 w.WriteEndObject();
                 w.WriteStartObject("modules");
                 foreach (var module in emulator.Modules)
                 {
-                    if (module.Save(account) is not { } state) continue;
+                    if (module.Save(account) is not { } state)
+                    {
+                        continue;
+                    }
+
                     w.WritePropertyName(module.Name);
                     state.WriteTo(w);
                 }
@@ -107,12 +128,24 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
 
     public void Load()
     {
-        if (!File.Exists(path)) return;
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
         var root = JsonNode.Parse(File.ReadAllBytes(path))?.AsObject();
-        if (root?["accounts"] is not JsonArray accounts) return;
+        if (root?["accounts"] is not JsonArray accounts)
+        {
+            return;
+        }
+
         foreach (var node in accounts)
         {
-            if (node is not JsonObject a || (string?)a["api_key"] is not { } key) continue;
+            if (node is not JsonObject a || (string?)a["api_key"] is not { } key)
+            {
+                continue;
+            }
+
             var account = emulator.AccountFor(key);
             lock (account.Sync)
             {
@@ -120,18 +153,37 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
                 {
                     foreach (var (type, list) in objects)
                     {
-                        if (list is not JsonArray arr) continue;
+                        if (list is not JsonArray arr)
+                        {
+                            continue;
+                        }
+
                         var items = arr.OfType<JsonObject>().ToList();
                         arr.Clear();
-                        foreach (var obj in items) account.Store[type].Add(obj);
+                        foreach (var obj in items)
+                        {
+                            account.Store[type].Add(obj);
+                        }
                     }
                 }
                 if (a["test_clocks"] is JsonObject clocks)
+                {
                     foreach (var (id, t) in clocks)
+                    {
                         account.TestClocks.Set(id, DateTimeOffset.FromUnixTimeSeconds((long)t!));
+                    }
+                }
+
                 if (a["modules"] is JsonObject modules)
+                {
                     foreach (var module in emulator.Modules)
-                        if (modules[module.Name] is { } state) module.Load(account, state);
+                    {
+                        if (modules[module.Name] is { } state)
+                        {
+                            module.Load(account, state);
+                        }
+                    }
+                }
             }
         }
     }
@@ -140,7 +192,11 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
     {
         emulator.OnDirty = null;
         await stop.CancelAsync();
-        if (loop is not null) await loop;
+        if (loop is not null)
+        {
+            await loop;
+        }
+
         await SaveAsync(CancellationToken.None);
         stop.Dispose();
     }

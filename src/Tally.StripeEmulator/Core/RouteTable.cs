@@ -44,7 +44,11 @@ internal sealed class RouteTable
         var parts = path.Trim('/').Split('/');
         foreach (var route in routes)
         {
-            if (route.Method != method || route.Segments.Length != parts.Length) continue;
+            if (route.Method != method || route.Segments.Length != parts.Length)
+            {
+                continue;
+            }
+
             Dictionary<string, string>? values = null;
             var ok = true;
             for (var i = 0; i < parts.Length && ok; i++)
@@ -52,12 +56,24 @@ internal sealed class RouteTable
                 var seg = route.Segments[i];
                 if (seg.StartsWith('{'))
                 {
-                    if (parts[i].Length == 0) ok = false;
-                    else (values ??= new(StringComparer.Ordinal))[seg[1..^1]] = Uri.UnescapeDataString(parts[i]);
+                    if (parts[i].Length == 0)
+                    {
+                        ok = false;
+                    }
+                    else
+                    {
+                        (values ??= new(StringComparer.Ordinal))[seg[1..^1]] = Uri.UnescapeDataString(parts[i]);
+                    }
                 }
-                else if (!string.Equals(seg, parts[i], StringComparison.Ordinal)) ok = false;
+                else if (!string.Equals(seg, parts[i], StringComparison.Ordinal))
+                {
+                    ok = false;
+                }
             }
-            if (ok) return (route, values ?? new(StringComparer.Ordinal));
+            if (ok)
+            {
+                return (route, values ?? new(StringComparer.Ordinal));
+            }
         }
         return null;
     }

@@ -29,7 +29,9 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         this.emulator = emulator;
         this.options = options;
         if (options.WebhookUrl is not null && options.WebhookSecret is null)
+        {
             options.WebhookSecret = Ids.New("whsec_", 32);
+        }
     }
 
     public int Pending => Volatile.Read(ref pending);
@@ -41,26 +43,50 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
     {
         var type = (string)evt["type"]!;
         var targets = new List<(string Url, string Secret)>();
-        if (options.WebhookUrl is { } url) targets.Add((url, options.WebhookSecret!));
+        if (options.WebhookUrl is { } url)
+        {
+            targets.Add((url, options.WebhookSecret!));
+        }
+
         foreach (var endpoint in account.Store["webhook_endpoint"].All)
         {
-            if (endpoint["deleted"] is not null || Json.Str(endpoint, "status") != "enabled") continue;
+            if (endpoint["deleted"] is not null || Json.Str(endpoint, "status") != "enabled")
+            {
+                continue;
+            }
+
             var events = endpoint["enabled_events"] as JsonArray;
-            if (events is null || !events.Any(e => (string?)e == "*" || (string?)e == type)) continue;
+            if (events is null || !events.Any(e => (string?)e == "*" || (string?)e == type))
+            {
+                continue;
+            }
+
             targets.Add((Json.Str(endpoint, "url")!, account.State<WebhookSecrets>().Get((string)endpoint["id"]!)));
         }
         evt["pending_webhooks"] = targets.Count;
-        if (targets.Count == 0) return;
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
         var body = ApiResult.Write(w => evt.WriteTo(w));
         var copies = emulator.Control.DeliverTwice ? 2 : 1;
         foreach (var (u, s) in targets)
-            for (var i = 0; i < copies; i++) Queue(new Delivery(account, u, s, body, (string)evt["id"]!, type, 1));
+        {
+            for (var i = 0; i < copies; i++)
+            {
+                Queue(new Delivery(account, u, s, body, (string)evt["id"]!, type, 1));
+            }
+        }
     }
 
     private void Queue(Delivery d)
     {
         Interlocked.Increment(ref pending);
-        if (!queue.Writer.TryWrite(d)) Interlocked.Decrement(ref pending);
+        if (!queue.Writer.TryWrite(d))
+        {
+            Interlocked.Decrement(ref pending);
+        }
     }
 
     private async Task RunAsync(CancellationToken ct)
@@ -70,11 +96,22 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         {
             while (await queue.Reader.WaitToReadAsync(ct))
             {
-                while (emulator.Control.WebhooksPaused) await Task.Delay(20, ct);
+                while (emulator.Control.WebhooksPaused)
+                {
+                    await Task.Delay(20, ct);
+                }
                 // Gather what is queued so a shuffle has something to reorder.
-                if (emulator.Control.ShuffleDelivery) await Task.Delay(50, ct);
+                if (emulator.Control.ShuffleDelivery)
+                {
+                    await Task.Delay(50, ct);
+                }
+
                 batch.Clear();
-                while (queue.Reader.TryRead(out var d)) batch.Add(d);
+                while (queue.Reader.TryRead(out var d))
+                {
+                    batch.Add(d);
+                }
+
                 if (emulator.Control.ShuffleDelivery)
                 {
                     for (var i = batch.Count - 1; i > 0; i--)
@@ -86,7 +123,10 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
                 // In order per endpoint; endpoints in parallel, so one slow receiver does not hold up the others.
                 await Task.WhenAll(batch.GroupBy(d => d.Url).Select(async group =>
                 {
-                    foreach (var d in group) await DeliverAsync(d, ct);
+                    foreach (var d in group)
+                    {
+                        await DeliverAsync(d, ct);
+                    }
                 }));
             }
         }
@@ -95,7 +135,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
 
     private async Task DeliverAsync(Delivery d, CancellationToken ct)
     {
-        int status = 0;
+        var status = 0;
         string? error = null;
         try
         {
@@ -119,7 +159,11 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
             error = e.Message;
         }
         emulator.Control.Record(new WebhookDeliveryRecord(d.EventId, d.EventType, d.Url, d.Attempt, status, error, emulator.Now));
-        if (status is >= 200 and < 300) MarkDelivered(d);
+        if (status is >= 200 and < 300)
+        {
+            MarkDelivered(d);
+        }
+
         if (status is >= 200 and < 300 || d.Attempt >= options.WebhookMaxAttempts)
         {
             Interlocked.Decrement(ref pending);
@@ -134,9 +178,15 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
     {
         lock (d.Account.Sync)
         {
-            if (!d.Account.State<DeliveryState>().Delivered.Add((d.EventId, d.Url))) return;
+            if (!d.Account.State<DeliveryState>().Delivered.Add((d.EventId, d.Url)))
+            {
+                return;
+            }
+
             if (d.Account.Store["event"].Get(d.EventId) is { } evt && Json.Long(evt, "pending_webhooks") is > 0 and var n)
+            {
                 evt["pending_webhooks"] = n - 1;
+            }
         }
     }
 
@@ -145,7 +195,10 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         try
         {
             await Task.Delay(delay, ct);
-            if (!queue.Writer.TryWrite(d)) Interlocked.Decrement(ref pending);
+            if (!queue.Writer.TryWrite(d))
+            {
+                Interlocked.Decrement(ref pending);
+            }
         }
         catch (OperationCanceledException) { Interlocked.Decrement(ref pending); }
     }
@@ -163,7 +216,11 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await stop.CancelAsync();
-        if (loop is not null) await loop;
+        if (loop is not null)
+        {
+            await loop;
+        }
+
         http.Dispose();
         stop.Dispose();
     }

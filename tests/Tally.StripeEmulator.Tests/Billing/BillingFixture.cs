@@ -26,7 +26,10 @@ public sealed class BillingFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
-        if (receiver is not null) await receiver.DisposeAsync();
+        if (receiver is not null)
+        {
+            await receiver.DisposeAsync();
+        }
     }
 
     public static string NewKey() => EmulatorFixture.NewKey();
@@ -43,7 +46,13 @@ public sealed class BillingFixture : IAsyncLifetime
         while (DateTime.UtcNow < deadline)
         {
             foreach (var w in receiver!.All)
-                if (JsonNode.Parse(w.Body) is JsonObject o && match(o)) return w;
+            {
+                if (JsonNode.Parse(w.Body) is JsonObject o && match(o))
+                {
+                    return w;
+                }
+            }
+
             await receiver.WaitForAsync(receiver.All.Count + 1, TimeSpan.FromMilliseconds(250));
             ct.ThrowIfCancellationRequested();
         }

@@ -17,7 +17,10 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (server is not null) await server.DisposeAsync();
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
     }
 
     public static string NewKey() => "sk_test_" + Guid.NewGuid().ToString("N");
@@ -48,7 +51,11 @@ public static class Clients
     public static HttpClient Raw(StripeEmulatorServer server, string? apiKey = null)
     {
         var http = new HttpClient { BaseAddress = server.BaseUrl };
-        if (apiKey is not null) http.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
+        if (apiKey is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
+        }
+
         return http;
     }
 }

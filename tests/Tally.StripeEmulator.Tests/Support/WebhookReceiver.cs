@@ -58,7 +58,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         while (received.Count < count)
         {
             var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) break;
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
             await arrived.WaitAsync(left, TestContext.Current.CancellationToken);
         }
         return All;

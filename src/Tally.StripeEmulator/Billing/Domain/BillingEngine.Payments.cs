@@ -42,7 +42,11 @@ internal sealed partial class BillingEngine
             ? now + RetryDelaysDays[inv.AttemptCount - 1] * 86400L
             : null;
         Emit("invoice.payment_failed", Json.Invoice(inv), null, now);
-        if (sub is null || !retryable) return false;
+        if (sub is null || !retryable)
+        {
+            return false;
+        }
+
         if (sub.Status is "active" or "trialing")
         {
             var previous = sub.Status;
@@ -68,7 +72,10 @@ internal sealed partial class BillingEngine
 
     public Invoice GetInvoice(string id)
     {
-        lock (gate) return Invoices.TryGetValue(id, out var inv) ? inv : throw BillingException.NoSuch("invoice", id);
+        lock (gate)
+        {
+            return Invoices.TryGetValue(id, out var inv) ? inv : throw BillingException.NoSuch("invoice", id);
+        }
     }
 
     public Invoice FinalizeInvoice(string id)
@@ -77,7 +84,10 @@ internal sealed partial class BillingEngine
         {
             var inv = GetInvoice(id);
             if (inv.Status != "draft")
+            {
                 throw new BillingException(400, $"This invoice is already finalized, you can't re-finalize a non-draft invoice.", null, "invoice_not_editable");
+            }
+
             var now = NowFor(inv.CustomerId);
             // Subscription invoices collect automatically: finalizing early charges now rather than at the
             // end of the grace hour (the draft's due moment is gone once it is open).
@@ -91,16 +101,27 @@ internal sealed partial class BillingEngine
         lock (gate)
         {
             var inv = GetInvoice(id);
-            if (inv.Status == "paid") throw new BillingException(400, "Invoice is already paid", null, "invoice_already_paid");
+            if (inv.Status == "paid")
+            {
+                throw new BillingException(400, "Invoice is already paid", null, "invoice_already_paid");
+            }
+
             if (inv.Status is "void" or "uncollectible" && !paidOutOfBand)
+            {
                 throw new BillingException(400, $"You cannot pay an invoice with status {inv.Status}.", null, "invoice_not_open");
+            }
+
             var now = NowFor(inv.CustomerId);
             if (inv.Status == "draft")
             {
                 Finalize(inv, now);
                 Emit("invoice.finalized", Json.Invoice(inv), null, now);
             }
-            if (paymentMethodId is not null) ValidatePaymentMethod(paymentMethodId, inv.CustomerId, "payment_method");
+            if (paymentMethodId is not null)
+            {
+                ValidatePaymentMethod(paymentMethodId, inv.CustomerId, "payment_method");
+            }
+
             if (paidOutOfBand)
             {
                 inv.Status = "paid";
@@ -110,7 +131,10 @@ internal sealed partial class BillingEngine
                 return inv;
             }
             if (!AttemptPayment(inv, now, paymentMethodId))
+            {
                 throw new BillingException(402, "Your card was declined.", null, "card_declined", "card_error", "generic_decline");
+            }
+
             return inv;
         }
     }
@@ -121,7 +145,10 @@ internal sealed partial class BillingEngine
         {
             var inv = GetInvoice(id);
             if (inv.Status is not ("open" or "uncollectible"))
+            {
                 throw new BillingException(400, $"You can only void open or uncollectible invoices; this invoice is {inv.Status}.", null, "invoice_not_editable");
+            }
+
             var now = NowFor(inv.CustomerId);
             inv.Status = "void";
             inv.VoidedAt = now;
@@ -136,15 +163,30 @@ internal sealed partial class BillingEngine
         lock (gate)
         {
             IEnumerable<Invoice> q = Invoices.Values;
-            if (customer is not null) q = q.Where(i => i.CustomerId == customer);
-            if (subscription is not null) q = q.Where(i => i.SubscriptionId == subscription);
-            if (status is not null) q = q.Where(i => i.Status == status);
+            if (customer is not null)
+            {
+                q = q.Where(i => i.CustomerId == customer);
+            }
+
+            if (subscription is not null)
+            {
+                q = q.Where(i => i.SubscriptionId == subscription);
+            }
+
+            if (status is not null)
+            {
+                q = q.Where(i => i.Status == status);
+            }
+
             return [.. q.OrderByDescending(i => i.Created).ThenByDescending(i => i.Sequence)];
         }
     }
 
     public Invoice? FindInvoiceByPdfToken(string token)
     {
-        lock (gate) return Invoices.Values.FirstOrDefault(i => i.PdfToken == token);
+        lock (gate)
+        {
+            return Invoices.Values.FirstOrDefault(i => i.PdfToken == token);
+        }
     }
 }

@@ -58,7 +58,10 @@ internal sealed partial class BillingEngine(IBillingHost host, MeterUsageStore u
     {
         sequence = counters.Sequence;
         invoiceCounters.Clear();
-        foreach (var (k, v) in counters.InvoiceCounters) invoiceCounters[k] = v;
+        foreach (var (k, v) in counters.InvoiceCounters)
+        {
+            invoiceCounters[k] = v;
+        }
     }
 }
 

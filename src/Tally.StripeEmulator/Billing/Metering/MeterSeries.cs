@@ -24,8 +24,13 @@ internal sealed class MeterSeries(MeterSeriesKey key, int index)
     {
         lock (gate)
         {
-            if (!buckets.TryGetValue(second, out var b)) return;
-            if (b.Count <= 1) { buckets.Remove(second); return; }
+            if (!buckets.TryGetValue(second, out var b))
+            {
+                return;
+            }
+
+            if (b.Count <= 1)
+            { buckets.Remove(second); return; }
             var last = b.Last;
             if (last == value)
             {
@@ -41,13 +46,21 @@ internal sealed class MeterSeries(MeterSeriesKey key, int index)
     {
         lock (gate)
         {
-            decimal sum = 0; long count = 0; long lastSecond = long.MinValue; long last = 0;
+            decimal sum = 0;
+            long count = 0;
+            var lastSecond = long.MinValue;
+            long last = 0;
             foreach (var (second, b) in buckets)
             {
-                if (second < from || second >= to) continue;
+                if (second < from || second >= to)
+                {
+                    continue;
+                }
+
                 sum += b.Sum;
                 count += b.Count;
-                if (second > lastSecond) { lastSecond = second; last = b.Last; }
+                if (second > lastSecond)
+                { lastSecond = second; last = b.Last; }
             }
             return formula switch
             {
@@ -71,7 +84,10 @@ internal sealed class MeterSeries(MeterSeriesKey key, int index)
     {
         lock (gate)
         {
-            foreach (var b in state.Buckets) buckets[b.Second] = new Bucket(b.Sum, b.Count, b.Last);
+            foreach (var b in state.Buckets)
+            {
+                buckets[b.Second] = new Bucket(b.Sum, b.Count, b.Last);
+            }
         }
     }
 

@@ -33,7 +33,11 @@ internal sealed class MeterUsageStore(TimeProvider time)
         lock (shard.Gate)
         {
             shard.MaybePrune(now);
-            if (shard.Entries.ContainsKey(hash)) return RecordOutcome.Duplicate;
+            if (shard.Entries.ContainsKey(hash))
+            {
+                return RecordOutcome.Duplicate;
+            }
+
             shard.Entries[hash] = new DedupEntry(series.Index, timestamp, value, now, Cancelled: false);
         }
         series.Add(timestamp, value);
@@ -49,11 +53,27 @@ internal sealed class MeterUsageStore(TimeProvider time)
         DedupEntry entry;
         lock (shard.Gate)
         {
-            if (!shard.Entries.TryGetValue(hash, out entry)) return CancelOutcome.NotFound;
-            if (now - entry.ReceivedAt > (long)DedupWindow.TotalSeconds) return CancelOutcome.NotFound;
-            if (entry.Cancelled) return CancelOutcome.AlreadyCancelled;
+            if (!shard.Entries.TryGetValue(hash, out entry))
+            {
+                return CancelOutcome.NotFound;
+            }
+
+            if (now - entry.ReceivedAt > (long)DedupWindow.TotalSeconds)
+            {
+                return CancelOutcome.NotFound;
+            }
+
+            if (entry.Cancelled)
+            {
+                return CancelOutcome.AlreadyCancelled;
+            }
+
             var series0 = SeriesAt(entry.Series);
-            if (series0.Key.MeterId != meterId) return CancelOutcome.NotFound;
+            if (series0.Key.MeterId != meterId)
+            {
+                return CancelOutcome.NotFound;
+            }
+
             shard.Entries[hash] = entry with { Cancelled = true };
         }
         var series = SeriesAt(entry.Series);
@@ -86,7 +106,14 @@ internal sealed class MeterUsageStore(TimeProvider time)
         get
         {
             var n = 0;
-            foreach (var shard in shards) lock (shard.Gate) n += shard.Entries.Count;
+            foreach (var shard in shards)
+            {
+                lock (shard.Gate)
+                {
+                    n += shard.Entries.Count;
+                }
+            }
+
             return n;
         }
     }
@@ -96,7 +123,10 @@ internal sealed class MeterUsageStore(TimeProvider time)
         var series = new List<MeterUsageSnapshot.SeriesState>();
         lock (seriesGate)
         {
-            foreach (var s in seriesById) series.Add(s.Export());
+            foreach (var s in seriesById)
+            {
+                series.Add(s.Export());
+            }
         }
         var dedup = new List<MeterUsageSnapshot.DedupState>();
         foreach (var shard in shards)
@@ -104,7 +134,9 @@ internal sealed class MeterUsageStore(TimeProvider time)
             lock (shard.Gate)
             {
                 foreach (var (k, e) in shard.Entries)
+                {
                     dedup.Add(new((ulong)(k >> 64), (ulong)k, e.Series, e.Timestamp, e.Value, e.ReceivedAt, e.Cancelled));
+                }
             }
         }
         return new MeterUsageSnapshot(series, dedup);
@@ -124,12 +156,22 @@ internal sealed class MeterUsageStore(TimeProvider time)
                 series[s.Key] = s;
             }
         }
-        foreach (var shard in shards) lock (shard.Gate) shard.Entries.Clear();
+        foreach (var shard in shards)
+        {
+            lock (shard.Gate)
+            {
+                shard.Entries.Clear();
+            }
+        }
+
         foreach (var d in snapshot.Dedup)
         {
             var hash = ((UInt128)d.HashHigh << 64) | d.HashLow;
             var shard = shards[(int)((ulong)hash % ShardCount)];
-            lock (shard.Gate) shard.Entries[hash] = new DedupEntry(d.Series, d.Timestamp, d.Value, d.ReceivedAt, d.Cancelled);
+            lock (shard.Gate)
+            {
+                shard.Entries[hash] = new DedupEntry(d.Series, d.Timestamp, d.Value, d.ReceivedAt, d.Cancelled);
+            }
         }
     }
 
@@ -141,7 +183,12 @@ internal sealed class MeterUsageStore(TimeProvider time)
             lock (shard.Gate)
             {
                 foreach (var e in shard.Entries.Values)
-                    if (e.Series == seriesIndex && e.Timestamp == timestamp && !e.Cancelled) values.Add(e.Value);
+                {
+                    if (e.Series == seriesIndex && e.Timestamp == timestamp && !e.Cancelled)
+                    {
+                        values.Add(e.Value);
+                    }
+                }
             }
         }
         return values;
@@ -150,10 +197,18 @@ internal sealed class MeterUsageStore(TimeProvider time)
     private MeterSeries GetOrAddSeries(string meterId, string customerId)
     {
         var key = new MeterSeriesKey(meterId, customerId);
-        if (series.TryGetValue(key, out var s)) return s;
+        if (series.TryGetValue(key, out var s))
+        {
+            return s;
+        }
+
         lock (seriesGate)
         {
-            if (series.TryGetValue(key, out s)) return s;
+            if (series.TryGetValue(key, out s))
+            {
+                return s;
+            }
+
             s = new MeterSeries(key, seriesById.Count);
             seriesById.Add(s);
             series[key] = s;
@@ -163,7 +218,10 @@ internal sealed class MeterUsageStore(TimeProvider time)
 
     private MeterSeries SeriesAt(int index)
     {
-        lock (seriesGate) return seriesById[index];
+        lock (seriesGate)
+        {
+            return seriesById[index];
+        }
     }
 
     private static UInt128 Hash(string identifier)
@@ -179,7 +237,11 @@ internal sealed class MeterUsageStore(TimeProvider time)
     private static DedupShard[] CreateShards()
     {
         var shards = new DedupShard[ShardCount];
-        for (var i = 0; i < shards.Length; i++) shards[i] = new DedupShard();
+        for (var i = 0; i < shards.Length; i++)
+        {
+            shards[i] = new DedupShard();
+        }
+
         return shards;
     }
 
@@ -193,12 +255,29 @@ internal sealed class MeterUsageStore(TimeProvider time)
 
         public void MaybePrune(long now)
         {
-            if (now - lastPrune < 600) return;
+            if (now - lastPrune < 600)
+            {
+                return;
+            }
+
             lastPrune = now;
             var cutoff = now - (long)PruneAfter.TotalSeconds;
             List<UInt128>? stale = null;
-            foreach (var (k, e) in Entries) if (e.ReceivedAt < cutoff) (stale ??= []).Add(k);
-            if (stale is not null) foreach (var k in stale) Entries.Remove(k);
+            foreach (var (k, e) in Entries)
+            {
+                if (e.ReceivedAt < cutoff)
+                {
+                    (stale ??= []).Add(k);
+                }
+            }
+
+            if (stale is not null)
+            {
+                foreach (var k in stale)
+                {
+                    Entries.Remove(k);
+                }
+            }
         }
     }
 }
