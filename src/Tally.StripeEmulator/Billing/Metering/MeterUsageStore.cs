@@ -227,7 +227,7 @@ internal sealed class MeterUsageStore(TimeProvider time)
     private static UInt128 Hash(string identifier)
     {
         var max = Encoding.UTF8.GetMaxByteCount(identifier.Length);
-        Span<byte> buffer = max <= 512 ? stackalloc byte[max] : new byte[max];
+        var buffer = max <= 512 ? stackalloc byte[max] : new byte[max];
         var n = Encoding.UTF8.GetBytes(identifier, buffer);
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(buffer[..n], digest);
