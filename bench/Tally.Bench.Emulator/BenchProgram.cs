@@ -40,7 +40,10 @@ public static class BenchProgram
 
         var customers = new List<string>();
         for (var i = 0; i < 100; i++)
+        {
             customers.Add((await stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Name = $"bench {i}" })).Id);
+        }
+
         var meter = await stripe.V1.Billing.Meters.CreateAsync(new MeterCreateOptions
         {
             DisplayName = "Bench", EventName = "bench_events",
@@ -97,7 +100,10 @@ public static class BenchProgram
         });
         var customers = new List<string>();
         for (var i = 0; i < 100; i++)
+        {
             customers.Add((await stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Name = $"bench {i}" })).Id);
+        }
+
         var meter = await stripe.V1.Billing.Meters.CreateAsync(new MeterCreateOptions
         {
             DisplayName = "Bench", EventName = "bench_events",

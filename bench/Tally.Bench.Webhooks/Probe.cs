@@ -13,7 +13,11 @@ internal static class Probe
     {
         var subs = realEvents.Where(e => e.Type == "customer.subscription.created").Select(e => System.Text.Json.JsonDocument.Parse(e.Json).RootElement.GetProperty("data").GetProperty("object").GetProperty("id").GetString()!).ToList();
         var probe = Stopwatch.StartNew();
-        foreach (var id in subs) await stripe.Client.V1.Subscriptions.GetAsync(id);
+        foreach (var id in subs)
+        {
+            await stripe.Client.V1.Subscriptions.GetAsync(id);
+        }
+
         Console.WriteLine(F($"probe: {subs.Count} sequential GET subscription in {probe.Elapsed.TotalMilliseconds:F0} ms"));
         probe.Restart();
         await Parallel.ForEachAsync(subs, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, ct) => await stripe.Client.V1.Subscriptions.GetAsync(id, cancellationToken: ct));
@@ -23,10 +27,18 @@ internal static class Probe
         for (var round = 0; round < 3; round++)
         {
             probe.Restart();
-            foreach (var (json, sig) in signed) Stripe.EventUtility.ConstructEvent(json, sig, "whsec_x", 300, true);
+            foreach (var (json, sig) in signed)
+            {
+                Stripe.EventUtility.ConstructEvent(json, sig, "whsec_x", 300, true);
+            }
+
             Console.WriteLine(F($"probe: {signed.Count} ConstructEvent in {probe.Elapsed.TotalMilliseconds:F0} ms"));
             probe.Restart();
-            foreach (var (json, sig) in signed) Stripe.EventUtility.ValidateSignature(json, sig, "whsec_x", 300);
+            foreach (var (json, sig) in signed)
+            {
+                Stripe.EventUtility.ValidateSignature(json, sig, "whsec_x", 300);
+            }
+
             Console.WriteLine(F($"probe: {signed.Count} ValidateSignature in {probe.Elapsed.TotalMilliseconds:F0} ms"));
         }
         var subObjects = realEvents.Where(e => e.Type.StartsWith("customer.subscription.", StringComparison.Ordinal))
@@ -35,10 +47,18 @@ internal static class Probe
         for (var round = 0; round < 3; round++)
         {
             probe.Restart();
-            foreach (var json in subEvents) Stripe.EventUtility.ParseEvent(json, false);
+            foreach (var json in subEvents)
+            {
+                Stripe.EventUtility.ParseEvent(json, false);
+            }
+
             Console.WriteLine(F($"probe: {subEvents.Count} ParseEvent (subscription events) in {probe.Elapsed.TotalMilliseconds:F0} ms"));
             probe.Restart();
-            foreach (var json in subObjects) Stripe.StripeEntity.FromJson<Stripe.Subscription>(json);
+            foreach (var json in subObjects)
+            {
+                Stripe.StripeEntity.FromJson<Stripe.Subscription>(json);
+            }
+
             Console.WriteLine(F($"probe: {subObjects.Count} FromJson<Subscription> of data.object in {probe.Elapsed.TotalMilliseconds:F0} ms"));
         }
     }

@@ -84,8 +84,8 @@ internal sealed class TallyProcess : IAsyncDisposable
         if (args[0] == "serve")
         {
             // Drain the pipes so the child never blocks on a full buffer.
-            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("tally: " + e.Data); };
-            process.OutputDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(Path.Combine(Path.GetTempPath(), "tally-bench-webhooks.log"), e.Data + Environment.NewLine); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("tally: " + e.Data); } };
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) { File.AppendAllText(Path.Combine(Path.GetTempPath(), "tally-bench-webhooks.log"), e.Data + Environment.NewLine); } };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
         }

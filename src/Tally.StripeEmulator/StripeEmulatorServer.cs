@@ -17,15 +17,15 @@ namespace Tally.StripeEmulator;
 /// </summary>
 public sealed class StripeEmulatorServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly Persistence? _persistence;
-    private int _disposed;
+    private readonly WebApplication app;
+    private readonly Persistence? persistence;
+    private int disposed;
 
     private StripeEmulatorServer(WebApplication app, Emulator emulator, Persistence? persistence, Uri baseUrl)
     {
-        _app = app;
+        this.app = app;
         Emulator = emulator;
-        _persistence = persistence;
+        this.persistence = persistence;
         BaseUrl = baseUrl;
     }
 
@@ -64,7 +64,11 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
             var address = options.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
             k.Listen(address, options.Port);
         });
-        if (!options.HandleShutdownSignals) builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        if (!options.HandleShutdownSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        }
+
         var app = builder.Build();
         var pipeline = new Pipeline(emulator);
         app.Run(pipeline.HandleAsync);
@@ -79,19 +83,27 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
     }
 
     /// <summary>Completes when the host is asked to stop (Ctrl-C or SIGTERM) or <paramref name="cancellationToken"/> fires.</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => app.WaitForShutdownAsync(cancellationToken);
 
     /// <summary>Writes the snapshot now (when <see cref="StripeEmulatorOptions.StatePath"/> is set).</summary>
     public Task SaveAsync(CancellationToken cancellationToken = default) =>
-        _persistence?.SaveAsync(cancellationToken) ?? Task.CompletedTask;
+        persistence?.SaveAsync(cancellationToken) ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        await _app.StopAsync();
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await app.StopAsync();
         await Emulator.Webhooks.DisposeAsync();
-        if (_persistence is not null) await _persistence.DisposeAsync();
-        await _app.DisposeAsync();
+        if (persistence is not null)
+        {
+            await persistence.DisposeAsync();
+        }
+
+        await app.DisposeAsync();
     }
 }
 

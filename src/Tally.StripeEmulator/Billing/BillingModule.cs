@@ -11,7 +11,7 @@ namespace Tally.StripeEmulator.Billing;
 internal sealed class BillingModule : IResourceModule
 {
     /// <summary>v2 meter-event session tokens → account (the stream route carries no API key).</summary>
-    private readonly ConcurrentDictionary<string, (Account Account, DateTimeOffset ExpiresAt)> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Account Account, DateTimeOffset ExpiresAt)> sessions = new(StringComparer.Ordinal);
 
     public string Name => "billing";
 
@@ -40,7 +40,10 @@ internal sealed class BillingModule : IResourceModule
             Engine(account).Meters.TryGetValue(id, out var m) ? Engine(account).Json.Meter(m) : null;
         emulator.Hooks.CustomerDeleted += (account, customer) =>
         {
-            if (Json.Str(customer, "id") is { } id) Engine(account).CancelCustomerSubscriptions(id);
+            if (Json.Str(customer, "id") is { } id)
+            {
+                Engine(account).CancelCustomerSubscriptions(id);
+            }
         };
         emulator.Hooks.MeterTotal = (account, customer, meter, start, end) =>
         {
@@ -52,7 +55,7 @@ internal sealed class BillingModule : IResourceModule
 
     public void Map(RouteTable routes)
     {
-        MeterEndpoints.Map(routes, _sessions);
+        MeterEndpoints.Map(routes, sessions);
         SubscriptionEndpoints.Map(routes);
         InvoiceEndpoints.Map(routes);
         ClockEndpoints.Map(routes);

@@ -19,7 +19,11 @@ internal static class Coupons
     public static JsonObject Find(Account account, string id)
     {
         var coupon = account.Store["coupon"].Get(id);
-        if (coupon is null || coupon["deleted"] is not null) throw StripeError.NotFound("coupon", id);
+        if (coupon is null || coupon["deleted"] is not null)
+        {
+            throw StripeError.NotFound("coupon", id);
+        }
+
         return coupon;
     }
 
@@ -30,24 +34,54 @@ internal static class Coupons
         var percent = p.Decimal("percent_off");
         var amount = p.Long("amount_off");
         if (percent is null && amount is null)
+        {
             throw StripeError.Invalid("You must pass either `percent_off` or `amount_off`.", "percent_off", "parameter_missing");
+        }
+
         if (percent is not null && amount is not null)
+        {
             throw StripeError.Invalid("You may only specify one of these parameters: amount_off, percent_off.", "amount_off");
+        }
+
         if (percent is <= 0 or > 100)
+        {
             throw StripeError.Invalid("Invalid percent_off: must be greater than 0 and at most 100.", "percent_off");
-        if (amount is <= 0) throw StripeError.Invalid("Invalid amount_off: must be positive.", "amount_off");
+        }
+
+        if (amount is <= 0)
+        {
+            throw StripeError.Invalid("Invalid amount_off: must be positive.", "amount_off");
+        }
+
         var currency = p.Text("currency")?.ToLowerInvariant();
         if (amount is not null && currency is null)
+        {
             throw StripeError.Invalid("You must pass currency when passing amount_off.", "currency", "parameter_missing");
+        }
+
         var duration = p.OneOf("duration", "once", "once", "repeating", "forever");
         var months = p.Long("duration_in_months");
-        if (duration == "repeating" && months is null) throw StripeError.Missing("duration_in_months");
+        if (duration == "repeating" && months is null)
+        {
+            throw StripeError.Missing("duration_in_months");
+        }
+
         if (duration != "repeating" && months is not null)
+        {
             throw StripeError.Invalid("duration_in_months is only valid when duration is `repeating`.", "duration_in_months");
-        if (months is <= 0) throw StripeError.Invalid("Invalid duration_in_months: must be positive.", "duration_in_months");
+        }
+
+        if (months is <= 0)
+        {
+            throw StripeError.Invalid("Invalid duration_in_months: must be positive.", "duration_in_months");
+        }
+
         var id = p.Text("id") ?? Ids.Upper(8);
         if (account.Store["coupon"].Get(id) is not null)
+        {
             throw StripeError.Invalid("Coupon already exists.", "id", "resource_already_exists");
+        }
+
         var coupon = new JsonObject
         {
             ["id"] = id,
@@ -80,12 +114,21 @@ internal static class Coupons
         var coupon = Find(account, req.Route("id"));
         var p = req.Params;
         foreach (var fixedField in new[] { "percent_off", "amount_off", "currency", "duration", "duration_in_months" })
+        {
             if (p.Has(fixedField))
+            {
                 throw StripeError.Invalid($"Received unknown parameter: {fixedField}", fixedField, "parameter_unknown");
+            }
+        }
+
         var before = coupon.DeepClone().AsObject();
         Json.ApplyString(coupon, p, "name");
         Json.ApplyMetadata(coupon, p);
-        if (Json.Diff(before, coupon) is { } previous) account.Emit("coupon.updated", coupon, previous);
+        if (Json.Diff(before, coupon) is { } previous)
+        {
+            account.Emit("coupon.updated", coupon, previous);
+        }
+
         return req.Ok(coupon);
     }
 

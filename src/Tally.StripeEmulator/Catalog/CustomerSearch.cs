@@ -18,7 +18,11 @@ internal static partial class Customers
         foreach (var clause in Regex.Split(query, @"\s+AND\s+", RegexOptions.IgnoreCase))
         {
             var m = Clause().Match(clause);
-            if (!m.Success) throw StripeError.Invalid($"We were unable to parse your search query. Try again with a valid query: {clause}", "query");
+            if (!m.Success)
+            {
+                throw StripeError.Invalid($"We were unable to parse your search query. Try again with a valid query: {clause}", "query");
+            }
+
             var value = m.Groups["value"].Value;
             if (m.Groups["key"].Success)
             {
@@ -39,7 +43,11 @@ internal static partial class Customers
             w.WriteStartObject();
             w.WriteString("object", "search_result");
             w.WriteStartArray("data");
-            foreach (var c in page) account.Emulator.Expansions.Render(account, c, []).WriteTo(w);
+            foreach (var c in page)
+            {
+                account.Emulator.Expansions.Render(account, c, []).WriteTo(w);
+            }
+
             w.WriteEndArray();
             w.WriteBoolean("has_more", hasMore);
             w.WriteNull("next_page");

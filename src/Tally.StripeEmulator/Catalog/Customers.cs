@@ -20,7 +20,11 @@ internal static partial class Customers
     public static JsonObject Find(Account account, string id)
     {
         var customer = account.Store["customer"].Get(id);
-        if (customer is null || customer["deleted"] is not null) throw StripeError.NotFound("customer", id);
+        if (customer is null || customer["deleted"] is not null)
+        {
+            throw StripeError.NotFound("customer", id);
+        }
+
         return customer;
     }
 
@@ -30,7 +34,10 @@ internal static partial class Customers
         var account = req.Acct;
         var clock = p.Text("test_clock");
         if (clock is not null && !account.TestClocks.Contains(clock))
+        {
             throw StripeError.NoSuchParam("test clock", clock, "test_clock");
+        }
+
         var id = Ids.New("cus_", 14);
         var created = clock is null ? account.UnixNow() : account.UnixNow(clock);
         var customer = new JsonObject
@@ -69,7 +76,10 @@ internal static partial class Customers
         {
             string? attached = null;
             if (p.Text("payment_method") is { } pmId)
+            {
                 attached = (string)PaymentMethods.Attach(account, pmId, id, "payment_method")["id"]!;
+            }
+
             ApplyFields(account, customer, p, attached);
         }
         catch (StripeError)
@@ -84,17 +94,42 @@ internal static partial class Customers
     private static void ApplyFields(Account account, JsonObject customer, Params p, string? attachedNow)
     {
         foreach (var key in new[] { "email", "name", "description", "phone", "invoice_prefix" })
+        {
             Json.ApplyString(customer, p, key);
-        if (p.Long("balance") is { } balance) customer["balance"] = balance;
-        if (p.Long("next_invoice_sequence") is { } seq) customer["next_invoice_sequence"] = seq;
-        if (p.Text("tax_exempt") is not null) customer["tax_exempt"] = p.OneOf("tax_exempt", null, "none", "exempt", "reverse");
+        }
+
+        if (p.Long("balance") is { } balance)
+        {
+            customer["balance"] = balance;
+        }
+
+        if (p.Long("next_invoice_sequence") is { } seq)
+        {
+            customer["next_invoice_sequence"] = seq;
+        }
+
+        if (p.Text("tax_exempt") is not null)
+        {
+            customer["tax_exempt"] = p.OneOf("tax_exempt", null, "none", "exempt", "reverse");
+        }
+
         if (p.Has("preferred_locales"))
+        {
             customer["preferred_locales"] = new JsonArray(p.Strings("preferred_locales").Select(l => (JsonNode)l).ToArray());
-        if (p.IsCleared("address")) customer["address"] = null;
+        }
+
+        if (p.IsCleared("address"))
+        {
+            customer["address"] = null;
+        }
         else if (p.Obj("address") is { } address)
         {
             var a = new JsonObject();
-            foreach (var f in new[] { "city", "country", "line1", "line2", "postal_code", "state" }) a[f] = address.Text(f);
+            foreach (var f in new[] { "city", "country", "line1", "line2", "postal_code", "state" })
+            {
+                a[f] = address.Text(f);
+            }
+
             customer["address"] = a;
         }
         Json.ApplyMetadata(customer, p);
@@ -102,15 +137,25 @@ internal static partial class Customers
         {
             var target = customer["invoice_settings"]!.AsObject();
             Json.ApplyString(target, settings, "footer");
-            if (settings.IsCleared("default_payment_method")) target["default_payment_method"] = null;
+            if (settings.IsCleared("default_payment_method"))
+            {
+                target["default_payment_method"] = null;
+            }
             else if (settings.Text("default_payment_method") is { } pm)
             {
-                if (attachedNow is not null && pm == p.Text("payment_method")) pm = attachedNow;
+                if (attachedNow is not null && pm == p.Text("payment_method"))
+                {
+                    pm = attachedNow;
+                }
+
                 var found = account.Store["payment_method"].Get(pm);
                 if (found is null || Json.IdOf(found["customer"]) != (string)customer["id"]!)
+                {
                     throw new StripeError(400, "invalid_request_error",
                         $"The customer does not have a payment method with the ID {pm}. The payment method must be attached to the customer.",
                         "resource_missing", settings.Name("default_payment_method"));
+                }
+
                 target["default_payment_method"] = pm;
             }
         }
@@ -135,9 +180,16 @@ internal static partial class Customers
         var before = customer.DeepClone().AsObject();
         string? attached = null;
         if (req.Params.Text("payment_method") is { } pmId)
+        {
             attached = (string)PaymentMethods.Attach(account, pmId, (string)customer["id"]!, "payment_method")["id"]!;
+        }
+
         ApplyFields(account, customer, req.Params, attached);
-        if (Json.Diff(before, customer) is { } previous) account.Emit("customer.updated", customer, previous);
+        if (Json.Diff(before, customer) is { } previous)
+        {
+            account.Emit("customer.updated", customer, previous);
+        }
+
         return req.Ok(customer);
     }
 
@@ -148,7 +200,13 @@ internal static partial class Customers
         var id = (string)customer["id"]!;
         account.Emulator.Hooks.CustomerDeleted?.Invoke(account, customer);
         foreach (var pm in account.Store["payment_method"].All)
-            if (Json.IdOf(pm["customer"]) == id) pm["customer"] = null;
+        {
+            if (Json.IdOf(pm["customer"]) == id)
+            {
+                pm["customer"] = null;
+            }
+        }
+
         account.Emit("customer.deleted", customer);
         var stub = Json.Deleted(id, "customer");
         account.Store["customer"].Replace(id, stub);

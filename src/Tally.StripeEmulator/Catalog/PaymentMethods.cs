@@ -32,8 +32,16 @@ internal static class PaymentMethods
     /// <summary>An existing payment method by id, or a new stored one for a magic id.</summary>
     public static JsonObject Resolve(Account account, string id, string param, bool notFoundIs404 = false, string? forCustomer = null)
     {
-        if (account.Store["payment_method"].Get(id) is { } existing) return existing;
-        if (TestCards.FromMagicId(id) is { } card) return NewFromCard(account, card, forCustomer);
+        if (account.Store["payment_method"].Get(id) is { } existing)
+        {
+            return existing;
+        }
+
+        if (TestCards.FromMagicId(id) is { } card)
+        {
+            return NewFromCard(account, card, forCustomer);
+        }
+
         throw notFoundIs404 ? StripeError.NotFound("PaymentMethod", id) : StripeError.NoSuchParam("PaymentMethod", id, param);
     }
 
@@ -42,14 +50,27 @@ internal static class PaymentMethods
     {
         var customer = Customers.Find(account, customerId);
         if (TestCards.FromMagicId(pmId) is { AttachError: { } decline })
+        {
             throw StripeError.Card(decline.Code!, decline.DeclineCode, decline.Message);
+        }
+
         var pm = Resolve(account, pmId, param, notFoundIs404: param == "id", forCustomer: customerId);
         if (TestCards.FromPaymentMethod(pm) is { AttachError: { } declined })
+        {
             throw StripeError.Card(declined.Code!, declined.DeclineCode, declined.Message);
+        }
+
         var current = Json.IdOf(pm["customer"]);
-        if (current == customerId) return pm;
+        if (current == customerId)
+        {
+            return pm;
+        }
+
         if (current is not null)
+        {
             throw StripeError.Invalid("The payment method you provided has already been attached to a customer.", param);
+        }
+
         pm["customer"] = (string)customer["id"]!;
         account.Emit("payment_method.attached", pm);
         return pm;
@@ -91,17 +112,35 @@ internal static class PaymentMethods
         if (p.Obj("billing_details") is { } bd)
         {
             var target = pm["billing_details"]!.AsObject();
-            foreach (var f in new[] { "email", "name", "phone" }) Json.ApplyString(target, bd, f);
+            foreach (var f in new[] { "email", "name", "phone" })
+            {
+                Json.ApplyString(target, bd, f);
+            }
+
             if (bd.Obj("address") is { } address)
+            {
                 foreach (var f in new[] { "city", "country", "line1", "line2", "postal_code", "state" })
+                {
                     Json.ApplyString(target["address"]!.AsObject(), address, f);
+                }
+            }
         }
         if (p.Obj("card") is { } card && pm["card"] is JsonObject c)
         {
-            if (card.Long("exp_month") is { } month) c["exp_month"] = month;
-            if (card.Long("exp_year") is { } year) c["exp_year"] = year;
+            if (card.Long("exp_month") is { } month)
+            {
+                c["exp_month"] = month;
+            }
+
+            if (card.Long("exp_year") is { } year)
+            {
+                c["exp_year"] = year;
+            }
         }
-        if (p.Text("allow_redisplay") is { } redisplay) pm["allow_redisplay"] = redisplay;
+        if (p.Text("allow_redisplay") is { } redisplay)
+        {
+            pm["allow_redisplay"] = redisplay;
+        }
     }
 
     private static ApiResult Get(ApiRequest req) => req.Ok(Resolve(req.Acct, req.Route("id"), "id", notFoundIs404: true));
@@ -113,7 +152,11 @@ internal static class PaymentMethods
         var pm = account.Store["payment_method"].Get(id) ?? throw StripeError.NotFound("PaymentMethod", id);
         var before = pm.DeepClone().AsObject();
         ApplyUpdate(pm, req.Params);
-        if (Json.Diff(before, pm) is { } previous) account.Emit("payment_method.updated", pm, previous);
+        if (Json.Diff(before, pm) is { } previous)
+        {
+            account.Emit("payment_method.updated", pm, previous);
+        }
+
         return req.Ok(pm);
     }
 
@@ -123,7 +166,10 @@ internal static class PaymentMethods
         var account = req.Acct;
         var found = account.Store["customer"].Get(customer);
         if (found is null || found["deleted"] is not null)
+        {
             throw StripeError.NoSuchParam("customer", customer, "customer");
+        }
+
         return req.Ok(Attach(account, req.Route("id"), customer, "id"));
     }
 
@@ -151,7 +197,11 @@ internal static class PaymentMethods
     {
         var p = req.Params;
         var customer = p.Text("customer");
-        if (customer is not null) _ = Customers.Find(req.Acct, customer);
+        if (customer is not null)
+        {
+            _ = Customers.Find(req.Acct, customer);
+        }
+
         var type = p.Text("type");
         return Lists.Page(req, req.Acct.Store["payment_method"], "/v1/payment_methods", pm =>
             (customer is null || Json.IdOf(pm["customer"]) == customer) && (type is null || Json.Str(pm, "type") == type));
@@ -170,7 +220,11 @@ internal static class PaymentMethods
         var customer = (string)Customers.Find(req.Acct, req.Route("customer"))["id"]!;
         var id = req.Route("id");
         var pm = req.Acct.Store["payment_method"].Get(id);
-        if (pm is null || Json.IdOf(pm["customer"]) != customer) throw StripeError.NotFound("PaymentMethod", id);
+        if (pm is null || Json.IdOf(pm["customer"]) != customer)
+        {
+            throw StripeError.NotFound("PaymentMethod", id);
+        }
+
         return req.Ok(pm);
     }
 }

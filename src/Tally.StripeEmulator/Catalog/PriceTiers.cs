@@ -9,15 +9,26 @@ internal static partial class Prices
     private static JsonArray Tiers(Params p)
     {
         var list = p.List("tiers");
-        if (list.Count == 0) throw StripeError.Missing(p.Name("tiers"));
+        if (list.Count == 0)
+        {
+            throw StripeError.Missing(p.Name("tiers"));
+        }
+
         var tiers = new JsonArray();
         for (var i = 0; i < list.Count; i++)
         {
             var t = list[i];
             var upTo = t.Required("up_to");
-            if (upTo != "inf" && !long.TryParse(upTo, out _)) throw StripeError.Invalid("Invalid up_to: an integer or `inf`.", t.Name("up_to"));
+            if (upTo != "inf" && !long.TryParse(upTo, out _))
+            {
+                throw StripeError.Invalid("Invalid up_to: an integer or `inf`.", t.Name("up_to"));
+            }
+
             if ((upTo == "inf") != (i == list.Count - 1))
+            {
                 throw StripeError.Invalid("Only the last tier may (and must) have up_to=inf.", t.Name("up_to"));
+            }
+
             var unit = t.Long("unit_amount");
             var unitDec = t.Decimal("unit_amount_decimal") ?? unit;
             var flat = t.Long("flat_amount");

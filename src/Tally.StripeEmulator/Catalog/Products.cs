@@ -19,7 +19,10 @@ internal static class Products
     {
         var product = account.Store["product"].Get(id);
         if (product is null || product["deleted"] is not null)
+        {
             throw param is null ? StripeError.NotFound("product", id) : StripeError.NoSuchParam("product", id, param);
+        }
+
         return product;
     }
 
@@ -29,7 +32,10 @@ internal static class Products
         var name = p.Required("name");
         var id = explicitId ?? Ids.New("prod_", 14);
         if (account.Store["product"].Get(id) is not null)
+        {
             throw StripeError.Invalid($"Product already exists.", "id", "resource_already_exists");
+        }
+
         var now = account.UnixNow();
         var product = new JsonObject
         {
@@ -86,17 +92,38 @@ internal static class Products
         var product = Find(account, req.Route("id"));
         var p = req.Params;
         var before = product.DeepClone().AsObject();
-        if (p.Has("name")) product["name"] = p.Required("name");
-        if (p.Bool("active") is { } active) product["active"] = active;
+        if (p.Has("name"))
+        {
+            product["name"] = p.Required("name");
+        }
+
+        if (p.Bool("active") is { } active)
+        {
+            product["active"] = active;
+        }
+
         foreach (var key in new[] { "description", "statement_descriptor", "tax_code", "unit_label", "url" })
+        {
             Json.ApplyString(product, p, key);
-        if (p.Has("images")) product["images"] = new JsonArray(p.Strings("images").Select(i => (JsonNode)i).ToArray());
-        if (p.IsCleared("default_price")) product["default_price"] = null;
+        }
+
+        if (p.Has("images"))
+        {
+            product["images"] = new JsonArray(p.Strings("images").Select(i => (JsonNode)i).ToArray());
+        }
+
+        if (p.IsCleared("default_price"))
+        {
+            product["default_price"] = null;
+        }
         else if (p.Text("default_price") is { } priceId)
         {
             var price = account.Store["price"].Get(priceId) ?? throw StripeError.NoSuchParam("price", priceId, "default_price");
             if (Json.IdOf(price["product"]) != (string)product["id"]!)
+            {
                 throw StripeError.Invalid("The default price must belong to this product.", "default_price");
+            }
+
             product["default_price"] = priceId;
         }
         Json.ApplyMetadata(product, p);
@@ -114,7 +141,10 @@ internal static class Products
         var product = Find(account, req.Route("id"));
         var id = (string)product["id"]!;
         if (account.Store["price"].All.Any(pr => Json.IdOf(pr["product"]) == id))
+        {
             throw StripeError.Invalid("This product cannot be deleted because it has one or more user-created prices.");
+        }
+
         account.Emit("product.deleted", product);
         var stub = Json.Deleted(id, "product");
         account.Store["product"].Replace(id, stub);

@@ -48,19 +48,36 @@ internal static class TestCards
     public static Card? FromMagicId(string id)
     {
         string name;
-        if (id.StartsWith("pm_card_", StringComparison.Ordinal)) name = id["pm_card_".Length..];
-        else if (id.StartsWith("tok_", StringComparison.Ordinal)) name = id["tok_".Length..];
-        else return null;
+        if (id.StartsWith("pm_card_", StringComparison.Ordinal))
+        {
+            name = id["pm_card_".Length..];
+        }
+        else if (id.StartsWith("tok_", StringComparison.Ordinal))
+        {
+            name = id["tok_".Length..];
+        }
+        else
+        {
+            return null;
+        }
+
         var card = Cards.FirstOrDefault(c => c.Name == name);
         if (card is null && name.StartsWith("visa_", StringComparison.Ordinal))
+        {
             card = Cards.FirstOrDefault(c => c.Name == name["visa_".Length..]);
+        }
+
         return card;
     }
 
     /// <summary>The test card a payment method was made from, or null.</summary>
     public static Card? FromPaymentMethod(JsonObject paymentMethod)
     {
-        if (paymentMethod["card"] is not JsonObject card) return null;
+        if (paymentMethod["card"] is not JsonObject card)
+        {
+            return null;
+        }
+
         var fingerprint = Json.Str(card, "fingerprint");
         return Cards.FirstOrDefault(c => c.Fingerprint == fingerprint);
     }
@@ -68,12 +85,22 @@ internal static class TestCards
     /// <summary>The error a charge of this payment method gets (402 <c>card_error</c>), or null when it succeeds.</summary>
     public static StripeError? ChargeFailure(JsonObject paymentMethod)
     {
-        if (FromPaymentMethod(paymentMethod) is not { } match) return null;
+        if (FromPaymentMethod(paymentMethod) is not { } match)
+        {
+            return null;
+        }
+
         var pmId = Json.Str(paymentMethod, "id");
         if (match.ChargeFails)
+        {
             return new StripeError(402, "card_error", "Your card was declined.", "card_declined") { DeclineCode = "generic_decline", PaymentMethodId = pmId };
+        }
+
         if (match.AttachError is { } e)
+        {
             return new StripeError(402, "card_error", e.Message, e.Code) { DeclineCode = e.DeclineCode, PaymentMethodId = pmId };
+        }
+
         return null;
     }
 

@@ -11,7 +11,7 @@ namespace Tally.StripeEmulator.Core;
 /// </summary>
 internal sealed class Account
 {
-    private readonly Dictionary<Type, object> _moduleState = [];
+    private readonly Dictionary<Type, object> moduleState = [];
 
     internal Account(Emulator emulator, string apiKey)
     {
@@ -41,7 +41,11 @@ internal sealed class Account
     /// <summary>Per-module state (one instance per type per account). Persist it through <see cref="IResourceModule"/>.</summary>
     public T State<T>() where T : class, new()
     {
-        if (!_moduleState.TryGetValue(typeof(T), out var s)) _moduleState[typeof(T)] = s = new T();
+        if (!moduleState.TryGetValue(typeof(T), out var s))
+        {
+            moduleState[typeof(T)] = s = new T();
+        }
+
         return (T)s;
     }
 
@@ -51,20 +55,39 @@ internal sealed class Account
     /// </summary>
     public DateTimeOffset Now(string? customerOrClockId = null)
     {
-        if (customerOrClockId is null) return Emulator.Now;
-        if (TestClocks.TryGet(customerOrClockId, out var t)) return t;
+        if (customerOrClockId is null)
+        {
+            return Emulator.Now;
+        }
+
+        if (TestClocks.TryGet(customerOrClockId, out var t))
+        {
+            return t;
+        }
+
         if (Store["customer"].Get(customerOrClockId)?["test_clock"] is JsonValue v
             && v.TryGetValue<string>(out var clock) && TestClocks.TryGet(clock, out var ct))
+        {
             return ct;
+        }
+
         return Emulator.Now;
     }
 
     /// <summary>The test clock id governing an object (a customer, or an object with a <c>customer</c> or <c>test_clock</c>).</summary>
     public string? ClockOf(JsonObject obj)
     {
-        if (obj["test_clock"] is JsonValue tc && tc.TryGetValue<string>(out var clock)) return clock;
+        if (obj["test_clock"] is JsonValue tc && tc.TryGetValue<string>(out var clock))
+        {
+            return clock;
+        }
+
         var customerId = (string?)obj["object"] == "customer" ? (string?)obj["id"] : Json.IdOf(obj["customer"]);
-        if (customerId is null) return null;
+        if (customerId is null)
+        {
+            return null;
+        }
+
         return Store["customer"].Get(customerId)?["test_clock"] is JsonValue v && v.TryGetValue<string>(out var c) ? c : null;
     }
 
@@ -79,7 +102,11 @@ internal sealed class Account
     {
         var created = at ?? Now(ClockOf(obj));
         var data = new JsonObject { ["object"] = obj.DeepClone() };
-        if (previousAttributes is not null) data["previous_attributes"] = previousAttributes.DeepClone();
+        if (previousAttributes is not null)
+        {
+            data["previous_attributes"] = previousAttributes.DeepClone();
+        }
+
         var request = CurrentRequest;
         var evt = new JsonObject
         {
@@ -107,15 +134,15 @@ internal sealed class Account
 /// <summary>Frozen times of an account's test clocks. The billing module owns the clock objects and advances them here.</summary>
 internal sealed class TestClockRegistry
 {
-    private readonly Dictionary<string, DateTimeOffset> _times = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> times = new(StringComparer.Ordinal);
 
-    public void Set(string clockId, DateTimeOffset frozenTime) => _times[clockId] = frozenTime;
+    public void Set(string clockId, DateTimeOffset frozenTime) => times[clockId] = frozenTime;
 
-    public bool Remove(string clockId) => _times.Remove(clockId);
+    public bool Remove(string clockId) => times.Remove(clockId);
 
-    public bool TryGet(string clockId, out DateTimeOffset frozenTime) => _times.TryGetValue(clockId, out frozenTime);
+    public bool TryGet(string clockId, out DateTimeOffset frozenTime) => times.TryGetValue(clockId, out frozenTime);
 
-    public bool Contains(string clockId) => _times.ContainsKey(clockId);
+    public bool Contains(string clockId) => times.ContainsKey(clockId);
 
-    public IReadOnlyDictionary<string, DateTimeOffset> All => _times;
+    public IReadOnlyDictionary<string, DateTimeOffset> All => times;
 }

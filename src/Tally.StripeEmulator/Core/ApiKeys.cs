@@ -9,10 +9,16 @@ internal static class ApiKeys
     public static Account Authenticate(Emulator emulator, string? credential)
     {
         if (string.IsNullOrEmpty(credential))
+        {
             throw new StripeError(401, "invalid_request_error",
                 "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.");
+        }
+
         if (!credential.StartsWith("sk_test_", StringComparison.Ordinal) && !credential.StartsWith("rk_test_", StringComparison.Ordinal) || credential.Length < 9)
+        {
             throw new StripeError(401, "invalid_request_error", $"Invalid API Key provided: {Mask(credential)}");
+        }
+
         return emulator.AccountFor(credential);
     }
 
@@ -22,8 +28,16 @@ internal static class ApiKeys
     public static string? Credential(HttpContext ctx)
     {
         var auth = ctx.Request.Headers.Authorization.FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(auth)) return null;
-        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return auth[7..].Trim();
+        if (string.IsNullOrWhiteSpace(auth))
+        {
+            return null;
+        }
+
+        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return auth[7..].Trim();
+        }
+
         if (auth.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
             try

@@ -26,7 +26,11 @@ internal abstract class ApiResult
     internal static byte[] Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) write(writer);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            write(writer);
+        }
+
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -47,7 +51,11 @@ internal sealed class ObjectResult(JsonObject obj, Account? account, IReadOnlyLi
 {
     public override byte[] Body()
     {
-        if (account is null) return Write(w => obj.WriteTo(w));
+        if (account is null)
+        {
+            return Write(w => obj.WriteTo(w));
+        }
+
         var rendered = account.Emulator.Expansions.Render(account, obj, expand);
         return Write(w => rendered.WriteTo(w));
     }
@@ -65,8 +73,14 @@ internal sealed class ListResult(IReadOnlyList<JsonObject> data, bool hasMore, s
         var itemPaths = ExpandOfItems(expand);
         foreach (var item in data)
         {
-            if (account is null) item.WriteTo(w);
-            else account.Emulator.Expansions.Render(account, item, itemPaths).WriteTo(w);
+            if (account is null)
+            {
+                item.WriteTo(w);
+            }
+            else
+            {
+                account.Emulator.Expansions.Render(account, item, itemPaths).WriteTo(w);
+            }
         }
         w.WriteEndArray();
         w.WriteBoolean("has_more", hasMore);
@@ -80,7 +94,10 @@ internal sealed class ListResult(IReadOnlyList<JsonObject> data, bool hasMore, s
         foreach (var p in expand)
         {
             if (!p.StartsWith("data.", StringComparison.Ordinal))
+            {
                 throw StripeError.Invalid($"This property cannot be expanded ({p}).", "expand");
+            }
+
             paths.Add(p["data.".Length..]);
         }
         return paths;

@@ -8,8 +8,8 @@ namespace Tally.StripeEmulator.Core;
 /// </summary>
 internal sealed class Emulator
 {
-    private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
-    private readonly List<IResourceModule> _modules = [];
+    private readonly ConcurrentDictionary<string, Account> accounts = new(StringComparer.Ordinal);
+    private readonly List<IResourceModule> modules = [];
 
     internal Emulator(StripeEmulatorOptions options)
     {
@@ -34,23 +34,23 @@ internal sealed class Emulator
 
     internal Action? OnDirty { get; set; }
 
-    public IReadOnlyList<IResourceModule> Modules => _modules;
+    public IReadOnlyList<IResourceModule> Modules => modules;
 
-    public IEnumerable<Account> Accounts => _accounts.Values;
+    public IEnumerable<Account> Accounts => accounts.Values;
 
     internal void AddModule(IResourceModule module)
     {
-        _modules.Add(module);
+        modules.Add(module);
         module.Initialize(this);
         module.Map(Routes);
     }
 
     /// <summary>The account of an API key, created on first use.</summary>
-    public Account AccountFor(string apiKey) => _accounts.GetOrAdd(apiKey, k => new Account(this, k));
+    public Account AccountFor(string apiKey) => accounts.GetOrAdd(apiKey, k => new Account(this, k));
 
-    public Account? FindAccount(string acctId) => _accounts.Values.FirstOrDefault(a => a.Id == acctId);
+    public Account? FindAccount(string acctId) => accounts.Values.FirstOrDefault(a => a.Id == acctId);
 
-    internal void ResetAccounts() => _accounts.Clear();
+    internal void ResetAccounts() => accounts.Clear();
 
     /// <summary>Schedules a snapshot write (no-op when the emulator runs in memory).</summary>
     public void MarkDirty() => OnDirty?.Invoke();

@@ -21,14 +21,25 @@ internal sealed class EventsModule : IResourceModule
     public JsonNode? Save(Account account)
     {
         var secrets = new JsonObject();
-        foreach (var (id, secret) in account.State<WebhookSecrets>().ById) secrets[id] = secret;
+        foreach (var (id, secret) in account.State<WebhookSecrets>().ById)
+        {
+            secrets[id] = secret;
+        }
+
         return new JsonObject { ["webhook_secrets"] = secrets };
     }
 
     public void Load(Account account, JsonNode state)
     {
-        if (state["webhook_secrets"] is not JsonObject secrets) return;
-        foreach (var (id, secret) in secrets) account.State<WebhookSecrets>().ById[id] = (string)secret!;
+        if (state["webhook_secrets"] is not JsonObject secrets)
+        {
+            return;
+        }
+
+        foreach (var (id, secret) in secrets)
+        {
+            account.State<WebhookSecrets>().ById[id] = (string)secret!;
+        }
     }
 
     private static ApiResult ListEvents(ApiRequest req)
@@ -61,9 +72,16 @@ internal sealed class EventsModule : IResourceModule
         var p = req.Params;
         var url = p.Required("url");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
             throw StripeError.Invalid("Invalid URL: " + url, "url", "url_invalid");
+        }
+
         var events = p.Strings("enabled_events");
-        if (events.Count == 0) throw StripeError.Missing("enabled_events");
+        if (events.Count == 0)
+        {
+            throw StripeError.Missing("enabled_events");
+        }
+
         var account = req.Acct;
         var endpoint = new JsonObject
         {
@@ -92,7 +110,11 @@ internal sealed class EventsModule : IResourceModule
     {
         var id = req.Route("id");
         var endpoint = req.Acct.Store["webhook_endpoint"].Get(id);
-        if (endpoint is null || endpoint["deleted"] is not null) throw StripeError.NotFound("webhook endpoint", id);
+        if (endpoint is null || endpoint["deleted"] is not null)
+        {
+            throw StripeError.NotFound("webhook endpoint", id);
+        }
+
         return endpoint;
     }
 
@@ -108,13 +130,23 @@ internal sealed class EventsModule : IResourceModule
         if (p.Text("url") is { } url)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
                 throw StripeError.Invalid("Invalid URL: " + url, "url", "url_invalid");
+            }
+
             endpoint["url"] = url;
         }
         if (p.Has("enabled_events"))
+        {
             endpoint["enabled_events"] = new JsonArray(p.Strings("enabled_events").Select(e => (JsonNode)e).ToArray());
+        }
+
         Json.ApplyString(endpoint, p, "description");
-        if (p.Bool("disabled") is { } disabled) endpoint["status"] = disabled ? "disabled" : "enabled";
+        if (p.Bool("disabled") is { } disabled)
+        {
+            endpoint["status"] = disabled ? "disabled" : "enabled";
+        }
+
         Json.ApplyMetadata(endpoint, p);
         return req.Ok(endpoint);
     }

@@ -11,8 +11,8 @@ internal sealed class IdempotencyCache
     /// <summary>Memory bound per account: beyond it the oldest keys go before their 24 h are up.</summary>
     public const int MaxEntries = 200_000;
 
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly Queue<(string Key, Entry Entry)> _order = new();
+    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly Queue<(string Key, Entry Entry)> order = new();
 
     internal sealed class Entry(string fingerprint, DateTimeOffset created, string requestId)
     {
@@ -30,18 +30,22 @@ internal sealed class IdempotencyCache
     public (Outcome, Entry?) Begin(string key, string fingerprint, DateTimeOffset now, string requestId)
     {
         Trim(now);
-        if (_entries.TryGetValue(key, out var e) && e.Created + Retention > now)
+        if (entries.TryGetValue(key, out var e) && e.Created + Retention > now)
         {
-            if (e.Fingerprint != fingerprint) return (Outcome.Mismatch, e);
+            if (e.Fingerprint != fingerprint)
+            {
+                return (Outcome.Mismatch, e);
+            }
+
             return e.InFlight ? (Outcome.InFlight, e) : (Outcome.Replay, e);
         }
         var entry = new Entry(fingerprint, now, requestId);
-        _entries[key] = entry;
-        _order.Enqueue((key, entry));
+        entries[key] = entry;
+        order.Enqueue((key, entry));
         return (Outcome.Started, entry);
     }
 
-    public bool IsInFlight(string key) => _entries.TryGetValue(key, out var e) && e.InFlight;
+    public bool IsInFlight(string key) => entries.TryGetValue(key, out var e) && e.InFlight;
 
     public void Complete(Entry entry, int status, string contentType, byte[] body)
     {
@@ -54,19 +58,29 @@ internal sealed class IdempotencyCache
     /// <summary>Forget a key whose request failed validation (Stripe does not save those results).</summary>
     public void Abandon(string key, Entry entry)
     {
-        if (_entries.TryGetValue(key, out var e) && ReferenceEquals(e, entry)) _entries.Remove(key);
+        if (entries.TryGetValue(key, out var e) && ReferenceEquals(e, entry))
+        {
+            entries.Remove(key);
+        }
     }
 
     // Amortised O(1): keys leave in insertion order once expired (or past the memory bound).
     private void Trim(DateTimeOffset now)
     {
-        while (_order.TryPeek(out var oldest))
+        while (order.TryPeek(out var oldest))
         {
-            var stale = !_entries.TryGetValue(oldest.Key, out var current) || !ReferenceEquals(current, oldest.Entry);
-            var expired = oldest.Entry.Created + Retention <= now || _order.Count > MaxEntries;
-            if (!stale && !(expired && !oldest.Entry.InFlight)) return;
-            _order.Dequeue();
-            if (!stale) _entries.Remove(oldest.Key);
+            var stale = !entries.TryGetValue(oldest.Key, out var current) || !ReferenceEquals(current, oldest.Entry);
+            var expired = oldest.Entry.Created + Retention <= now || order.Count > MaxEntries;
+            if (!stale && !(expired && !oldest.Entry.InFlight))
+            {
+                return;
+            }
+
+            order.Dequeue();
+            if (!stale)
+            {
+                entries.Remove(oldest.Key);
+            }
         }
     }
 }

@@ -8,7 +8,11 @@ internal static class Ids
     public static string New(string prefix, int length = 24)
     {
         Span<char> tail = stackalloc char[length];
-        for (var i = 0; i < length; i++) tail[i] = Alphabet[Random.Shared.Next(Alphabet.Length)];
+        for (var i = 0; i < length; i++)
+        {
+            tail[i] = Alphabet[Random.Shared.Next(Alphabet.Length)];
+        }
+
         return string.Concat(prefix, tail);
     }
 
@@ -16,7 +20,11 @@ internal static class Ids
     public static string Upper(int length)
     {
         Span<char> chars = stackalloc char[length];
-        for (var i = 0; i < length; i++) chars[i] = Alphabet[Random.Shared.Next(36)];
+        for (var i = 0; i < length; i++)
+        {
+            chars[i] = Alphabet[Random.Shared.Next(36)];
+        }
+
         return new string(chars);
     }
 }

@@ -20,9 +20,21 @@ internal static class Json
     /// <summary>An integer field whether it was stored as int, long or parsed JSON (TryGetValue&lt;long&gt; alone misses ints).</summary>
     public static long? Long(JsonObject obj, string key)
     {
-        if (obj[key] is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.Number) return null;
-        if (v.TryGetValue<long>(out var l)) return l;
-        if (v.TryGetValue<int>(out var i)) return i;
+        if (obj[key] is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        if (v.TryGetValue<long>(out var l))
+        {
+            return l;
+        }
+
+        if (v.TryGetValue<int>(out var i))
+        {
+            return i;
+        }
+
         return long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out l) ? l : null;
     }
 
@@ -35,7 +47,11 @@ internal static class Json
     /// <summary>Applies <c>metadata[k]=v</c> (set), <c>metadata[k]=</c> (remove) and <c>metadata=</c> (clear all).</summary>
     public static void ApplyMetadata(JsonObject target, Params p, string key = "metadata")
     {
-        if (target[key] is not JsonObject meta) target[key] = meta = new JsonObject();
+        if (target[key] is not JsonObject meta)
+        {
+            target[key] = meta = new JsonObject();
+        }
+
         if (p.IsCleared(key))
         {
             meta.Clear();
@@ -43,15 +59,25 @@ internal static class Json
         }
         foreach (var (k, v) in p.Map(key))
         {
-            if (v.Length == 0) meta.Remove(k);
-            else meta[k] = v;
+            if (v.Length == 0)
+            {
+                meta.Remove(k);
+            }
+            else
+            {
+                meta[k] = v;
+            }
         }
     }
 
     /// <summary>Sets a nullable string field: absent → untouched, <c>key=</c> → null, value → value.</summary>
     public static void ApplyString(JsonObject target, Params p, string key, string? jsonKey = null)
     {
-        if (!p.Has(key)) return;
+        if (!p.Has(key))
+        {
+            return;
+        }
+
         target[jsonKey ?? key] = p.Text(key);
     }
 
@@ -65,11 +91,17 @@ internal static class Json
         var prev = new JsonObject();
         foreach (var (k, v) in before)
         {
-            if (!JsonNode.DeepEquals(v, after[k])) prev[k] = v?.DeepClone();
+            if (!JsonNode.DeepEquals(v, after[k]))
+            {
+                prev[k] = v?.DeepClone();
+            }
         }
         foreach (var (k, _) in after)
         {
-            if (!before.ContainsKey(k)) prev[k] = null;
+            if (!before.ContainsKey(k))
+            {
+                prev[k] = null;
+            }
         }
         return prev.Count == 0 ? null : prev;
     }

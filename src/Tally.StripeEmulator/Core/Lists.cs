@@ -24,7 +24,13 @@ internal static class Lists
         int IndexOf(string id, string param)
         {
             for (var i = 0; i < newestFirst.Count; i++)
-                if ((string?)newestFirst[i]["id"] == id) return i;
+            {
+                if ((string?)newestFirst[i]["id"] == id)
+                {
+                    return i;
+                }
+            }
+
             throw StripeError.Invalid($"No such object: '{id}'", param, "resource_missing");
         }
         if (before is not null)
@@ -42,7 +48,10 @@ internal static class Lists
     {
         var limit = p.Long("limit") ?? 10;
         if (limit is < 1 or > 100)
+        {
             throw StripeError.Invalid("This value must be greater than or equal to 1 and less than or equal to 100.", "limit");
+        }
+
         return (int)limit;
     }
 
@@ -51,8 +60,15 @@ internal static class Lists
     {
         var exact = p.Long(key);
         var range = p.Obj(key);
-        if (exact is null && range is null) return static _ => true;
-        var gt = range?.Long("gt"); var gte = range?.Long("gte"); var lt = range?.Long("lt"); var lte = range?.Long("lte");
+        if (exact is null && range is null)
+        {
+            return static _ => true;
+        }
+
+        var gt = range?.Long("gt");
+        var gte = range?.Long("gte");
+        var lt = range?.Long("lt");
+        var lte = range?.Long("lte");
         return o =>
         {
             var c = Json.Long(o, key) ?? 0;

@@ -12,51 +12,73 @@ namespace Tally.StripeEmulator.Core;
 /// </summary>
 internal sealed class ParamNode
 {
-    private List<KeyValuePair<string, ParamNode>>? _children;
+    private List<KeyValuePair<string, ParamNode>>? children;
 
     public string? Value { get; private set; }
 
-    public bool IsLeaf => _children is null;
+    public bool IsLeaf => children is null;
 
     public IReadOnlyList<KeyValuePair<string, ParamNode>> Children =>
-        (IReadOnlyList<KeyValuePair<string, ParamNode>>?)_children ?? [];
+        (IReadOnlyList<KeyValuePair<string, ParamNode>>?)children ?? [];
 
     public ParamNode? Get(string key)
     {
-        if (_children is null) return null;
-        foreach (var kv in _children)
-            if (kv.Key == key) return kv.Value;
+        if (children is null)
+        {
+            return null;
+        }
+
+        foreach (var kv in children)
+        {
+            if (kv.Key == key)
+            {
+                return kv.Value;
+            }
+        }
+
         return null;
     }
 
     private ParamNode GetOrAdd(string key)
     {
-        if (_children is null)
+        if (children is null)
         {
-            _children = [];
+            children = [];
             Value = null;
         }
-        if (key.Length == 0) key = _children.Count.ToString(CultureInfo.InvariantCulture);
+        if (key.Length == 0)
+        {
+            key = children.Count.ToString(CultureInfo.InvariantCulture);
+        }
+
         var found = Get(key);
-        if (found is not null) return found;
+        if (found is not null)
+        {
+            return found;
+        }
+
         var node = new ParamNode();
-        _children.Add(new(key, node));
+        children.Add(new(key, node));
         return node;
     }
 
     /// <summary>Sets (or replaces) a child; JSON body keys win over query keys of the same name.</summary>
     internal void Attach(string key, ParamNode child)
     {
-        _children ??= [];
+        children ??= [];
         Value = null;
-        _children.RemoveAll(kv => kv.Key == key);
-        _children.Add(new(key, child));
+        children.RemoveAll(kv => kv.Key == key);
+        children.Add(new(key, child));
     }
 
     public static ParamNode ParseForm(string? form)
     {
-        var root = new ParamNode { _children = [] };
-        if (string.IsNullOrEmpty(form)) return root;
+        var root = new ParamNode { children = [] };
+        if (string.IsNullOrEmpty(form))
+        {
+            return root;
+        }
+
         foreach (var pair in form.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=');
@@ -66,8 +88,14 @@ internal sealed class ParamNode
             var value = WebUtility.UrlDecode(rawValue);
             var node = root;
             foreach (var segment in SplitKey(key))
+            {
                 node = node.GetOrAdd(segment);
-            if (node._children is null) node.Value = value;
+            }
+
+            if (node.children is null)
+            {
+                node.Value = value;
+            }
         }
         return root;
     }
@@ -102,13 +130,20 @@ internal sealed class ParamNode
         switch (json)
         {
             case JsonObject obj:
-                node._children = [];
-                foreach (var (k, v) in obj) node._children.Add(new(k, FromJson(v)));
+                node.children = [];
+                foreach (var (k, v) in obj)
+                {
+                    node.children.Add(new(k, FromJson(v)));
+                }
+
                 break;
             case JsonArray arr:
-                node._children = [];
+                node.children = [];
                 for (var i = 0; i < arr.Count; i++)
-                    node._children.Add(new(i.ToString(CultureInfo.InvariantCulture), FromJson(arr[i])));
+                {
+                    node.children.Add(new(i.ToString(CultureInfo.InvariantCulture), FromJson(arr[i])));
+                }
+
                 break;
             case JsonValue val:
                 node.Value = val.GetValueKind() switch
@@ -129,16 +164,28 @@ internal sealed class ParamNode
     /// <summary>A canonical text of the tree, used to compare idempotent requests.</summary>
     public string Fingerprint()
     {
-        if (_children is null) return "=" + Value;
-        var parts = _children.Select(kv => kv.Key + "{" + kv.Value.Fingerprint() + "}").Order(StringComparer.Ordinal);
+        if (children is null)
+        {
+            return "=" + Value;
+        }
+
+        var parts = children.Select(kv => kv.Key + "{" + kv.Value.Fingerprint() + "}").Order(StringComparer.Ordinal);
         return string.Join(",", parts);
     }
 
     public JsonNode ToJson()
     {
-        if (_children is null) return JsonValue.Create(Value ?? "");
+        if (children is null)
+        {
+            return JsonValue.Create(Value ?? "");
+        }
+
         var obj = new JsonObject();
-        foreach (var (k, v) in _children) obj[k] = v.ToJson();
+        foreach (var (k, v) in children)
+        {
+            obj[k] = v.ToJson();
+        }
+
         return obj;
     }
 }

@@ -20,8 +20,16 @@ internal sealed class Params(ParamNode node, string prefix = "")
     public string? Str(string key)
     {
         var child = node.Get(key);
-        if (child is null) return null;
-        if (!child.IsLeaf) throw StripeError.Invalid($"Invalid string: {{...}}", Name(key));
+        if (child is null)
+        {
+            return null;
+        }
+
+        if (!child.IsLeaf)
+        {
+            throw StripeError.Invalid($"Invalid string: {{...}}", Name(key));
+        }
+
         return child.Value;
     }
 
@@ -34,7 +42,11 @@ internal sealed class Params(ParamNode node, string prefix = "")
     public long? Long(string key)
     {
         var s = Text(key);
-        if (s is null) return null;
+        if (s is null)
+        {
+            return null;
+        }
+
         return long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
             ? v
             : throw StripeError.Invalid($"Invalid integer: {s}", Name(key));
@@ -43,7 +55,11 @@ internal sealed class Params(ParamNode node, string prefix = "")
     public decimal? Decimal(string key)
     {
         var s = Text(key);
-        if (s is null) return null;
+        if (s is null)
+        {
+            return null;
+        }
+
         return decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
             ? v
             : throw StripeError.Invalid($"Invalid decimal: {s}", Name(key));
@@ -65,8 +81,16 @@ internal sealed class Params(ParamNode node, string prefix = "")
     public DateTimeOffset? Timestamp(string key, DateTimeOffset now)
     {
         var s = Text(key);
-        if (s is null) return null;
-        if (s == "now") return now;
+        if (s is null)
+        {
+            return null;
+        }
+
+        if (s == "now")
+        {
+            return now;
+        }
+
         return long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
             ? DateTimeOffset.FromUnixTimeSeconds(v)
             : DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)
@@ -78,16 +102,26 @@ internal sealed class Params(ParamNode node, string prefix = "")
     {
         var s = Text(key);
         if (s is null)
+        {
             return defaultValue ?? throw StripeError.Missing(Name(key));
+        }
+
         if (!allowed.Contains(s))
+        {
             throw StripeError.Invalid($"Invalid {key}: must be one of {string.Join(", ", allowed)}", Name(key));
+        }
+
         return s;
     }
 
     public Params? Obj(string key)
     {
         var child = node.Get(key);
-        if (child is null || child.IsLeaf) return null;
+        if (child is null || child.IsLeaf)
+        {
+            return null;
+        }
+
         return new Params(child, Name(key));
     }
 
@@ -95,7 +129,11 @@ internal sealed class Params(ParamNode node, string prefix = "")
     public IReadOnlyList<Params> List(string key)
     {
         var child = node.Get(key);
-        if (child is null || child.IsLeaf) return [];
+        if (child is null || child.IsLeaf)
+        {
+            return [];
+        }
+
         return child.Children
             .OrderBy(kv => int.TryParse(kv.Key, out var i) ? i : int.MaxValue)
             .Select(kv => new Params(kv.Value, $"{Name(key)}[{kv.Key}]"))
@@ -105,8 +143,16 @@ internal sealed class Params(ParamNode node, string prefix = "")
     public IReadOnlyList<string> Strings(string key)
     {
         var child = node.Get(key);
-        if (child is null) return [];
-        if (child.IsLeaf) return child.Value is { Length: > 0 } v ? [v] : [];
+        if (child is null)
+        {
+            return [];
+        }
+
+        if (child.IsLeaf)
+        {
+            return child.Value is { Length: > 0 } v ? [v] : [];
+        }
+
         return child.Children
             .OrderBy(kv => int.TryParse(kv.Key, out var i) ? i : int.MaxValue)
             .Select(kv => kv.Value.Value ?? "")
@@ -117,7 +163,11 @@ internal sealed class Params(ParamNode node, string prefix = "")
     public IReadOnlyList<KeyValuePair<string, string>> Map(string key)
     {
         var child = node.Get(key);
-        if (child is null || child.IsLeaf) return [];
+        if (child is null || child.IsLeaf)
+        {
+            return [];
+        }
+
         return child.Children.Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value.Value ?? "")).ToList();
     }
 }

@@ -10,20 +10,21 @@ namespace Tally.StripeEmulator.Core;
 /// </summary>
 internal sealed class Persistence(Emulator emulator, string path) : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private Task? _loop;
+    private readonly SemaphoreSlim signal = new(0, 1);
+    private readonly CancellationTokenSource stop = new();
+    private readonly SemaphoreSlim writeLock = new(1, 1);
+    private Task? loop;
 
     public void Start()
     {
         emulator.OnDirty = Signal;
-        _loop = Task.Run(() => RunAsync(_stop.Token));
+        loop = Task.Run(() => RunAsync(stop.Token));
     }
 
     private void Signal()
     {
-        try { _signal.Release(); }
+        try
+        { signal.Release(); }
         catch (SemaphoreFullException) { /* a save is already pending */ }
     }
 
@@ -33,7 +34,7 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
         {
             while (true)
             {
-                await _signal.WaitAsync(ct);
+                await signal.WaitAsync(ct);
                 await Task.Delay(emulator.Options.SaveDelay, ct);
                 try
                 {
@@ -51,19 +52,23 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
 
     public async Task SaveAsync(CancellationToken ct)
     {
-        await _writeLock.WaitAsync(ct);
+        await writeLock.WaitAsync(ct);
         try
         {
             var bytes = ApiResult.Write(WriteSnapshot);
             var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (dir is not null) Directory.CreateDirectory(dir);
+            if (dir is not null)
+            {
+                Directory.CreateDirectory(dir);
+            }
+
             var temp = path + ".tmp";
             await File.WriteAllBytesAsync(temp, bytes, ct);
             File.Move(temp, path, overwrite: true);
         }
         finally
         {
-            _writeLock.Release();
+            writeLock.Release();
         }
     }
 
@@ -81,19 +86,35 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
                 w.WriteStartObject("objects");
                 foreach (var collection in account.Store.Collections)
                 {
-                    if (collection.Count == 0) continue;
+                    if (collection.Count == 0)
+                    {
+                        continue;
+                    }
+
                     w.WriteStartArray(collection.ObjectType);
-                    foreach (var obj in collection.All) obj.WriteTo(w);
+                    foreach (var obj in collection.All)
+                    {
+                        obj.WriteTo(w);
+                    }
+
                     w.WriteEndArray();
                 }
                 w.WriteEndObject();
                 w.WriteStartObject("test_clocks");
-                foreach (var (id, t) in account.TestClocks.All) w.WriteNumber(id, t.ToUnixTimeSeconds());
+                foreach (var (id, t) in account.TestClocks.All)
+                {
+                    w.WriteNumber(id, t.ToUnixTimeSeconds());
+                }
+
                 w.WriteEndObject();
                 w.WriteStartObject("modules");
                 foreach (var module in emulator.Modules)
                 {
-                    if (module.Save(account) is not { } state) continue;
+                    if (module.Save(account) is not { } state)
+                    {
+                        continue;
+                    }
+
                     w.WritePropertyName(module.Name);
                     state.WriteTo(w);
                 }
@@ -107,12 +128,24 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
 
     public void Load()
     {
-        if (!File.Exists(path)) return;
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
         var root = JsonNode.Parse(File.ReadAllBytes(path))?.AsObject();
-        if (root?["accounts"] is not JsonArray accounts) return;
+        if (root?["accounts"] is not JsonArray accounts)
+        {
+            return;
+        }
+
         foreach (var node in accounts)
         {
-            if (node is not JsonObject a || (string?)a["api_key"] is not { } key) continue;
+            if (node is not JsonObject a || (string?)a["api_key"] is not { } key)
+            {
+                continue;
+            }
+
             var account = emulator.AccountFor(key);
             lock (account.Sync)
             {
@@ -120,18 +153,37 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
                 {
                     foreach (var (type, list) in objects)
                     {
-                        if (list is not JsonArray arr) continue;
+                        if (list is not JsonArray arr)
+                        {
+                            continue;
+                        }
+
                         var items = arr.OfType<JsonObject>().ToList();
                         arr.Clear();
-                        foreach (var obj in items) account.Store[type].Add(obj);
+                        foreach (var obj in items)
+                        {
+                            account.Store[type].Add(obj);
+                        }
                     }
                 }
                 if (a["test_clocks"] is JsonObject clocks)
+                {
                     foreach (var (id, t) in clocks)
+                    {
                         account.TestClocks.Set(id, DateTimeOffset.FromUnixTimeSeconds((long)t!));
+                    }
+                }
+
                 if (a["modules"] is JsonObject modules)
+                {
                     foreach (var module in emulator.Modules)
-                        if (modules[module.Name] is { } state) module.Load(account, state);
+                    {
+                        if (modules[module.Name] is { } state)
+                        {
+                            module.Load(account, state);
+                        }
+                    }
+                }
             }
         }
     }
@@ -139,9 +191,13 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
     public async ValueTask DisposeAsync()
     {
         emulator.OnDirty = null;
-        await _stop.CancelAsync();
-        if (_loop is not null) await _loop;
+        await stop.CancelAsync();
+        if (loop is not null)
+        {
+            await loop;
+        }
+
         await SaveAsync(CancellationToken.None);
-        _stop.Dispose();
+        stop.Dispose();
     }
 }

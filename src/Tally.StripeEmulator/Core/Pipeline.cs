@@ -33,7 +33,8 @@ internal sealed class Pipeline(Emulator emulator)
         ctx.Response.Headers["Request-Id"] = requestId;
         ctx.Response.Headers["Stripe-Version"] = StripeApi.Version;
 
-        if (control.Outage == OutageMode.DropConnection) { ctx.Abort(); return; }
+        if (control.Outage == OutageMode.DropConnection)
+        { ctx.Abort(); return; }
         if (control.Outage == OutageMode.ServiceUnavailable)
         {
             await WriteErrorAsync(ctx, record, new StripeError(503, "api_error", "Stripe is temporarily unavailable (emulated outage).") { ShouldRetry = true }, requestId);
@@ -79,9 +80,13 @@ internal sealed class Pipeline(Emulator emulator)
         JsonNode? json = null;
         if (isJson || (path.StartsWith("/v2/", StringComparison.Ordinal) && body.TrimStart().StartsWith('{')))
         {
-            try { json = body.Length == 0 ? new JsonObject() : JsonNode.Parse(body); }
+            try
+            { json = body.Length == 0 ? new JsonObject() : JsonNode.Parse(body); }
             catch (JsonException) { throw StripeError.Invalid("Invalid JSON received."); }
-            foreach (var (k, child) in ParamNode.FromJson(json).Children) parameters.Attach(k, child);
+            foreach (var (k, child) in ParamNode.FromJson(json).Children)
+            {
+                parameters.Attach(k, child);
+            }
         }
         else if (body.Length > 0)
         {
@@ -90,7 +95,9 @@ internal sealed class Pipeline(Emulator emulator)
 
         var req = new ApiRequest(emulator, ctx, requestId, parameters, json, values) { Credential = ApiKeys.Credential(ctx) };
         if (emulator.Options.StrictApiVersion && ctx.Request.Headers["Stripe-Version"].FirstOrDefault() is { } v && v != StripeApi.Version)
+        {
             throw StripeError.Invalid($"Invalid Stripe API version: {v}", code: "api_version_invalid");
+        }
 
         if (route.Auth == RouteAuth.None)
         {
@@ -108,7 +115,10 @@ internal sealed class Pipeline(Emulator emulator)
             ctx.Response.Headers["Idempotency-Key"] = key;
             IdempotencyCache.Outcome outcome;
             lock (account.Sync)
+            {
                 (outcome, entry) = account.Idempotency.Begin(key, method + " " + path + " " + parameters.Fingerprint(), emulator.Now, requestId);
+            }
+
             switch (outcome)
             {
                 case IdempotencyCache.Outcome.Replay:
@@ -122,19 +132,34 @@ internal sealed class Pipeline(Emulator emulator)
                 case IdempotencyCache.Outcome.InFlight:
                     throw new StripeError(409, "idempotency_error",
                         "There is currently another in-progress request using this Stripe token (probably means you clicked twice, and the other request is still going through). Try again later.",
-                        "idempotency_key_in_use") { ShouldRetry = true };
+                        "idempotency_key_in_use")
+                    { ShouldRetry = true };
             }
         }
 
         try
         {
-            if (latency > TimeSpan.Zero) await Task.Delay(latency, ctx.RequestAborted);
-            if (hold is not null) await hold.WaitAsync(ctx.RequestAborted);
+            if (latency > TimeSpan.Zero)
+            {
+                await Task.Delay(latency, ctx.RequestAborted);
+            }
+
+            if (hold is not null)
+            {
+                await hold.WaitAsync(ctx.RequestAborted);
+            }
         }
         catch (OperationCanceledException)
         {
             // The client went away before the handler ran: free its key so a retry is not stuck on 409.
-            if (entry is not null) lock (account.Sync) account.Idempotency.Abandon(key!, entry);
+            if (entry is not null)
+            {
+                lock (account.Sync)
+                {
+                    account.Idempotency.Abandon(key!, entry);
+                }
+            }
+
             throw;
         }
 
@@ -156,7 +181,10 @@ internal sealed class Pipeline(Emulator emulator)
                 status = e.Status;
                 contentType = "application/json";
                 bytes = ApiResult.Write(w => e.ToJson(requestId).WriteTo(w));
-                if (e.ShouldRetry is { } retry) ctx.Response.Headers["Stripe-Should-Retry"] = retry ? "true" : "false";
+                if (e.ShouldRetry is { } retry)
+                {
+                    ctx.Response.Headers["Stripe-Should-Retry"] = retry ? "true" : "false";
+                }
             }
             catch (Exception e)
             {
@@ -171,17 +199,31 @@ internal sealed class Pipeline(Emulator emulator)
             }
             if (entry is not null)
             {
-                if (status is 400 or 401 or 409 or 429) account.Idempotency.Abandon(key!, entry);
-                else account.Idempotency.Complete(entry, status, contentType, bytes);
+                if (status is 400 or 401 or 409 or 429)
+                {
+                    account.Idempotency.Abandon(key!, entry);
+                }
+                else
+                {
+                    account.Idempotency.Complete(entry, status, contentType, bytes);
+                }
             }
         }
-        if (status == 200 && method != "GET") emulator.MarkDirty();
+        if (status == 200 && method != "GET")
+        {
+            emulator.MarkDirty();
+        }
+
         await WriteAsync(ctx, record, status, contentType, bytes);
     }
 
     private static async Task<string> ReadBodyAsync(HttpContext ctx)
     {
-        if (ctx.Request.ContentLength == 0) return "";
+        if (ctx.Request.ContentLength == 0)
+        {
+            return "";
+        }
+
         using var reader = new StreamReader(ctx.Request.Body, Utf8);
         return await reader.ReadToEndAsync(ctx.RequestAborted);
     }
@@ -189,7 +231,11 @@ internal sealed class Pipeline(Emulator emulator)
     private static List<KeyValuePair<string, string>> FlatPairs(string form)
     {
         var list = new List<KeyValuePair<string, string>>();
-        if (string.IsNullOrEmpty(form)) return list;
+        if (string.IsNullOrEmpty(form))
+        {
+            return list;
+        }
+
         foreach (var pair in form.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=');
@@ -200,7 +246,11 @@ internal sealed class Pipeline(Emulator emulator)
 
     private Task WriteErrorAsync(HttpContext ctx, RecordedRequest record, StripeError error, string requestId)
     {
-        if (error.ShouldRetry is { } retry) ctx.Response.Headers["Stripe-Should-Retry"] = retry ? "true" : "false";
+        if (error.ShouldRetry is { } retry)
+        {
+            ctx.Response.Headers["Stripe-Should-Retry"] = retry ? "true" : "false";
+        }
+
         return WriteAsync(ctx, record, error.Status, "application/json", ApiResult.Write(w => error.ToJson(requestId).WriteTo(w)));
     }
 
@@ -209,7 +259,10 @@ internal sealed class Pipeline(Emulator emulator)
         record.Status = status;
         if (emulator.Options.RequestLog is { } log)
         {
-            lock (log) log.WriteLine($"{record.Method} {record.Path} {status} {record.RequestId}");
+            lock (log)
+            {
+                log.WriteLine($"{record.Method} {record.Path} {status} {record.RequestId}");
+            }
         }
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = contentType;

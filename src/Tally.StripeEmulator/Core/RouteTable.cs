@@ -17,7 +17,7 @@ internal enum RouteAuth
 /// </summary>
 internal sealed class RouteTable
 {
-    private readonly List<Route> _routes = [];
+    private readonly List<Route> routes = [];
 
     internal sealed record Route(string Method, string[] Segments, int Literals, ApiHandler Handler, RouteAuth Auth);
 
@@ -31,10 +31,10 @@ internal sealed class RouteTable
     {
         var segments = template.Trim('/').Split('/');
         var literals = segments.Count(s => !s.StartsWith('{'));
-        lock (_routes)
+        lock (routes)
         {
-            _routes.Add(new Route(method, segments, literals, handler, auth));
-            _routes.Sort((a, b) => b.Literals.CompareTo(a.Literals));
+            routes.Add(new Route(method, segments, literals, handler, auth));
+            routes.Sort((a, b) => b.Literals.CompareTo(a.Literals));
         }
         return this;
     }
@@ -42,9 +42,13 @@ internal sealed class RouteTable
     internal (Route Route, Dictionary<string, string> Values)? Match(string method, string path)
     {
         var parts = path.Trim('/').Split('/');
-        foreach (var route in _routes)
+        foreach (var route in routes)
         {
-            if (route.Method != method || route.Segments.Length != parts.Length) continue;
+            if (route.Method != method || route.Segments.Length != parts.Length)
+            {
+                continue;
+            }
+
             Dictionary<string, string>? values = null;
             var ok = true;
             for (var i = 0; i < parts.Length && ok; i++)
@@ -52,12 +56,24 @@ internal sealed class RouteTable
                 var seg = route.Segments[i];
                 if (seg.StartsWith('{'))
                 {
-                    if (parts[i].Length == 0) ok = false;
-                    else (values ??= new(StringComparer.Ordinal))[seg[1..^1]] = Uri.UnescapeDataString(parts[i]);
+                    if (parts[i].Length == 0)
+                    {
+                        ok = false;
+                    }
+                    else
+                    {
+                        (values ??= new(StringComparer.Ordinal))[seg[1..^1]] = Uri.UnescapeDataString(parts[i]);
+                    }
                 }
-                else if (!string.Equals(seg, parts[i], StringComparison.Ordinal)) ok = false;
+                else if (!string.Equals(seg, parts[i], StringComparison.Ordinal))
+                {
+                    ok = false;
+                }
             }
-            if (ok) return (route, values ?? new(StringComparer.Ordinal));
+            if (ok)
+            {
+                return (route, values ?? new(StringComparer.Ordinal));
+            }
         }
         return null;
     }

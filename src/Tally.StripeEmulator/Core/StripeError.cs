@@ -41,12 +41,36 @@ internal sealed class StripeError(int status, string type, string message, strin
             ["type"] = Type,
             ["message"] = Message,
         };
-        if (Code is not null) error["code"] = Code;
-        if (Param is not null) error["param"] = Param;
-        if (DeclineCode is not null) error["decline_code"] = DeclineCode;
-        if (Code is not null) error["doc_url"] = $"https://stripe.com/docs/error-codes/{Code.Replace('_', '-')}";
-        if (PaymentMethodId is not null) error["payment_method"] = new JsonObject { ["id"] = PaymentMethodId, ["object"] = "payment_method" };
-        if (requestId is not null) error["request_log_url"] = $"https://dashboard.stripe.com/test/logs/{requestId}";
+        if (Code is not null)
+        {
+            error["code"] = Code;
+        }
+
+        if (Param is not null)
+        {
+            error["param"] = Param;
+        }
+
+        if (DeclineCode is not null)
+        {
+            error["decline_code"] = DeclineCode;
+        }
+
+        if (Code is not null)
+        {
+            error["doc_url"] = $"https://stripe.com/docs/error-codes/{Code.Replace('_', '-')}";
+        }
+
+        if (PaymentMethodId is not null)
+        {
+            error["payment_method"] = new JsonObject { ["id"] = PaymentMethodId, ["object"] = "payment_method" };
+        }
+
+        if (requestId is not null)
+        {
+            error["request_log_url"] = $"https://dashboard.stripe.com/test/logs/{requestId}";
+        }
+
         return new JsonObject { ["error"] = error };
     }
 }

@@ -14,53 +14,79 @@ namespace Tally.StripeEmulator.Core;
 /// </summary>
 internal sealed class WebhookDispatcher : IAsyncDisposable
 {
-    private readonly Emulator _emulator;
-    private readonly StripeEmulatorOptions _options;
-    private readonly Channel<Delivery> _queue = Channel.CreateUnbounded<Delivery>();
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
-    private int _pending;
+    private readonly Emulator emulator;
+    private readonly StripeEmulatorOptions options;
+    private readonly Channel<Delivery> queue = Channel.CreateUnbounded<Delivery>();
+    private readonly HttpClient http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly CancellationTokenSource stop = new();
+    private Task? loop;
+    private int pending;
 
     internal sealed record Delivery(Account Account, string Url, string Secret, byte[] Body, string EventId, string EventType, int Attempt);
 
     public WebhookDispatcher(Emulator emulator, StripeEmulatorOptions options)
     {
-        _emulator = emulator;
-        _options = options;
+        this.emulator = emulator;
+        this.options = options;
         if (options.WebhookUrl is not null && options.WebhookSecret is null)
+        {
             options.WebhookSecret = Ids.New("whsec_", 32);
+        }
     }
 
-    public int Pending => Volatile.Read(ref _pending);
+    public int Pending => Volatile.Read(ref pending);
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+    public void Start() => loop = Task.Run(() => RunAsync(stop.Token));
 
     /// <summary>Called under the account lock when an event is recorded.</summary>
     public void Enqueue(Account account, JsonObject evt)
     {
         var type = (string)evt["type"]!;
         var targets = new List<(string Url, string Secret)>();
-        if (_options.WebhookUrl is { } url) targets.Add((url, _options.WebhookSecret!));
+        if (options.WebhookUrl is { } url)
+        {
+            targets.Add((url, options.WebhookSecret!));
+        }
+
         foreach (var endpoint in account.Store["webhook_endpoint"].All)
         {
-            if (endpoint["deleted"] is not null || Json.Str(endpoint, "status") != "enabled") continue;
+            if (endpoint["deleted"] is not null || Json.Str(endpoint, "status") != "enabled")
+            {
+                continue;
+            }
+
             var events = endpoint["enabled_events"] as JsonArray;
-            if (events is null || !events.Any(e => (string?)e == "*" || (string?)e == type)) continue;
+            if (events is null || !events.Any(e => (string?)e == "*" || (string?)e == type))
+            {
+                continue;
+            }
+
             targets.Add((Json.Str(endpoint, "url")!, account.State<WebhookSecrets>().Get((string)endpoint["id"]!)));
         }
         evt["pending_webhooks"] = targets.Count;
-        if (targets.Count == 0) return;
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
         var body = ApiResult.Write(w => evt.WriteTo(w));
-        var copies = _emulator.Control.DeliverTwice ? 2 : 1;
+        var copies = emulator.Control.DeliverTwice ? 2 : 1;
         foreach (var (u, s) in targets)
-            for (var i = 0; i < copies; i++) Queue(new Delivery(account, u, s, body, (string)evt["id"]!, type, 1));
+        {
+            for (var i = 0; i < copies; i++)
+            {
+                Queue(new Delivery(account, u, s, body, (string)evt["id"]!, type, 1));
+            }
+        }
     }
 
     private void Queue(Delivery d)
     {
-        Interlocked.Increment(ref _pending);
-        if (!_queue.Writer.TryWrite(d)) Interlocked.Decrement(ref _pending);
+        Interlocked.Increment(ref pending);
+        if (!queue.Writer.TryWrite(d))
+        {
+            Interlocked.Decrement(ref pending);
+        }
     }
 
     private async Task RunAsync(CancellationToken ct)
@@ -68,25 +94,39 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         var batch = new List<Delivery>();
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(ct))
+            while (await queue.Reader.WaitToReadAsync(ct))
             {
-                while (_emulator.Control.WebhooksPaused) await Task.Delay(20, ct);
+                while (emulator.Control.WebhooksPaused)
+                {
+                    await Task.Delay(20, ct);
+                }
                 // Gather what is queued so a shuffle has something to reorder.
-                if (_emulator.Control.ShuffleDelivery) await Task.Delay(50, ct);
+                if (emulator.Control.ShuffleDelivery)
+                {
+                    await Task.Delay(50, ct);
+                }
+
                 batch.Clear();
-                while (_queue.Reader.TryRead(out var d)) batch.Add(d);
-                if (_emulator.Control.ShuffleDelivery)
+                while (queue.Reader.TryRead(out var d))
+                {
+                    batch.Add(d);
+                }
+
+                if (emulator.Control.ShuffleDelivery)
                 {
                     for (var i = batch.Count - 1; i > 0; i--)
                     {
-                        var j = _emulator.Control.NextRandom(i + 1);
+                        var j = emulator.Control.NextRandom(i + 1);
                         (batch[i], batch[j]) = (batch[j], batch[i]);
                     }
                 }
                 // In order per endpoint; endpoints in parallel, so one slow receiver does not hold up the others.
                 await Task.WhenAll(batch.GroupBy(d => d.Url).Select(async group =>
                 {
-                    foreach (var d in group) await DeliverAsync(d, ct);
+                    foreach (var d in group)
+                    {
+                        await DeliverAsync(d, ct);
+                    }
                 }));
             }
         }
@@ -95,7 +135,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
 
     private async Task DeliverAsync(Delivery d, CancellationToken ct)
     {
-        int status = 0;
+        var status = 0;
         string? error = null;
         try
         {
@@ -104,13 +144,13 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             request.Headers.TryAddWithoutValidation("Stripe-Signature", $"t={t},v1={Sign(d.Secret, t, d.Body)}");
             request.Headers.UserAgent.ParseAdd("Stripe/1.0 (+https://stripe.com/docs/webhooks)");
-            using var response = await _http.SendAsync(request, ct);
+            using var response = await http.SendAsync(request, ct);
             status = (int)response.StatusCode;
         }
         catch (Exception) when (ct.IsCancellationRequested)
         {
             // The emulator is stopping: whatever the send ran into, the delivery is abandoned.
-            Interlocked.Decrement(ref _pending);
+            Interlocked.Decrement(ref pending);
             return;
         }
         catch (Exception e)
@@ -118,14 +158,18 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
             // Connection refused, timeout, bad URL...: recorded and retried; one bad endpoint never stops the loop.
             error = e.Message;
         }
-        _emulator.Control.Record(new WebhookDeliveryRecord(d.EventId, d.EventType, d.Url, d.Attempt, status, error, _emulator.Now));
-        if (status is >= 200 and < 300) MarkDelivered(d);
-        if (status is >= 200 and < 300 || d.Attempt >= _options.WebhookMaxAttempts)
+        emulator.Control.Record(new WebhookDeliveryRecord(d.EventId, d.EventType, d.Url, d.Attempt, status, error, emulator.Now));
+        if (status is >= 200 and < 300)
         {
-            Interlocked.Decrement(ref _pending);
+            MarkDelivered(d);
+        }
+
+        if (status is >= 200 and < 300 || d.Attempt >= options.WebhookMaxAttempts)
+        {
+            Interlocked.Decrement(ref pending);
             return;
         }
-        var delay = _options.WebhookRetryDelay * Math.Pow(2, d.Attempt - 1);
+        var delay = options.WebhookRetryDelay * Math.Pow(2, d.Attempt - 1);
         _ = RetryLaterAsync(d with { Attempt = d.Attempt + 1 }, delay, ct);
     }
 
@@ -134,9 +178,15 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
     {
         lock (d.Account.Sync)
         {
-            if (!d.Account.State<DeliveryState>().Delivered.Add((d.EventId, d.Url))) return;
+            if (!d.Account.State<DeliveryState>().Delivered.Add((d.EventId, d.Url)))
+            {
+                return;
+            }
+
             if (d.Account.Store["event"].Get(d.EventId) is { } evt && Json.Long(evt, "pending_webhooks") is > 0 and var n)
+            {
                 evt["pending_webhooks"] = n - 1;
+            }
         }
     }
 
@@ -145,9 +195,12 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         try
         {
             await Task.Delay(delay, ct);
-            if (!_queue.Writer.TryWrite(d)) Interlocked.Decrement(ref _pending);
+            if (!queue.Writer.TryWrite(d))
+            {
+                Interlocked.Decrement(ref pending);
+            }
         }
-        catch (OperationCanceledException) { Interlocked.Decrement(ref _pending); }
+        catch (OperationCanceledException) { Interlocked.Decrement(ref pending); }
     }
 
     public static string Sign(string secret, long timestamp, byte[] body)
@@ -161,11 +214,15 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _stop.CancelAsync();
-        if (_loop is not null) await _loop;
-        _http.Dispose();
-        _stop.Dispose();
+        queue.Writer.TryComplete();
+        await stop.CancelAsync();
+        if (loop is not null)
+        {
+            await loop;
+        }
+
+        http.Dispose();
+        stop.Dispose();
     }
 }
 

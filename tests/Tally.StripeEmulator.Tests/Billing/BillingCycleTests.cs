@@ -19,7 +19,10 @@ public sealed class BillingCycleTests(BillingFixture f)
     {
         var clock = await stripe.V1.TestHelpers.TestClocks.AdvanceAsync(clockId, new TestClockAdvanceOptions { FrozenTime = to }, cancellationToken: Ct);
         for (var i = 0; i < 100 && clock.Status != "ready"; i++)
+        {
             clock = await stripe.V1.TestHelpers.TestClocks.GetAsync(clockId, cancellationToken: Ct);
+        }
+
         Assert.Equal("ready", clock.Status);
         Assert.Equal(to, clock.FrozenTime);
         return clock;

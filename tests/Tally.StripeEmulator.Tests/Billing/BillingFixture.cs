@@ -11,7 +11,7 @@ namespace Tally.StripeEmulator.Tests.Billing;
 /// </summary>
 public sealed class BillingFixture : IAsyncLifetime
 {
-    private WebhookReceiver? _receiver;
+    private WebhookReceiver? receiver;
 
     public StripeEmulatorServer Server { get; private set; } = null!;
 
@@ -19,14 +19,17 @@ public sealed class BillingFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _receiver = await WebhookReceiver.StartAsync();
-        Server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { WebhookUrl = _receiver.Url });
+        receiver = await WebhookReceiver.StartAsync();
+        Server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { WebhookUrl = receiver.Url });
     }
 
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
-        if (_receiver is not null) await _receiver.DisposeAsync();
+        if (receiver is not null)
+        {
+            await receiver.DisposeAsync();
+        }
     }
 
     public static string NewKey() => EmulatorFixture.NewKey();
@@ -34,7 +37,7 @@ public sealed class BillingFixture : IAsyncLifetime
     public StripeClient Client(string apiKey) => Clients.For(Server, apiKey, maxNetworkRetries: 0);
 
     /// <summary>Every delivery received so far (raw body and signature).</summary>
-    public IReadOnlyList<WebhookReceiver.Received> Webhooks => _receiver!.All;
+    public IReadOnlyList<WebhookReceiver.Received> Webhooks => receiver!.All;
 
     /// <summary>Waits (generously, not a timing assertion) for a webhook whose body matches.</summary>
     public async Task<WebhookReceiver.Received> WaitForWebhookAsync(Func<JsonObject, bool> match, CancellationToken ct)
@@ -42,9 +45,15 @@ public sealed class BillingFixture : IAsyncLifetime
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            foreach (var w in _receiver!.All)
-                if (JsonNode.Parse(w.Body) is JsonObject o && match(o)) return w;
-            await _receiver.WaitForAsync(_receiver.All.Count + 1, TimeSpan.FromMilliseconds(250));
+            foreach (var w in receiver!.All)
+            {
+                if (JsonNode.Parse(w.Body) is JsonObject o && match(o))
+                {
+                    return w;
+                }
+            }
+
+            await receiver.WaitForAsync(receiver.All.Count + 1, TimeSpan.FromMilliseconds(250));
             ct.ThrowIfCancellationRequested();
         }
         throw new TimeoutException("webhook not delivered");

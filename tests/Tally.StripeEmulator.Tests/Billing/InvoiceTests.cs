@@ -49,8 +49,14 @@ public sealed class InvoiceTests(BillingFixture f)
         var withDiscounts = await stripe.V1.Subscriptions.GetAsync(sub.Id, new SubscriptionGetOptions { Expand = ["discounts"] }, cancellationToken: Ct);
         var listed = await stripe.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = sub.Id, Expand = ["data.discounts"] }, cancellationToken: Ct);
         Assert.Contains(listed.Data, i => i.Discounts.Any(d => d.Id == applied.Id));
-        if (duration == "repeating") Assert.Empty(withDiscounts.Discounts);
-        else Assert.Equal(applied.Id, Assert.Single(withDiscounts.Discounts).Id);
+        if (duration == "repeating")
+        {
+            Assert.Empty(withDiscounts.Discounts);
+        }
+        else
+        {
+            Assert.Equal(applied.Id, Assert.Single(withDiscounts.Discounts).Id);
+        }
     }
 
     [Fact]

@@ -62,7 +62,11 @@ public class MeterUsageStoreTests
     {
         var store = new MeterUsageStore(new ManualTime(T0));
         var t = T0.ToUnixTimeSeconds();
-        for (var i = 0; i < 10_000; i++) store.TryRecord("mtr_1", "cus_1", $"e{i}", t + (i % 10), 1);
+        for (var i = 0; i < 10_000; i++)
+        {
+            store.TryRecord("mtr_1", "cus_1", $"e{i}", t + (i % 10), 1);
+        }
+
         var snap = store.Export();
         Assert.Equal(10, Assert.Single(snap.Series).Buckets.Count);
         Assert.Equal(10_000m, store.Aggregate("mtr_1", "cus_1", MeterFormula.Sum, t, t + 10));

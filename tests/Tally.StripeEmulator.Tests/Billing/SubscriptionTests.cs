@@ -158,7 +158,11 @@ public sealed class SubscriptionTests(BillingFixture f)
         await SubscribeAsync(stripe, customer, price, configure: o => o.TrialPeriodDays = 7);
         await BillingCycleTests.AdvanceAsync(stripe, clock.Id, T0.AddMonths(3));
         var events = new List<Event>();
-        await foreach (var e in stripe.V1.Events.ListAutoPagingAsync(new EventListOptions { Limit = 100 }, cancellationToken: Ct)) events.Add(e);
+        await foreach (var e in stripe.V1.Events.ListAutoPagingAsync(new EventListOptions { Limit = 100 }, cancellationToken: Ct))
+        {
+            events.Add(e);
+        }
+
         events.Reverse();
         var billing = events.Where(e => e.Type.StartsWith("invoice.", StringComparison.Ordinal) || e.Type.StartsWith("customer.subscription.", StringComparison.Ordinal)).ToList();
         Assert.True(billing.Count > 10);
@@ -242,7 +246,11 @@ public sealed class SubscriptionTests(BillingFixture f)
         var cycle = invoices.Single(i => i.BillingReason == "subscription_cycle");
         Assert.Equal(cycleInvoice, cycle.AmountPaid);
         var prorations = (update ?? cycle).Lines.Data.Where(l => l.Parent.SubscriptionItemDetails.Proration).ToList();
-        if (behavior == "none") return;
+        if (behavior == "none")
+        {
+            return;
+        }
+
         Assert.Equal([-1500L, 4500L], prorations.Select(l => l.Amount).Order());
         Assert.All(prorations, l => Assert.Equal(half, l.Period.Start));
     }
@@ -315,7 +323,11 @@ public sealed class SubscriptionTests(BillingFixture f)
     public async Task List_Over100_AutoPages_AndExpandsLatestInvoiceAndPrice()
     {
         var (stripe, _, customer, price) = await LicensedSetupAsync(unit: 500);
-        for (var i = 0; i < 105; i++) await SubscribeAsync(stripe, customer, price);
+        for (var i = 0; i < 105; i++)
+        {
+            await SubscribeAsync(stripe, customer, price);
+        }
+
         var seen = new List<Subscription>();
         await foreach (var s in stripe.V1.Subscriptions.ListAutoPagingAsync(new SubscriptionListOptions
         {

@@ -118,14 +118,18 @@ public sealed class CustomerTests(EmulatorFixture fx) : IClassFixture<EmulatorFi
     public async Task Delete_CallsCustomerDeletedHook_AndDetachesPaymentMethods()
     {
         var seen = new List<string>();
-        fx.Server.Emulator.Hooks.CustomerDeleted += (_, customer) => { lock (seen) seen.Add((string)customer["id"]!); };
+        fx.Server.Emulator.Hooks.CustomerDeleted += (_, customer) => { lock (seen) { seen.Add((string)customer["id"]!); } };
         var client = fx.NewClient();
         var customer = await client.V1.Customers.CreateAsync(new CustomerCreateOptions { PaymentMethod = "pm_card_visa" }, cancellationToken: Ct);
         var pm = Assert.Single((await client.V1.PaymentMethods.ListAsync(new PaymentMethodListOptions { Customer = customer.Id }, cancellationToken: Ct)).Data);
 
         await client.V1.Customers.DeleteAsync(customer.Id, cancellationToken: Ct);
 
-        lock (seen) Assert.Contains(customer.Id, seen);
+        lock (seen)
+        {
+            Assert.Contains(customer.Id, seen);
+        }
+
         Assert.Null((await client.V1.PaymentMethods.GetAsync(pm.Id, cancellationToken: Ct)).CustomerId);
     }
 }

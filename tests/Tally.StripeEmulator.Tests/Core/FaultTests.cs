@@ -65,7 +65,8 @@ public sealed class FaultTests
         var outcomes = new List<bool>();
         for (var i = 0; i < 20; i++)
         {
-            try { await client.V1.Coupons.ListAsync(cancellationToken: Ct); outcomes.Add(true); }
+            try
+            { await client.V1.Coupons.ListAsync(cancellationToken: Ct); outcomes.Add(true); }
             catch (StripeException e) when (e.HttpStatusCode == HttpStatusCode.TooManyRequests) { outcomes.Add(false); }
         }
         Assert.Contains(true, outcomes);

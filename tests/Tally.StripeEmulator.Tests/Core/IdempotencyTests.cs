@@ -53,7 +53,10 @@ public sealed class IdempotencyTests(EmulatorFixture fx) : IClassFixture<Emulato
         fx.Server.Control.AddFault(new FaultRule { PathPrefix = "/v1/products", Kind = FaultKind.Latency, HoldUntil = gate.Task, Remaining = 1 });
         var options = new ProductCreateOptions { Name = "Slow" };
         var first = noRetry.V1.Products.CreateAsync(options, new RequestOptions { IdempotencyKey = "slow-1" }, Ct);
-        while (!fx.Server.Control.WithAccount(key, a => a.Idempotency.IsInFlight("slow-1"))) await Task.Delay(10, Ct);
+        while (!fx.Server.Control.WithAccount(key, a => a.Idempotency.IsInFlight("slow-1")))
+        {
+            await Task.Delay(10, Ct);
+        }
 
         var e = await Assert.ThrowsAsync<StripeException>(() => noRetry.V1.Products.CreateAsync(options, new RequestOptions { IdempotencyKey = "slow-1" }, Ct));
         Assert.Equal(HttpStatusCode.Conflict, e.HttpStatusCode);

@@ -13,11 +13,15 @@ public sealed class PaginationTests(EmulatorFixture fx) : IClassFixture<Emulator
         var client = fx.NewClient();
         var created = new List<string>();
         for (var i = 0; i < 125; i++)
+        {
             created.Add((await client.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = $"c{i}@example.com" }, cancellationToken: Ct)).Id);
+        }
 
         var seen = new List<string>();
         await foreach (var c in client.V1.Customers.ListAutoPagingAsync(new CustomerListOptions { Limit = 100 }, cancellationToken: Ct))
+        {
             seen.Add(c.Id);
+        }
 
         Assert.Equal(125, seen.Count);
         Assert.Equal(125, seen.Distinct().Count());
@@ -32,7 +36,10 @@ public sealed class PaginationTests(EmulatorFixture fx) : IClassFixture<Emulator
         var client = fx.NewClient();
         var ids = new List<string>();
         for (var i = 0; i < 15; i++)
+        {
             ids.Add((await client.V1.Products.CreateAsync(new ProductCreateOptions { Name = $"P{i}" }, cancellationToken: Ct)).Id);
+        }
+
         ids.Reverse(); // newest first
 
         var first = await client.V1.Products.ListAsync(cancellationToken: Ct);

@@ -71,7 +71,10 @@ public sealed class PersistenceTests
             var customer = await Clients.For(server, EmulatorFixture.NewKey()).V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "soon@example.com" }, cancellationToken: Ct);
             var deadline = DateTime.UtcNow.AddSeconds(10);
             while (!(System.IO.File.Exists(path) && (await System.IO.File.ReadAllTextAsync(path, Ct)).Contains(customer.Id)) && DateTime.UtcNow < deadline)
+            {
                 await Task.Delay(20, Ct);
+            }
+
             Assert.Contains(customer.Id, await System.IO.File.ReadAllTextAsync(path, Ct));
         }
         finally

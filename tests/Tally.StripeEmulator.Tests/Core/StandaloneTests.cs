@@ -13,7 +13,11 @@ public sealed class StandaloneTests
     {
         var dll = typeof(EmulatorProgram).Assembly.Location;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { dll, "--port", "0" }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { dll, "--port", "0" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
         using var process = Process.Start(start)!;
         try
         {
@@ -27,7 +31,10 @@ public sealed class StandaloneTests
 
             // SIGTERM (what `kill` and service managers send) stops it cleanly.
             using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
                 await term.WaitForExitAsync(Ct);
+            }
+
             await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
             Assert.Equal(0, process.ExitCode);
         }

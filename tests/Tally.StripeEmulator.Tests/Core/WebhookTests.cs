@@ -79,7 +79,10 @@ public sealed class WebhookTests(EmulatorFixture fx) : IClassFixture<EmulatorFix
         List<WebhookDeliveryRecord> attempts;
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while ((attempts = fx.Server.Control.WebhookDeliveries.Where(d => d.Url == receiver.Url).ToList()).Count < 3 && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(10, Ct);
+        }
+
         Assert.Equal([500, 500, 200], attempts.Select(d => d.Status));
         Assert.Equal([1, 2, 3], attempts.Select(d => d.Attempt));
     }
@@ -106,7 +109,10 @@ public sealed class WebhookTests(EmulatorFixture fx) : IClassFixture<EmulatorFix
         fx.Server.Control.WebhooksPaused = true;
         var names = Enumerable.Range(0, 12).Select(i => $"P{i:00}").ToList();
         foreach (var name in names)
+        {
             await client.V1.Products.CreateAsync(new ProductCreateOptions { Name = name }, cancellationToken: Ct);
+        }
+
         fx.Server.Control.ShuffleDelivery = true;
         fx.Server.Control.WebhooksPaused = false;
 
@@ -144,7 +150,10 @@ public sealed class WebhookTests(EmulatorFixture fx) : IClassFixture<EmulatorFix
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while ((await client.V1.Events.GetAsync(evt.Id, cancellationToken: Ct)).PendingWebhooks != 0 && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(20, Ct);
+        }
+
         Assert.Equal(0, (await client.V1.Events.GetAsync(evt.Id, cancellationToken: Ct)).PendingWebhooks);
 
         var dead = fx.NewClient();
@@ -158,7 +167,10 @@ public sealed class WebhookTests(EmulatorFixture fx) : IClassFixture<EmulatorFix
         List<WebhookDeliveryRecord> attempts;
         deadline = DateTime.UtcNow.AddSeconds(10);
         while ((attempts = fx.Server.Control.WebhookDeliveries.Where(d => d.Url == "http://127.0.0.1:9/unreachable").ToList()).Count < 2 && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(20, Ct);
+        }
+
         Assert.Equal([1, 2], attempts.Take(2).Select(a => a.Attempt));
         Assert.All(attempts, a => Assert.Equal(0, a.Status));
         Assert.All(attempts, a => Assert.NotNull(a.Error));

@@ -8,16 +8,19 @@ namespace Tally.StripeEmulator.Tests.Support;
 /// </summary>
 public sealed class EmulatorFixture : IAsyncLifetime
 {
-    private StripeEmulatorServer? _server;
+    private StripeEmulatorServer? server;
 
-    public StripeEmulatorServer Server => _server ?? throw new InvalidOperationException("not started");
+    public StripeEmulatorServer Server => server ?? throw new InvalidOperationException("not started");
 
     public async ValueTask InitializeAsync() =>
-        _server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { Port = 0 }, TestContext.Current.CancellationToken);
+        server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { Port = 0 }, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null) await _server.DisposeAsync();
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
     }
 
     public static string NewKey() => "sk_test_" + Guid.NewGuid().ToString("N");
@@ -48,7 +51,11 @@ public static class Clients
     public static HttpClient Raw(StripeEmulatorServer server, string? apiKey = null)
     {
         var http = new HttpClient { BaseAddress = server.BaseUrl };
-        if (apiKey is not null) http.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
+        if (apiKey is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
+        }
+
         return http;
     }
 }

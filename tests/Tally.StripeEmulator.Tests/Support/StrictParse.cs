@@ -25,19 +25,30 @@ public static class StrictParse
     {
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) throw Fail("$", "response is not a JSON object");
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail("$", "response is not a JSON object");
+        }
+
         if (root.TryGetProperty("error", out var error))
         {
             CheckError(error);
             return;
         }
-        if (!root.TryGetProperty("object", out var obj)) return; // e.g. v2 meter_event_stream's "{}"
+        if (!root.TryGetProperty("object", out var obj))
+        {
+            return; // e.g. v2 meter_event_stream's "{}"
+        }
+
         var name = obj.GetString();
         if (name is "list" or "search_result")
         {
             Walk(root, typeof(StripeSearchResult<Customer>), "$", checkItems: false);
             foreach (var item in root.GetProperty("data").EnumerateArray())
+            {
                 Walk(item, TypeOf(item, "$.data[]") ?? throw Fail("$.data[]", $"unknown object '{item.GetProperty("object")}'"), "$.data[]");
+            }
+
             return;
         }
         var type = TypeOf(root, "$") ?? throw Fail("$", $"object '{name}' is not a Stripe.net type");
@@ -62,15 +73,31 @@ public static class StrictParse
 
     private static void CheckError(JsonElement error)
     {
-        if (error.ValueKind != JsonValueKind.Object) throw Fail("$.error", "error is not an object");
-        if (!error.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String) throw Fail("$.error.type", "missing type");
-        if (!error.TryGetProperty("message", out var m) || m.ValueKind != JsonValueKind.String) throw Fail("$.error.message", "missing message");
+        if (error.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail("$.error", "error is not an object");
+        }
+
+        if (!error.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String)
+        {
+            throw Fail("$.error.type", "missing type");
+        }
+
+        if (!error.TryGetProperty("message", out var m) || m.ValueKind != JsonValueKind.String)
+        {
+            throw Fail("$.error.message", "missing message");
+        }
+
         Walk(error, typeof(StripeError), "$.error");
     }
 
     private static Type? TypeOf(JsonElement element, string path)
     {
-        if (!element.TryGetProperty("object", out var o) || o.ValueKind != JsonValueKind.String) return null;
+        if (!element.TryGetProperty("object", out var o) || o.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
         var name = o.GetString()!;
         return V1.TryGetValue(name, out var t) ? t : V2.TryGetValue(name, out t) ? t : null;
     }
@@ -80,19 +107,35 @@ public static class StrictParse
         var underlying = Nullable.GetUnderlyingType(type);
         if (el.ValueKind == JsonValueKind.Null)
         {
-            if (type.IsValueType && underlying is null) throw Fail(path, $"null for non-nullable {type.Name}");
+            if (type.IsValueType && underlying is null)
+            {
+                throw Fail(path, $"null for non-nullable {type.Name}");
+            }
+
             return;
         }
         type = underlying ?? type;
-        if (type == typeof(object) || type == typeof(JsonElement)) return;
+        if (type == typeof(object) || type == typeof(JsonElement))
+        {
+            return;
+        }
+
         if (type == typeof(string))
         {
-            if (el.ValueKind != JsonValueKind.String) throw Fail(path, $"expected string, got {el.ValueKind}");
+            if (el.ValueKind != JsonValueKind.String)
+            {
+                throw Fail(path, $"expected string, got {el.ValueKind}");
+            }
+
             return;
         }
         if (type == typeof(bool))
         {
-            if (el.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw Fail(path, $"expected boolean, got {el.ValueKind}");
+            if (el.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw Fail(path, $"expected boolean, got {el.ValueKind}");
+            }
+
             return;
         }
         if (type == typeof(long) || type == typeof(int) || type == typeof(DateTime) || type == typeof(decimal) || type == typeof(double))
@@ -101,45 +144,88 @@ public static class StrictParse
             var ok = el.ValueKind == JsonValueKind.Number
                 || (type != typeof(long) && type != typeof(int) && el.ValueKind == JsonValueKind.String && decimal.TryParse(el.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
                 || (type == typeof(DateTime) && el.ValueKind == JsonValueKind.String && DateTime.TryParse(el.GetString(), System.Globalization.CultureInfo.InvariantCulture, out _));
-            if (!ok) throw Fail(path, $"expected {type.Name}, got {el.ValueKind} {el}");
+            if (!ok)
+            {
+                throw Fail(path, $"expected {type.Name}, got {el.ValueKind} {el}");
+            }
+
             return;
         }
         if (type.IsGenericType && type.GetGenericTypeDefinition().Name.StartsWith("ExpandableField", StringComparison.Ordinal))
         {
-            if (el.ValueKind == JsonValueKind.String) return;
+            if (el.ValueKind == JsonValueKind.String)
+            {
+                return;
+            }
+
             Walk(el, type.GetGenericArguments()[0], path);
             return;
         }
         if (typeof(IDictionary).IsAssignableFrom(type) && type.IsGenericType)
         {
-            if (el.ValueKind != JsonValueKind.Object) throw Fail(path, $"expected object for dictionary, got {el.ValueKind}");
+            if (el.ValueKind != JsonValueKind.Object)
+            {
+                throw Fail(path, $"expected object for dictionary, got {el.ValueKind}");
+            }
+
             var valueType = type.GetGenericArguments()[1];
-            foreach (var p in el.EnumerateObject()) Walk(p.Value, valueType, $"{path}.{p.Name}");
+            foreach (var p in el.EnumerateObject())
+            {
+                Walk(p.Value, valueType, $"{path}.{p.Name}");
+            }
+
             return;
         }
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
         {
-            if (el.ValueKind != JsonValueKind.Array) throw Fail(path, $"expected array, got {el.ValueKind}");
+            if (el.ValueKind != JsonValueKind.Array)
+            {
+                throw Fail(path, $"expected array, got {el.ValueKind}");
+            }
+
             var itemType = type.GetGenericArguments()[0];
             var i = 0;
-            foreach (var item in el.EnumerateArray()) Walk(item, itemType, $"{path}[{i++}]");
+            foreach (var item in el.EnumerateArray())
+            {
+                Walk(item, itemType, $"{path}[{i++}]");
+            }
+
             return;
         }
-        if (el.ValueKind != JsonValueKind.Object) throw Fail(path, $"expected object for {type.Name}, got {el.ValueKind}");
+        if (el.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail(path, $"expected object for {type.Name}, got {el.ValueKind}");
+        }
+
         if (type.IsInterface || type.IsAbstract)
         {
             var concrete = TypeOf(el, path);
-            if (concrete is null || !type.IsAssignableFrom(concrete)) throw Fail(path, $"object '{(el.TryGetProperty("object", out var o) ? o.ToString() : "?")}' is not a {type.Name}");
+            if (concrete is null || !type.IsAssignableFrom(concrete))
+            {
+                throw Fail(path, $"object '{(el.TryGetProperty("object", out var o) ? o.ToString() : "?")}' is not a {type.Name}");
+            }
+
             type = concrete;
         }
         if (ObjectNames.TryGetValue(type, out var expected) && el.TryGetProperty("object", out var objectName)
             && objectName.GetString() != expected)
+        {
             throw Fail(path, $"object is '{objectName}', {type.Name} expects '{expected}'");
+        }
+
         foreach (var prop in type.GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance))
         {
             var name = prop.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name;
-            if (name is null || !el.TryGetProperty(name, out var value)) continue;
-            if (!checkItems && name == "data") continue;
+            if (name is null || !el.TryGetProperty(name, out var value))
+            {
+                continue;
+            }
+
+            if (!checkItems && name == "data")
+            {
+                continue;
+            }
+
             Walk(value, prop.PropertyType, $"{path}.{name}");
         }
     }

@@ -12,22 +12,22 @@ namespace Tally.StripeEmulator.Tests.Support;
 /// <summary>A tiny Kestrel listener that records webhook deliveries (raw body + Stripe-Signature).</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly ConcurrentQueue<Received> _received = new();
-    private readonly SemaphoreSlim _arrived = new(0);
-    private int _failuresLeft;
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<Received> received = new();
+    private readonly SemaphoreSlim arrived = new(0);
+    private int failuresLeft;
 
     public sealed record Received(string Body, string Signature);
 
-    private WebhookReceiver(WebApplication app) => _app = app;
+    private WebhookReceiver(WebApplication app) => this.app = app;
 
     public string Url { get; private set; } = "";
 
     /// <summary>Every delivery, including those answered with an error.</summary>
-    public IReadOnlyList<Received> All => _received.ToArray();
+    public IReadOnlyList<Received> All => received.ToArray();
 
     /// <summary>Answer the next <paramref name="count"/> deliveries with 500.</summary>
-    public void FailNext(int count) => Interlocked.Exchange(ref _failuresLeft, count);
+    public void FailNext(int count) => Interlocked.Exchange(ref failuresLeft, count);
 
     public static async Task<WebhookReceiver> StartAsync()
     {
@@ -46,27 +46,31 @@ public sealed class WebhookReceiver : IAsyncDisposable
     {
         using var reader = new StreamReader(ctx.Request.Body);
         var body = await reader.ReadToEndAsync(ctx.RequestAborted);
-        _received.Enqueue(new Received(body, ctx.Request.Headers["Stripe-Signature"].ToString()));
-        ctx.Response.StatusCode = Interlocked.Decrement(ref _failuresLeft) >= 0 ? 500 : 200;
-        _arrived.Release();
+        received.Enqueue(new Received(body, ctx.Request.Headers["Stripe-Signature"].ToString()));
+        ctx.Response.StatusCode = Interlocked.Decrement(ref failuresLeft) >= 0 ? 500 : 200;
+        arrived.Release();
     }
 
     /// <summary>Waits until at least <paramref name="count"/> deliveries arrived (bounded wait, not a timing assertion).</summary>
     public async Task<IReadOnlyList<Received>> WaitForAsync(int count, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (_received.Count < count)
+        while (received.Count < count)
         {
             var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) break;
-            await _arrived.WaitAsync(left, TestContext.Current.CancellationToken);
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            await arrived.WaitAsync(left, TestContext.Current.CancellationToken);
         }
         return All;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
     }
 }

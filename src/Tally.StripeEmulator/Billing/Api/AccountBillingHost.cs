@@ -25,7 +25,11 @@ internal sealed class AccountBillingHost(Account account) : IBillingHost
     public CustomerInfo? FindCustomer(string id)
     {
         var c = account.Store["customer"].Get(id);
-        if (c is null) return null;
+        if (c is null)
+        {
+            return null;
+        }
+
         var pm = Json.IdOf(c["invoice_settings"]?["default_payment_method"]);
         var prefix = Json.Str(c, "invoice_prefix") ?? id.Replace("cus_", "", StringComparison.Ordinal)[..Math.Min(8, id.Length - 4)].ToUpperInvariant();
         return new CustomerInfo(id, Json.Str(c, "test_clock"), pm, prefix, c["deleted"] is not null);
@@ -34,7 +38,11 @@ internal sealed class AccountBillingHost(Account account) : IBillingHost
     public PaymentMethodInfo? FindPaymentMethod(string id)
     {
         var pm = account.Store["payment_method"].Get(id);
-        if (pm is null) return null;
+        if (pm is null)
+        {
+            return null;
+        }
+
         var failure = TestCards.ChargeFailure(pm);
         return new PaymentMethodInfo(id, Json.IdOf(pm["customer"]), failure is not null, failure?.DeclineCode ?? failure?.Code);
     }
@@ -42,7 +50,11 @@ internal sealed class AccountBillingHost(Account account) : IBillingHost
     public PriceInfo? FindPrice(string id)
     {
         var p = account.Store["price"].Get(id);
-        if (p is null) return null;
+        if (p is null)
+        {
+            return null;
+        }
+
         var recurring = p["recurring"] as JsonObject;
         var unit = p["unit_amount_decimal"] is JsonValue d && decimal.TryParse(d.ToString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var dec)
             ? dec
@@ -77,7 +89,11 @@ internal sealed class AccountBillingHost(Account account) : IBillingHost
     public CouponInfo? FindCoupon(string id)
     {
         var c = account.Store["coupon"].Get(id);
-        if (c is null || c["deleted"] is not null) return null;
+        if (c is null || c["deleted"] is not null)
+        {
+            return null;
+        }
+
         decimal? pct = c["percent_off"] is JsonValue v && v.TryGetValue<decimal>(out var dv) ? dv : null;
         return new CouponInfo(id, pct, Json.Long(c, "amount_off"), Json.Str(c, "currency"),
             Json.Str(c, "duration") ?? "once", Json.Long(c, "duration_in_months"),

@@ -14,7 +14,11 @@ internal static class BillingEndpoints
         ((AccountBillingHost)engine.Host).LastBaseUrl = req.BaseUrl;
         try
         {
-            if (catchUp) engine.CatchUpRealTime();
+            if (catchUp)
+            {
+                engine.CatchUpRealTime();
+            }
+
             return handler(req, engine);
         }
         catch (BillingException e)
@@ -29,15 +33,38 @@ internal static class BillingEndpoints
     public static JsonObject? Resolve(Account account, string id)
     {
         var engine = BillingModule.Engine(account);
-        if (id.StartsWith("sub_", StringComparison.Ordinal) && engine.Subscriptions.TryGetValue(id, out var sub)) return engine.Json.Subscription(sub);
-        if (id.StartsWith("in_", StringComparison.Ordinal) && engine.Invoices.TryGetValue(id, out var inv)) return engine.Json.Invoice(inv);
-        if (id.StartsWith("mtr_", StringComparison.Ordinal) && engine.Meters.TryGetValue(id, out var m)) return engine.Json.Meter(m);
-        if (id.StartsWith("clock_", StringComparison.Ordinal) && engine.Clocks.TryGetValue(id, out var c)) return engine.Json.Clock(c);
+        if (id.StartsWith("sub_", StringComparison.Ordinal) && engine.Subscriptions.TryGetValue(id, out var sub))
+        {
+            return engine.Json.Subscription(sub);
+        }
+
+        if (id.StartsWith("in_", StringComparison.Ordinal) && engine.Invoices.TryGetValue(id, out var inv))
+        {
+            return engine.Json.Invoice(inv);
+        }
+
+        if (id.StartsWith("mtr_", StringComparison.Ordinal) && engine.Meters.TryGetValue(id, out var m))
+        {
+            return engine.Json.Meter(m);
+        }
+
+        if (id.StartsWith("clock_", StringComparison.Ordinal) && engine.Clocks.TryGetValue(id, out var c))
+        {
+            return engine.Json.Clock(c);
+        }
+
         if (id.StartsWith("di_", StringComparison.Ordinal))
         {
             foreach (var s in engine.Subscriptions.Values)
+            {
                 foreach (var d in s.Discounts)
-                    if (d.Id == id) return engine.Json.Discount(d);
+                {
+                    if (d.Id == id)
+                    {
+                        return engine.Json.Discount(d);
+                    }
+                }
+            }
         }
         return null;
     }
@@ -65,7 +92,11 @@ internal static class BillingEndpoints
 
     public static Dictionary<string, string>? Metadata(Params p, string key = "metadata")
     {
-        if (!p.Has(key)) return null;
+        if (!p.Has(key))
+        {
+            return null;
+        }
+
         return p.Map(key).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }
 

@@ -45,7 +45,10 @@ internal static class BillingSnapshot
             foreach (var m in state.Meters)
             {
                 engine.Meters[m.Id] = m;
-                if (m.Status == "active") engine.MetersByEvent[m.EventName] = m;
+                if (m.Status == "active")
+                {
+                    engine.MetersByEvent[m.EventName] = m;
+                }
             }
             engine.Clocks.Clear();
             foreach (var c in state.Clocks)
@@ -54,9 +57,17 @@ internal static class BillingSnapshot
                 engine.Host.SetClock(c.Id, c.FrozenTime);
             }
             engine.Subscriptions.Clear();
-            foreach (var s in state.Subscriptions) engine.Subscriptions[s.Id] = s;
+            foreach (var s in state.Subscriptions)
+            {
+                engine.Subscriptions[s.Id] = s;
+            }
+
             engine.Invoices.Clear();
-            foreach (var i in state.Invoices) engine.Invoices[i.Id] = i;
+            foreach (var i in state.Invoices)
+            {
+                engine.Invoices[i.Id] = i;
+            }
+
             engine.ImportCounters(state.Counters);
             engine.Usage.Import(state.Usage);
         }

@@ -26,7 +26,10 @@ internal static class InvoiceEndpoints
         var p = req.Params;
         var status = p.Text("status");
         if (status is not (null or "draft" or "open" or "paid" or "uncollectible" or "void"))
+        {
             throw StripeError.Invalid("Invalid status: must be one of draft, open, paid, uncollectible, or void", "status");
+        }
+
         var created = Lists.Created(p);
         var invoices = e.ListInvoices(p.Text("customer"), p.Text("subscription"), status);
         return Lists.Page(req, invoices.Select(e.Json.Invoice).Where(created).ToList(), "/v1/invoices");
@@ -48,8 +51,16 @@ internal static class InvoiceEndpoints
         {
             var engine = BillingModule.Engine(account);
             var inv = engine.FindInvoiceByPdfToken(req.Route("token"));
-            if (inv is null || inv.Status == "draft") throw new StripeError(404, "invalid_request_error", "Invoice not found.");
-            if (pdf) return ApiResult.Raw(engine.Json.Pdf(inv), "application/pdf");
+            if (inv is null || inv.Status == "draft")
+            {
+                throw new StripeError(404, "invalid_request_error", "Invoice not found.");
+            }
+
+            if (pdf)
+            {
+                return ApiResult.Raw(engine.Json.Pdf(inv), "application/pdf");
+            }
+
             var rows = string.Concat(inv.Lines.Select(l =>
                 $"<tr><td>{WebUtility.HtmlEncode(l.Description)}</td><td>{l.Quantity}</td><td>{BillingEngine.Money(l.Amount, inv.Currency)}</td></tr>"));
             var html = $"<!doctype html><html><head><meta charset=\"utf-8\"><title>Invoice {inv.Number}</title></head><body>" +

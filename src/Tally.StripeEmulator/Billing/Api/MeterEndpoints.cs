@@ -35,7 +35,10 @@ internal static class MeterEndpoints
         var p = req.Params;
         var mapping = p.Obj("customer_mapping");
         if (mapping?.Text("type") is { } type && type != "by_id")
+        {
             throw StripeError.Invalid("Invalid customer_mapping[type]: must be by_id", "customer_mapping[type]");
+        }
+
         var meter = e.CreateMeter(p.Text("display_name"), p.Text("event_name"), p.Obj("default_aggregation")?.Text("formula"),
             mapping?.Text("event_payload_key"), p.Obj("value_settings")?.Text("event_payload_key"), p.Text("event_time_window"));
         return req.Ok(e.Json.Meter(meter));
@@ -45,7 +48,10 @@ internal static class MeterEndpoints
     {
         var status = req.Params.Text("status");
         if (status is not (null or "active" or "inactive"))
+        {
             throw StripeError.Invalid("Invalid status: must be one of active or inactive", "status");
+        }
+
         return Lists.Page(req, e.ListMeters(status).Select(e.Json.Meter).ToList(), "/v1/billing/meters");
     }
 
@@ -56,9 +62,17 @@ internal static class MeterEndpoints
         var customer = p.Required("customer");
         var start = p.Long("start_time") ?? throw StripeError.Missing("start_time");
         var end = p.Long("end_time") ?? throw StripeError.Missing("end_time");
-        if (e.Host.FindCustomer(customer) is null) throw StripeError.NoSuchParam("customer", customer, "customer");
+        if (e.Host.FindCustomer(customer) is null)
+        {
+            throw StripeError.NoSuchParam("customer", customer, "customer");
+        }
+
         var (param, message, window) = SummaryWindow.Validate(start, end, p.Text("value_grouping_window"));
-        if (param is not null) throw StripeError.Invalid(message!, param);
+        if (param is not null)
+        {
+            throw StripeError.Invalid(message!, param);
+        }
+
         var formula = BillingEngine.ParseFormula(meter.Formula);
         var windows = window is { } w
             ? e.Usage.AggregateWindows(meter.Id, customer, formula, start, end, w).Reverse().ToList()
@@ -93,7 +107,11 @@ internal static class MeterEndpoints
     private static JsonObject PayloadJson(IReadOnlyDictionary<string, string> payload)
     {
         var o = new JsonObject();
-        foreach (var (k, v) in payload) o[k] = v;
+        foreach (var (k, v) in payload)
+        {
+            o[k] = v;
+        }
+
         return o;
     }
 
@@ -170,7 +188,13 @@ internal static class MeterEndpoints
         var expires = now + SessionLifetime;
         sessions[token] = (req.Acct, expires);
         foreach (var (k, v) in sessions)
-            if (v.Item2 < now - SessionLifetime) sessions.TryRemove(k, out _);
+        {
+            if (v.Item2 < now - SessionLifetime)
+            {
+                sessions.TryRemove(k, out _);
+            }
+        }
+
         return ApiResult.Json(new JsonObject
         {
             ["id"] = e.Host.NewId("mtres"),
@@ -189,12 +213,21 @@ internal static class MeterEndpoints
     private static ApiResult Stream(ApiRequest req, ConcurrentDictionary<string, (Account Account, DateTimeOffset ExpiresAt)> sessions)
     {
         if (req.Credential is not { Length: > 0 } token || !sessions.TryGetValue(token, out var session))
+        {
             throw new StripeError(401, "invalid_request_error", "Invalid or missing meter event session authentication token.");
+        }
+
         if (session.ExpiresAt <= req.Emulator.Now)
+        {
             throw new StripeError(400, "temporary_session_expired", "The meter event session has expired. Create a new session.", "billing_meter_event_session_expired");
+        }
+
         var events = req.Params.List("events");
         if (events.Count > 100)
+        {
             throw StripeError.Invalid("A meter event stream request can contain at most 100 events.", "events");
+        }
+
         return req.Locked(session.Account, () =>
         {
             var engine = BillingModule.Engine(session.Account);

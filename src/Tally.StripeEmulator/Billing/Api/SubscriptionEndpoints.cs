@@ -30,7 +30,11 @@ internal static class SubscriptionEndpoints
     {
         if (p.Has("discounts"))
         {
-            if (p.IsCleared("discounts")) return [];
+            if (p.IsCleared("discounts"))
+            {
+                return [];
+            }
+
             return [.. p.List("discounts").Select(d => d.Text("coupon") ?? throw StripeError.Invalid(
                 "Only coupon discounts are supported by the emulator.", d.Name("coupon")))];
         }
@@ -40,8 +44,16 @@ internal static class SubscriptionEndpoints
     private static (long? At, bool Now) TrialEnd(Params p)
     {
         var s = p.Text("trial_end");
-        if (s is null) return (null, false);
-        if (s == "now") return (null, true);
+        if (s is null)
+        {
+            return (null, false);
+        }
+
+        if (s == "now")
+        {
+            return (null, true);
+        }
+
         return (p.Long("trial_end"), false);
     }
 
@@ -86,7 +98,10 @@ internal static class SubscriptionEndpoints
         var p = req.Params;
         var status = p.Text("status");
         if (status is not (null or "all" or "ended" or "active" or "past_due" or "unpaid" or "canceled" or "incomplete" or "incomplete_expired" or "trialing" or "paused"))
+        {
             throw StripeError.Invalid("Invalid status: must be one of active, past_due, unpaid, canceled, incomplete, incomplete_expired, trialing, all, ended, or paused", "status");
+        }
+
         var created = Lists.Created(p);
         var subs = e.ListSubscriptions(p.Text("customer"), p.Text("price"), status, p.Text("test_clock"));
         return Lists.Page(req, subs.Select(e.Json.Subscription).Where(created).ToList(), "/v1/subscriptions");

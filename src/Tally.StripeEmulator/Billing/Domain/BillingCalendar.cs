@@ -30,8 +30,16 @@ internal static class BillingCalendar
         DateTimeOffset anchor, string interval, long intervalCount, DateTimeOffset at)
     {
         var n = EstimateIndex(anchor, interval, intervalCount, at);
-        while (Boundary(anchor, interval, intervalCount, n) > at) n--;
-        while (Boundary(anchor, interval, intervalCount, n + 1) <= at) n++;
+        while (Boundary(anchor, interval, intervalCount, n) > at)
+        {
+            n--;
+        }
+
+        while (Boundary(anchor, interval, intervalCount, n + 1) <= at)
+        {
+            n++;
+        }
+
         return (Boundary(anchor, interval, intervalCount, n), Boundary(anchor, interval, intervalCount, n + 1));
     }
 

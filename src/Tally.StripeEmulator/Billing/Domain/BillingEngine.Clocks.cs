@@ -6,7 +6,11 @@ internal sealed partial class BillingEngine
 {
     public TestClock CreateClock(long? frozenTime, string? name)
     {
-        if (frozenTime is not { } t) throw BillingException.Missing("frozen_time");
+        if (frozenTime is not { } t)
+        {
+            throw BillingException.Missing("frozen_time");
+        }
+
         var clock = new TestClock { Id = Host.NewId("clock"), Name = name, FrozenTime = t, Created = Host.RealNow.ToUnixTimeSeconds() };
         Clocks[clock.Id] = clock;
         Host.SetClock(clock.Id, t);
@@ -19,7 +23,7 @@ internal sealed partial class BillingEngine
 
     public TestClock DeleteClock(string id)
     {
-        lock (_gate)
+        lock (gate)
         {
             var clock = GetClock(id);
             clock.Deleted = true;
@@ -44,12 +48,19 @@ internal sealed partial class BillingEngine
     /// </summary>
     public JsonObject AdvanceClock(string id, long? frozenTime)
     {
-        if (frozenTime is not { } target) throw BillingException.Missing("frozen_time");
-        lock (_gate)
+        if (frozenTime is not { } target)
+        {
+            throw BillingException.Missing("frozen_time");
+        }
+
+        lock (gate)
         {
             var clock = GetClock(id);
             if (target <= clock.FrozenTime)
+            {
                 throw BillingException.Invalid("frozen_time", "The frozen_time must be after the test clock's current frozen_time.");
+            }
+
             clock.Status = "advancing";
             var response = Json.Clock(clock);
             response["frozen_time"] = target;

@@ -21,14 +21,22 @@ internal sealed partial class BillingEngine
         for (var guard = 0; guard < 1_000_000; guard++)
         {
             var next = NextDue(clockId, until);
-            if (next is not { } due) return;
-            if (clock is not null) SetClockTime(clock, Math.Max(clock.FrozenTime, due.At));
+            if (next is not { } due)
+            {
+                return;
+            }
+
+            if (clock is not null)
+            {
+                SetClockTime(clock, Math.Max(clock.FrozenTime, due.At));
+            }
+
             Run(due);
         }
         throw new InvalidOperationException("billing cycle did not converge");
     }
 
-    private long _caughtUpTo = long.MinValue;
+    private long caughtUpTo = long.MinValue;
 
     /// <summary>
     /// Real-time subscriptions move forward whenever billing is touched. Once per emulator second is
@@ -37,10 +45,14 @@ internal sealed partial class BillingEngine
     public void CatchUpRealTime()
     {
         var now = Host.RealNow.ToUnixTimeSeconds();
-        lock (_gate)
+        lock (gate)
         {
-            if (now == _caughtUpTo) return;
-            _caughtUpTo = now;
+            if (now == caughtUpTo)
+            {
+                return;
+            }
+
+            caughtUpTo = now;
             RunDue(null, now, null);
         }
     }
@@ -50,29 +62,68 @@ internal sealed partial class BillingEngine
         Due? best = null;
         void Consider(long at, DueKind kind, long seq, string id)
         {
-            if (at > until) return;
+            if (at > until)
+            {
+                return;
+            }
+
             var d = new Due(at, kind, seq, id);
-            if (best is not { } b || (d.At, (int)d.Kind, d.Sequence).CompareTo((b.At, (int)b.Kind, b.Sequence)) < 0) best = d;
+            if (best is not { } b || (d.At, (int)d.Kind, d.Sequence).CompareTo((b.At, (int)b.Kind, b.Sequence)) < 0)
+            {
+                best = d;
+            }
         }
         foreach (var inv in Invoices.Values)
         {
-            if (inv.TestClockId != clockId) continue;
-            if (inv.Status == "draft" && inv.AutomaticallyFinalizesAt is { } f) Consider(f, DueKind.FinalizeInvoice, inv.Sequence, inv.Id);
-            if (inv.Status == "open" && inv.NextPaymentAttempt is { } r) Consider(r, DueKind.RetryPayment, inv.Sequence, inv.Id);
+            if (inv.TestClockId != clockId)
+            {
+                continue;
+            }
+
+            if (inv.Status == "draft" && inv.AutomaticallyFinalizesAt is { } f)
+            {
+                Consider(f, DueKind.FinalizeInvoice, inv.Sequence, inv.Id);
+            }
+
+            if (inv.Status == "open" && inv.NextPaymentAttempt is { } r)
+            {
+                Consider(r, DueKind.RetryPayment, inv.Sequence, inv.Id);
+            }
         }
         foreach (var sub in Subscriptions.Values)
         {
-            if (sub.TestClockId != clockId || !sub.IsLive) continue;
+            if (sub.TestClockId != clockId || !sub.IsLive)
+            {
+                continue;
+            }
+
             if (sub.Status == "incomplete")
             {
-                if (sub.IncompleteExpiresAt is { } x) Consider(x, DueKind.ExpireIncomplete, sub.Sequence, sub.Id);
+                if (sub.IncompleteExpiresAt is { } x)
+                {
+                    Consider(x, DueKind.ExpireIncomplete, sub.Sequence, sub.Id);
+                }
+
                 continue;
             }
             if (sub.Status == "trialing" && sub.TrialEnd is { } te && !sub.TrialWillEndSent && te - TrialWillEndLead > sub.Created)
+            {
                 Consider(te - TrialWillEndLead, DueKind.TrialWillEnd, sub.Sequence, sub.Id);
+            }
+
             foreach (var d in sub.ActiveDiscounts)
-                if (d.End is { } end) Consider(end, DueKind.DiscountEnds, sub.Sequence, sub.Id);
-            if (sub.CancelAt is { } ca && ca < sub.PeriodEnd) Consider(ca, DueKind.CancelAt, sub.Sequence, sub.Id);
+            {
+                if (d.End is { } end)
+                {
+                    Consider(end, DueKind.DiscountEnds, sub.Sequence, sub.Id);
+                }
+            }
+
+            if (sub.CancelAt is { } ca && ca < sub.PeriodEnd)
+            {
+                Consider(ca, DueKind.CancelAt, sub.Sequence, sub.Id);
+            }
+
             Consider(sub.PeriodEnd, DueKind.PeriodEnd, sub.Sequence, sub.Id);
         }
         return best;
@@ -150,7 +201,11 @@ internal sealed partial class BillingEngine
         var start = sub.PeriodStart;
         var metered = sub.Items.Any(i => Host.FindPrice(i.PriceId)?.IsMetered == true);
         EndSubscription(sub, sub.CanceledAt ?? at, at);
-        if (!metered || at <= start) return;
+        if (!metered || at <= start)
+        {
+            return;
+        }
+
         var inv = NewInvoice(sub, "subscription_cycle", at, start, at);
         AddMeteredLines(inv, sub, start, at, zero: false);
         Recompute(inv, sub);
@@ -163,9 +218,17 @@ internal sealed partial class BillingEngine
     private void EndDiscounts(Subscription sub, long at)
     {
         var ended = sub.ActiveDiscounts.Where(d => d.End is { } e && e <= at).ToList();
-        if (ended.Count == 0) return;
+        if (ended.Count == 0)
+        {
+            return;
+        }
+
         var previous = new JsonObject { ["discounts"] = new JsonArray([.. sub.ActiveDiscounts.Select(d => (JsonNode?)d.Id)]) };
-        foreach (var d in ended) d.Removed = true;
+        foreach (var d in ended)
+        {
+            d.Removed = true;
+        }
+
         Emit("customer.subscription.updated", Json.Subscription(sub), previous, at);
     }
 

@@ -15,9 +15,9 @@ internal sealed partial class BillingEngine
     /// <summary>Stripe leaves subscription invoices in draft for about an hour so late usage can land.</summary>
     internal const long DraftGraceSeconds = 3600;
 
-    private BillingJson? _json;
+    private BillingJson? json;
 
-    internal BillingJson Json => _json ??= new BillingJson(this);
+    internal BillingJson Json => json ??= new BillingJson(this);
 
     private Invoice NewInvoice(Subscription sub, string reason, long now, long periodStart, long periodEnd) => new()
     {
@@ -39,7 +39,11 @@ internal sealed partial class BillingEngine
         foreach (var item in sub.Items)
         {
             var price = Host.FindPrice(item.PriceId);
-            if (price is null || price.IsMetered) continue;
+            if (price is null || price.IsMetered)
+            {
+                continue;
+            }
+
             var qty = item.Quantity ?? 1;
             var unit = trial ? 0m : price.UnitAmountDecimal;
             var product = ProductName(price);
@@ -68,7 +72,11 @@ internal sealed partial class BillingEngine
         foreach (var item in sub.Items)
         {
             var price = Host.FindPrice(item.PriceId);
-            if (price is null || !price.IsMetered) continue;
+            if (price is null || !price.IsMetered)
+            {
+                continue;
+            }
+
             inv.Lines.Add(new InvoiceLine
             {
                 Id = Host.NewId("il"),
@@ -83,12 +91,19 @@ internal sealed partial class BillingEngine
                 PriceDriven = price.HasSpecialPricing,
             });
         }
-        foreach (var line in inv.Lines.Where(l => l.Metered)) DescribeMetered(line);
+        foreach (var line in inv.Lines.Where(l => l.Metered))
+        {
+            DescribeMetered(line);
+        }
     }
 
     private decimal MeteredQuantity(PriceInfo price, string customerId, long start, long end)
     {
-        if (price.MeterId is null || !Meters.TryGetValue(price.MeterId, out var meter)) return 0;
+        if (price.MeterId is null || !Meters.TryGetValue(price.MeterId, out var meter))
+        {
+            return 0;
+        }
+
         return Usage.Aggregate(meter.Id, customerId, ParseFormula(meter.Formula), start, end);
     }
 
@@ -124,7 +139,10 @@ internal sealed partial class BillingEngine
             {
                 var price = Host.FindPrice(line.PriceId);
                 if (price is not null && inv.BillingReason != "subscription_create")
+                {
                     line.Quantity = MeteredQuantity(price, inv.CustomerId, line.PeriodStart, line.PeriodEnd);
+                }
+
                 DescribeMetered(line);
             }
         }
@@ -133,14 +151,22 @@ internal sealed partial class BillingEngine
         foreach (var d in sub?.ActiveDiscounts ?? [])
         {
             var coupon = Host.FindCoupon(d.CouponId);
-            if (coupon is null) continue;
+            if (coupon is null)
+            {
+                continue;
+            }
+
             var applies = coupon.Duration switch
             {
                 "once" => !d.Spent,
                 "repeating" => d.End is null || inv.Created < d.End,
                 _ => true,
             };
-            if (!applies) continue;
+            if (!applies)
+            {
+                continue;
+            }
+
             inv.DiscountIds.Add(d.Id);
             coupons.Add(new CouponInput(d.Id, coupon.PercentOff, coupon.AmountOff));
         }
@@ -166,7 +192,12 @@ internal sealed partial class BillingEngine
         inv.AutomaticallyFinalizesAt = null;
         inv.PdfToken ??= Host.NewId("test").Replace("test_", "", StringComparison.Ordinal);
         foreach (var d in sub?.Discounts ?? [])
-            if (inv.DiscountIds.Contains(d.Id) && Host.FindCoupon(d.CouponId)?.Duration == "once") d.Spent = true;
+        {
+            if (inv.DiscountIds.Contains(d.Id) && Host.FindCoupon(d.CouponId)?.Duration == "once")
+            {
+                d.Spent = true;
+            }
+        }
     }
 
     /// <summary>Finalizes and settles the first invoice; events are returned, not emitted, so the caller orders them.</summary>
@@ -198,15 +229,26 @@ internal sealed partial class BillingEngine
     private void EmitInvoiceLifecycle(Invoice inv, ChargeOutcome outcome, long now)
     {
         // Each snapshot shows the invoice as it was at that step (draft, open, paid...).
-        foreach (var (type, json) in outcome.Events) Emit(type, json, null, now);
+        foreach (var (type, json) in outcome.Events)
+        {
+            Emit(type, json, null, now);
+        }
     }
 
     private (bool Paid, string? DeclineCode) TryCharge(Invoice inv, Subscription? sub, string? paymentMethodId = null)
     {
         var pmId = paymentMethodId ?? sub?.DefaultPaymentMethodId ?? Host.FindCustomer(inv.CustomerId)?.DefaultPaymentMethodId;
-        if (pmId is null) return (false, null);
+        if (pmId is null)
+        {
+            return (false, null);
+        }
+
         var pm = Host.FindPaymentMethod(pmId);
-        if (pm is null || pm.FailsCharges) return (false, pm?.DeclineCode ?? "generic_decline");
+        if (pm is null || pm.FailsCharges)
+        {
+            return (false, pm?.DeclineCode ?? "generic_decline");
+        }
+
         return (true, null);
     }
 
@@ -216,7 +258,11 @@ internal sealed partial class BillingEngine
         inv.AmountPaid = inv.AmountDue;
         inv.PaidAt = now;
         inv.Attempted = inv.AmountDue > 0 || inv.Attempted;
-        if (inv.AmountDue > 0) inv.AttemptCount++;
+        if (inv.AmountDue > 0)
+        {
+            inv.AttemptCount++;
+        }
+
         inv.NextPaymentAttempt = null;
     }
 }

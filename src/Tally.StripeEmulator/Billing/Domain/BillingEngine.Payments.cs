@@ -42,7 +42,11 @@ internal sealed partial class BillingEngine
             ? now + RetryDelaysDays[inv.AttemptCount - 1] * 86400L
             : null;
         Emit("invoice.payment_failed", Json.Invoice(inv), null, now);
-        if (sub is null || !retryable) return false;
+        if (sub is null || !retryable)
+        {
+            return false;
+        }
+
         if (sub.Status is "active" or "trialing")
         {
             var previous = sub.Status;
@@ -68,16 +72,22 @@ internal sealed partial class BillingEngine
 
     public Invoice GetInvoice(string id)
     {
-        lock (_gate) return Invoices.TryGetValue(id, out var inv) ? inv : throw BillingException.NoSuch("invoice", id);
+        lock (gate)
+        {
+            return Invoices.TryGetValue(id, out var inv) ? inv : throw BillingException.NoSuch("invoice", id);
+        }
     }
 
     public Invoice FinalizeInvoice(string id)
     {
-        lock (_gate)
+        lock (gate)
         {
             var inv = GetInvoice(id);
             if (inv.Status != "draft")
+            {
                 throw new BillingException(400, $"This invoice is already finalized, you can't re-finalize a non-draft invoice.", null, "invoice_not_editable");
+            }
+
             var now = NowFor(inv.CustomerId);
             // Subscription invoices collect automatically: finalizing early charges now rather than at the
             // end of the grace hour (the draft's due moment is gone once it is open).
@@ -88,19 +98,30 @@ internal sealed partial class BillingEngine
 
     public Invoice PayInvoice(string id, string? paymentMethodId, bool paidOutOfBand)
     {
-        lock (_gate)
+        lock (gate)
         {
             var inv = GetInvoice(id);
-            if (inv.Status == "paid") throw new BillingException(400, "Invoice is already paid", null, "invoice_already_paid");
+            if (inv.Status == "paid")
+            {
+                throw new BillingException(400, "Invoice is already paid", null, "invoice_already_paid");
+            }
+
             if (inv.Status is "void" or "uncollectible" && !paidOutOfBand)
+            {
                 throw new BillingException(400, $"You cannot pay an invoice with status {inv.Status}.", null, "invoice_not_open");
+            }
+
             var now = NowFor(inv.CustomerId);
             if (inv.Status == "draft")
             {
                 Finalize(inv, now);
                 Emit("invoice.finalized", Json.Invoice(inv), null, now);
             }
-            if (paymentMethodId is not null) ValidatePaymentMethod(paymentMethodId, inv.CustomerId, "payment_method");
+            if (paymentMethodId is not null)
+            {
+                ValidatePaymentMethod(paymentMethodId, inv.CustomerId, "payment_method");
+            }
+
             if (paidOutOfBand)
             {
                 inv.Status = "paid";
@@ -110,18 +131,24 @@ internal sealed partial class BillingEngine
                 return inv;
             }
             if (!AttemptPayment(inv, now, paymentMethodId))
+            {
                 throw new BillingException(402, "Your card was declined.", null, "card_declined", "card_error", "generic_decline");
+            }
+
             return inv;
         }
     }
 
     public Invoice VoidInvoice(string id)
     {
-        lock (_gate)
+        lock (gate)
         {
             var inv = GetInvoice(id);
             if (inv.Status is not ("open" or "uncollectible"))
+            {
                 throw new BillingException(400, $"You can only void open or uncollectible invoices; this invoice is {inv.Status}.", null, "invoice_not_editable");
+            }
+
             var now = NowFor(inv.CustomerId);
             inv.Status = "void";
             inv.VoidedAt = now;
@@ -133,18 +160,33 @@ internal sealed partial class BillingEngine
 
     public List<Invoice> ListInvoices(string? customer, string? subscription, string? status)
     {
-        lock (_gate)
+        lock (gate)
         {
             IEnumerable<Invoice> q = Invoices.Values;
-            if (customer is not null) q = q.Where(i => i.CustomerId == customer);
-            if (subscription is not null) q = q.Where(i => i.SubscriptionId == subscription);
-            if (status is not null) q = q.Where(i => i.Status == status);
+            if (customer is not null)
+            {
+                q = q.Where(i => i.CustomerId == customer);
+            }
+
+            if (subscription is not null)
+            {
+                q = q.Where(i => i.SubscriptionId == subscription);
+            }
+
+            if (status is not null)
+            {
+                q = q.Where(i => i.Status == status);
+            }
+
             return [.. q.OrderByDescending(i => i.Created).ThenByDescending(i => i.Sequence)];
         }
     }
 
     public Invoice? FindInvoiceByPdfToken(string token)
     {
-        lock (_gate) return Invoices.Values.FirstOrDefault(i => i.PdfToken == token);
+        lock (gate)
+        {
+            return Invoices.Values.FirstOrDefault(i => i.PdfToken == token);
+        }
     }
 }

@@ -15,17 +15,29 @@ internal sealed partial class BillingEngine
     {
         var lines = new List<InvoiceLine>();
         var (start, end) = (sub.PeriodStart, sub.PeriodEnd);
-        if (sub.Status == "trialing" || now <= start || now >= end) return lines;
+        if (sub.Status == "trialing" || now <= start || now >= end)
+        {
+            return lines;
+        }
+
         var fraction = (decimal)(end - now) / (end - start);
         var old = before.Items.ToDictionary(i => i.Item.Id);
         foreach (var (item, priceId, quantity) in before.Items)
         {
-            if (sub.Items.Contains(item) && item.PriceId == priceId && item.Quantity == quantity) continue;
+            if (sub.Items.Contains(item) && item.PriceId == priceId && item.Quantity == quantity)
+            {
+                continue;
+            }
+
             AddProration(lines, item.Id, priceId, quantity, -fraction, now, end);
         }
         foreach (var item in sub.Items)
         {
-            if (old.TryGetValue(item.Id, out var was) && was.PriceId == item.PriceId && was.Quantity == item.Quantity) continue;
+            if (old.TryGetValue(item.Id, out var was) && was.PriceId == item.PriceId && was.Quantity == item.Quantity)
+            {
+                continue;
+            }
+
             AddProration(lines, item.Id, item.PriceId, item.Quantity, fraction, now, end);
         }
         return lines;
@@ -34,7 +46,11 @@ internal sealed partial class BillingEngine
     private void AddProration(List<InvoiceLine> lines, string itemId, string priceId, long? quantity, decimal fraction, long now, long end)
     {
         var price = Host.FindPrice(priceId);
-        if (price is null || price.IsMetered || price.HasSpecialPricing || quantity is not { } q || q == 0) return;
+        if (price is null || price.IsMetered || price.HasSpecialPricing || quantity is not { } q || q == 0)
+        {
+            return;
+        }
+
         var after = DateTimeOffset.FromUnixTimeSeconds(now).ToString("d MMM yyyy", CultureInfo.InvariantCulture);
         lines.Add(new InvoiceLine
         {
@@ -55,9 +71,17 @@ internal sealed partial class BillingEngine
     /// <summary>create_prorations: onto the next invoice; always_invoice: invoiced and charged now; none: dropped.</summary>
     private void ApplyProrations(Subscription sub, List<InvoiceLine> lines, string behavior, long now)
     {
-        if (lines.Count == 0 || behavior == "none") return;
+        if (lines.Count == 0 || behavior == "none")
+        {
+            return;
+        }
+
         sub.PendingProrations.AddRange(lines);
-        if (behavior != "always_invoice") return;
+        if (behavior != "always_invoice")
+        {
+            return;
+        }
+
         var inv = NewInvoice(sub, "subscription_update", now, now, now);
         inv.Lines.AddRange(sub.PendingProrations);
         sub.PendingProrations.Clear();

@@ -9,28 +9,52 @@ internal sealed partial class BillingEngine
 
     public Subscription CreateSubscription(CreateSubscriptionRequest r)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (string.IsNullOrEmpty(r.Customer)) throw BillingException.Missing("customer");
+            if (string.IsNullOrEmpty(r.Customer))
+            {
+                throw BillingException.Missing("customer");
+            }
+
             var customer = Host.FindCustomer(r.Customer);
-            if (customer is null || customer.Deleted) throw BillingException.NoSuch("customer", r.Customer, "customer");
-            if (r.Items.Count == 0) throw BillingException.Missing("items");
+            if (customer is null || customer.Deleted)
+            {
+                throw BillingException.NoSuch("customer", r.Customer, "customer");
+            }
+
+            if (r.Items.Count == 0)
+            {
+                throw BillingException.Missing("items");
+            }
+
             if (!PaymentBehaviors.Contains(r.PaymentBehavior))
+            {
                 throw BillingException.Invalid("payment_behavior", $"Invalid payment_behavior: must be one of {string.Join(", ", PaymentBehaviors)}");
+            }
+
             var prices = r.Items.Select((it, i) => ValidateItem(it, i, null)).ToList();
             var first = prices[0];
             for (var i = 1; i < prices.Count; i++)
             {
                 if (prices[i].Interval != first.Interval || prices[i].IntervalCount != first.IntervalCount || prices[i].Currency != first.Currency)
+                {
                     throw BillingException.Invalid($"items[{i}][price]", "Currency and interval fields must match across all plans on this subscription.");
+                }
             }
             var now = NowFor(customer.Id);
-            if (r.DefaultPaymentMethod is { Length: > 0 } pm) ValidatePaymentMethod(pm, customer.Id, "default_payment_method");
+            if (r.DefaultPaymentMethod is { Length: > 0 } pm)
+            {
+                ValidatePaymentMethod(pm, customer.Id, "default_payment_method");
+            }
 
             long? trialEnd = null;
             if (!r.TrialEndNow && r.TrialEnd is { } te)
             {
-                if (te <= now) throw BillingException.Invalid("trial_end", "Invalid timestamp: must be an integer Unix timestamp in the future.");
+                if (te <= now)
+                {
+                    throw BillingException.Invalid("trial_end", "Invalid timestamp: must be an integer Unix timestamp in the future.");
+                }
+
                 trialEnd = te;
             }
             else if (!r.TrialEndNow && r.TrialPeriodDays is > 0 and var days)
@@ -38,7 +62,10 @@ internal sealed partial class BillingEngine
                 trialEnd = now + days * 86400;
             }
             var anchor = r.BillingCycleAnchor ?? trialEnd ?? now;
-            if (anchor < now) throw BillingException.Invalid("billing_cycle_anchor", "Invalid timestamp: must be an integer Unix timestamp in the future.");
+            if (anchor < now)
+            {
+                throw BillingException.Invalid("billing_cycle_anchor", "Invalid timestamp: must be an integer Unix timestamp in the future.");
+            }
 
             var sub = new Subscription
             {
@@ -62,8 +89,15 @@ internal sealed partial class BillingEngine
                 Sequence = NextSequence(),
             };
             var periodEnd = trialEnd ?? (anchor > now ? anchor : Boundary(sub, now, 1));
-            for (var i = 0; i < r.Items.Count; i++) sub.Items.Add(NewItem(sub, prices[i], r.Items[i], now, periodEnd));
-            foreach (var coupon in r.Coupons) sub.Discounts.Add(NewDiscount(sub, coupon, now));
+            for (var i = 0; i < r.Items.Count; i++)
+            {
+                sub.Items.Add(NewItem(sub, prices[i], r.Items[i], now, periodEnd));
+            }
+
+            foreach (var coupon in r.Coupons)
+            {
+                sub.Discounts.Add(NewDiscount(sub, coupon, now));
+            }
 
             var invoice = NewInvoice(sub, "subscription_create", now, now, now);
             var prorate = trialEnd is null && anchor > now;
@@ -73,12 +107,18 @@ internal sealed partial class BillingEngine
 
             var outcome = SettleFirstInvoice(sub, invoice, r.PaymentBehavior, now);
             if (outcome is { Failed: true } && r.PaymentBehavior == "error_if_incomplete")
+            {
                 throw new BillingException(402, "Your card was declined.", null, "card_declined", "card_error", outcome.DeclineCode ?? "generic_decline");
+            }
 
             Subscriptions[sub.Id] = sub;
             Invoices[invoice.Id] = invoice;
             sub.LatestInvoiceId = invoice.Id;
-            if (sub.Status == "incomplete") sub.IncompleteExpiresAt = now + 23 * 3600;
+            if (sub.Status == "incomplete")
+            {
+                sub.IncompleteExpiresAt = now + 23 * 3600;
+            }
+
             Emit("customer.subscription.created", Json.Subscription(sub), null, now);
             EmitInvoiceLifecycle(invoice, outcome, now);
             return sub;
@@ -87,18 +127,37 @@ internal sealed partial class BillingEngine
 
     private PriceInfo ValidateItem(ItemRequest item, int index, Subscription? existing)
     {
-        if (string.IsNullOrEmpty(item.Price)) throw BillingException.Missing($"items[{index}][price]");
+        if (string.IsNullOrEmpty(item.Price))
+        {
+            throw BillingException.Missing($"items[{index}][price]");
+        }
+
         var price = Host.FindPrice(item.Price) ?? throw BillingException.NoSuch("price", item.Price, $"items[{index}][price]");
         if (!price.Active)
+        {
             throw BillingException.Invalid($"items[{index}][price]", $"The price specified is inactive. This field only accepts active prices.");
+        }
+
         if (!price.IsRecurring)
+        {
             throw BillingException.Invalid($"items[{index}][price]", "The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.");
+        }
+
         if (price.IsMetered && item.Quantity is not null)
+        {
             throw BillingException.Invalid($"items[{index}][quantity]", "You cannot set the quantity for metered plans.");
+        }
+
         if (item.Quantity is < 0)
+        {
             throw BillingException.Invalid($"items[{index}][quantity]", "Invalid integer: quantity must be 0 or greater.");
+        }
+
         if (existing is not null && (existing.Interval != price.Interval || existing.IntervalCount != price.IntervalCount || existing.Currency != price.Currency))
+        {
             throw BillingException.Invalid($"items[{index}][price]", "Currency and interval fields must match across all plans on this subscription.");
+        }
+
         return price;
     }
 
@@ -106,7 +165,9 @@ internal sealed partial class BillingEngine
     {
         var pm = Host.FindPaymentMethod(pmId);
         if (pm is null || pm.CustomerId != customerId)
+        {
             throw new BillingException(400, $"No such PaymentMethod: '{pmId}'", param, "resource_missing");
+        }
     }
 
     private SubscriptionItem NewItem(Subscription sub, PriceInfo price, ItemRequest request, long now, long periodEnd) => new()
@@ -124,7 +185,11 @@ internal sealed partial class BillingEngine
     private SubscriptionDiscount NewDiscount(Subscription sub, string couponId, long now)
     {
         var coupon = Host.FindCoupon(couponId) ?? throw BillingException.NoSuch("coupon", couponId, "discounts[0][coupon]");
-        if (!coupon.Valid) throw BillingException.Invalid("discounts[0][coupon]", $"Coupon {couponId} is no longer valid.");
+        if (!coupon.Valid)
+        {
+            throw BillingException.Invalid("discounts[0][coupon]", $"Coupon {couponId} is no longer valid.");
+        }
+
         long? end = coupon.Duration == "repeating" && coupon.DurationInMonths is { } months
             ? DateTimeOffset.FromUnixTimeSeconds(now).AddMonths((int)months).ToUnixTimeSeconds()
             : null;
@@ -140,16 +205,22 @@ internal sealed partial class BillingEngine
 
     public Subscription GetSubscription(string id)
     {
-        lock (_gate) return Subscriptions.TryGetValue(id, out var s) ? s : throw BillingException.NoSuch("subscription", id);
+        lock (gate)
+        {
+            return Subscriptions.TryGetValue(id, out var s) ? s : throw BillingException.NoSuch("subscription", id);
+        }
     }
 
     public Subscription CancelSubscription(string id, bool invoiceNow)
     {
-        lock (_gate)
+        lock (gate)
         {
             var sub = GetSubscription(id);
             if (sub.Status == "canceled")
+            {
                 throw new BillingException(400, $"A canceled subscription can only update its cancellation_details and metadata.", null, "resource_missing");
+            }
+
             var now = NowFor(sub.CustomerId);
             if (invoiceNow && sub.Items.Any(i => Host.FindPrice(i.PriceId)?.IsMetered == true))
             {
@@ -168,11 +239,13 @@ internal sealed partial class BillingEngine
     /// <summary>A deleted customer's subscriptions end at once, as on Stripe.</summary>
     public void CancelCustomerSubscriptions(string customerId)
     {
-        lock (_gate)
+        lock (gate)
         {
             var now = NowFor(customerId);
             foreach (var sub in Subscriptions.Values.Where(s => s.CustomerId == customerId && s.IsLive).OrderBy(s => s.Sequence).ToList())
+            {
                 EndSubscription(sub, now, now);
+            }
         }
     }
 
@@ -187,12 +260,24 @@ internal sealed partial class BillingEngine
 
     public List<Subscription> ListSubscriptions(string? customer, string? price, string? status, string? clock)
     {
-        lock (_gate)
+        lock (gate)
         {
             IEnumerable<Subscription> q = Subscriptions.Values;
-            if (customer is not null) q = q.Where(s => s.CustomerId == customer);
-            if (price is not null) q = q.Where(s => s.Items.Any(i => i.PriceId == price));
-            if (clock is not null) q = q.Where(s => s.TestClockId == clock);
+            if (customer is not null)
+            {
+                q = q.Where(s => s.CustomerId == customer);
+            }
+
+            if (price is not null)
+            {
+                q = q.Where(s => s.Items.Any(i => i.PriceId == price));
+            }
+
+            if (clock is not null)
+            {
+                q = q.Where(s => s.TestClockId == clock);
+            }
+
             q = status switch
             {
                 null or "" => q.Where(s => s.Status is not ("canceled" or "incomplete_expired")),

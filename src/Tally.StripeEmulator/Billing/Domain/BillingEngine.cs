@@ -11,9 +11,9 @@ namespace Tally.StripeEmulator.Billing.Domain;
 /// </summary>
 internal sealed partial class BillingEngine(IBillingHost host, MeterUsageStore usage)
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, long> _invoiceCounters = [];
-    private long _sequence;
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, long> invoiceCounters = [];
+    private long sequence;
 
     public IBillingHost Host { get; } = host;
     public MeterUsageStore Usage { get; } = usage;
@@ -23,7 +23,7 @@ internal sealed partial class BillingEngine(IBillingHost host, MeterUsageStore u
     public ConcurrentDictionary<string, Meter> Meters { get; } = new();
     public ConcurrentDictionary<string, Meter> MetersByEvent { get; } = new();
 
-    public Lock Gate => _gate;
+    public Lock Gate => gate;
 
     /// <summary>Stream events dropped by (asynchronous, in Stripe) validation.</summary>
     public long StreamRejected;
@@ -42,23 +42,26 @@ internal sealed partial class BillingEngine(IBillingHost host, MeterUsageStore u
     public long NowForClock(string? clockId) =>
         clockId is not null && Clocks.TryGetValue(clockId, out var clock) ? clock.FrozenTime : Host.RealNow.ToUnixTimeSeconds();
 
-    private long NextSequence() => ++_sequence;
+    private long NextSequence() => ++sequence;
 
     private string NextInvoiceNumber(string customerId)
     {
         var prefix = Host.FindCustomer(customerId)?.InvoicePrefix ?? "EMU";
-        _invoiceCounters.TryGetValue(customerId, out var n);
-        _invoiceCounters[customerId] = ++n;
+        invoiceCounters.TryGetValue(customerId, out var n);
+        invoiceCounters[customerId] = ++n;
         return $"{prefix}-{n:0000}";
     }
 
-    internal BillingCounters ExportCounters() => new(_sequence, new Dictionary<string, long>(_invoiceCounters));
+    internal BillingCounters ExportCounters() => new(sequence, new Dictionary<string, long>(invoiceCounters));
 
     internal void ImportCounters(BillingCounters counters)
     {
-        _sequence = counters.Sequence;
-        _invoiceCounters.Clear();
-        foreach (var (k, v) in counters.InvoiceCounters) _invoiceCounters[k] = v;
+        sequence = counters.Sequence;
+        invoiceCounters.Clear();
+        foreach (var (k, v) in counters.InvoiceCounters)
+        {
+            invoiceCounters[k] = v;
+        }
     }
 }
 

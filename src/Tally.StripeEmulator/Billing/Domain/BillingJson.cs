@@ -14,7 +14,11 @@ internal sealed partial class BillingJson(BillingEngine engine)
     public JsonObject Metadata(Dictionary<string, string> metadata)
     {
         var o = new JsonObject();
-        foreach (var (k, v) in metadata) o[k] = v;
+        foreach (var (k, v) in metadata)
+        {
+            o[k] = v;
+        }
+
         return o;
     }
 
@@ -89,7 +93,11 @@ internal sealed partial class BillingJson(BillingEngine engine)
             ["subscription"] = i.SubscriptionId,
             ["tax_rates"] = new JsonArray(),
         };
-        if (i.Quantity is { } q) o["quantity"] = q;
+        if (i.Quantity is { } q)
+        {
+            o["quantity"] = q;
+        }
+
         return o;
     }
 

@@ -6,51 +6,51 @@ namespace Tally.StripeEmulator.Billing.Domain;
 /// </summary>
 internal sealed class SubscriptionMemento
 {
-    private readonly Subscription _sub;
-    private readonly List<(SubscriptionItem Item, string PriceId, long? Quantity, Dictionary<string, string> Metadata)> _items;
+    private readonly Subscription sub;
+    private readonly List<(SubscriptionItem Item, string PriceId, long? Quantity, Dictionary<string, string> Metadata)> items;
 
     /// <summary>The items as they were: the item, its price and its quantity.</summary>
-    public IEnumerable<(SubscriptionItem Item, string PriceId, long? Quantity)> Items => _items.Select(i => (i.Item, i.PriceId, i.Quantity));
-    private readonly List<(SubscriptionDiscount Discount, bool Removed)> _discounts;
-    private readonly Dictionary<string, string> _metadata;
-    private readonly bool _cancelAtPeriodEnd;
-    private readonly long? _cancelAt, _canceledAt;
-    private readonly string? _defaultPaymentMethod, _description;
+    public IEnumerable<(SubscriptionItem Item, string PriceId, long? Quantity)> Items => items.Select(i => (i.Item, i.PriceId, i.Quantity));
+    private readonly List<(SubscriptionDiscount Discount, bool Removed)> discounts;
+    private readonly Dictionary<string, string> metadata;
+    private readonly bool cancelAtPeriodEnd;
+    private readonly long? cancelAt, canceledAt;
+    private readonly string? defaultPaymentMethod, description;
 
     public SubscriptionMemento(Subscription sub)
     {
-        _sub = sub;
-        _items = [.. sub.Items.Select(i => (i, i.PriceId, i.Quantity, new Dictionary<string, string>(i.Metadata)))];
-        _discounts = [.. sub.Discounts.Select(d => (d, d.Removed))];
-        _metadata = new Dictionary<string, string>(sub.Metadata);
-        _cancelAtPeriodEnd = sub.CancelAtPeriodEnd;
-        _cancelAt = sub.CancelAt;
-        _canceledAt = sub.CanceledAt;
-        _defaultPaymentMethod = sub.DefaultPaymentMethodId;
-        _description = sub.Description;
+        this.sub = sub;
+        items = [.. sub.Items.Select(i => (i, i.PriceId, i.Quantity, new Dictionary<string, string>(i.Metadata)))];
+        discounts = [.. sub.Discounts.Select(d => (d, d.Removed))];
+        metadata = new Dictionary<string, string>(sub.Metadata);
+        cancelAtPeriodEnd = sub.CancelAtPeriodEnd;
+        cancelAt = sub.CancelAt;
+        canceledAt = sub.CanceledAt;
+        defaultPaymentMethod = sub.DefaultPaymentMethodId;
+        description = sub.Description;
     }
 
     public void Restore()
     {
-        _sub.Items.Clear();
-        foreach (var (item, price, quantity, metadata) in _items)
+        sub.Items.Clear();
+        foreach (var (item, price, quantity, metadata) in items)
         {
             item.PriceId = price;
             item.Quantity = quantity;
             item.Metadata = metadata;
-            _sub.Items.Add(item);
+            sub.Items.Add(item);
         }
-        _sub.Discounts.Clear();
-        foreach (var (discount, removed) in _discounts)
+        sub.Discounts.Clear();
+        foreach (var (discount, removed) in discounts)
         {
             discount.Removed = removed;
-            _sub.Discounts.Add(discount);
+            sub.Discounts.Add(discount);
         }
-        _sub.Metadata = _metadata;
-        _sub.CancelAtPeriodEnd = _cancelAtPeriodEnd;
-        _sub.CancelAt = _cancelAt;
-        _sub.CanceledAt = _canceledAt;
-        _sub.DefaultPaymentMethodId = _defaultPaymentMethod;
-        _sub.Description = _description;
+        sub.Metadata = metadata;
+        sub.CancelAtPeriodEnd = cancelAtPeriodEnd;
+        sub.CancelAt = cancelAt;
+        sub.CanceledAt = canceledAt;
+        sub.DefaultPaymentMethodId = defaultPaymentMethod;
+        sub.Description = description;
     }
 }

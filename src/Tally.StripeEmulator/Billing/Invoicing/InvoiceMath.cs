@@ -36,7 +36,7 @@ internal static class InvoiceMath
         var perLine = lines.Select(_ => new List<(string, long)>()).ToArray();
         foreach (var c in coupons)
         {
-            long off = c.PercentOff is { } pct
+            var off = c.PercentOff is { } pct
                 ? (long)Math.Round(remaining * pct / 100m, 0, MidpointRounding.AwayFromZero)
                 : Math.Min(c.AmountOff ?? 0, remaining);
             off = Math.Max(0, Math.Min(off, remaining));
@@ -50,7 +50,11 @@ internal static class InvoiceMath
 
     private static void Spread(string discountId, long off, long[] amounts, long subtotal, List<(string, long)>[] perLine)
     {
-        if (amounts.Length == 0) return;
+        if (amounts.Length == 0)
+        {
+            return;
+        }
+
         long given = 0;
         for (var i = 0; i < amounts.Length; i++)
         {

@@ -37,10 +37,18 @@ internal static class InvoicePdf
             (10, 50, ""),
             (11, 50, "Description | Qty | Amount"),
         };
-        foreach (var l in invoice.Lines) text.Add((10, 50, $"{l.Description} | {l.Quantity} | {l.Amount}"));
+        foreach (var l in invoice.Lines)
+        {
+            text.Add((10, 50, $"{l.Description} | {l.Quantity} | {l.Amount}"));
+        }
+
         text.Add((10, 50, ""));
         text.Add((11, 50, $"Subtotal: {invoice.Subtotal}"));
-        if (invoice.Discount.Length > 0) text.Add((11, 50, $"Discount: -{invoice.Discount}"));
+        if (invoice.Discount.Length > 0)
+        {
+            text.Add((11, 50, $"Discount: -{invoice.Discount}"));
+        }
+
         text.Add((12, 50, $"Total: {invoice.Total}"));
         text.Add((12, 50, $"Amount due: {invoice.Total}"));
 
@@ -48,7 +56,11 @@ internal static class InvoicePdf
         var y = 790f;
         foreach (var (size, x, line) in text)
         {
-            if (y < 40) break;
+            if (y < 40)
+            {
+                break;
+            }
+
             content.Append(CultureInfo.InvariantCulture, $"BT /F1 {size} Tf {x:0} {y:0} Td ({Escape(line)}) Tj ET\n");
             y -= size + 8;
         }
@@ -76,7 +88,11 @@ internal static class InvoicePdf
         var xref = pdf.Position;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"xref\n0 {objects.Count + 1}\n0000000000 65535 f \n");
-        foreach (var o in offsets) sb.Append(CultureInfo.InvariantCulture, $"{o:0000000000} 00000 n \n");
+        foreach (var o in offsets)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{o:0000000000} 00000 n \n");
+        }
+
         sb.Append(CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
         Write(pdf, sb.ToString());
         return pdf.ToArray();
@@ -87,9 +103,18 @@ internal static class InvoicePdf
         var sb = new StringBuilder(s.Length);
         foreach (var c in s)
         {
-            if (c is '(' or ')' or '\\') sb.Append('\\').Append(c);
-            else if (c < 32 || c > 126) sb.Append('?');
-            else sb.Append(c);
+            if (c is '(' or ')' or '\\')
+            {
+                sb.Append('\\').Append(c);
+            }
+            else if (c < 32 || c > 126)
+            {
+                sb.Append('?');
+            }
+            else
+            {
+                sb.Append(c);
+            }
         }
         return sb.ToString();
     }

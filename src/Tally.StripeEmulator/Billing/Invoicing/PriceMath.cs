@@ -27,7 +27,11 @@ internal static class PriceMath
 
     private static decimal Volume(IReadOnlyList<PriceTier> tiers, decimal quantity)
     {
-        if (quantity <= 0 || tiers.Count == 0) return 0;
+        if (quantity <= 0 || tiers.Count == 0)
+        {
+            return 0;
+        }
+
         var tier = tiers.FirstOrDefault(t => t.UpTo is null || quantity <= t.UpTo) ?? tiers[^1];
         return quantity * tier.UnitAmountDecimal + tier.FlatAmountDecimal;
     }
@@ -37,7 +41,11 @@ internal static class PriceMath
         decimal amount = 0, floor = 0;
         foreach (var t in tiers)
         {
-            if (quantity <= floor) break;
+            if (quantity <= floor)
+            {
+                break;
+            }
+
             var ceiling = t.UpTo is { } up ? Math.Min(quantity, up) : quantity;
             amount += (ceiling - floor) * t.UnitAmountDecimal + t.FlatAmountDecimal;
             floor = ceiling;

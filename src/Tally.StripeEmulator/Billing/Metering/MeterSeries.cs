@@ -5,27 +5,32 @@ internal readonly record struct MeterSeriesKey(string MeterId, string CustomerId
 /// <summary>One customer × meter: a bucket per distinct event second (sum, count, last value).</summary>
 internal sealed class MeterSeries(MeterSeriesKey key, int index)
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<long, Bucket> _buckets = [];
+    private readonly Lock gate = new();
+    private readonly Dictionary<long, Bucket> buckets = [];
 
     public MeterSeriesKey Key { get; } = key;
     public int Index { get; } = index;
 
     public void Add(long second, long value)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _buckets.TryGetValue(second, out var b);
-            _buckets[second] = new Bucket(b.Sum + value, b.Count + 1, value);
+            buckets.TryGetValue(second, out var b);
+            buckets[second] = new Bucket(b.Sum + value, b.Count + 1, value);
         }
     }
 
     public void Remove(long second, long value, Func<IEnumerable<long>> liveValues)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (!_buckets.TryGetValue(second, out var b)) return;
-            if (b.Count <= 1) { _buckets.Remove(second); return; }
+            if (!buckets.TryGetValue(second, out var b))
+            {
+                return;
+            }
+
+            if (b.Count <= 1)
+            { buckets.Remove(second); return; }
             var last = b.Last;
             if (last == value)
             {
@@ -33,21 +38,29 @@ internal sealed class MeterSeries(MeterSeriesKey key, int index)
                 // survivors are only known from the dedup entries (any of them will do within a second).
                 last = liveValues().DefaultIfEmpty(0).Last();
             }
-            _buckets[second] = new Bucket(b.Sum - value, b.Count - 1, last);
+            buckets[second] = new Bucket(b.Sum - value, b.Count - 1, last);
         }
     }
 
     public decimal Aggregate(MeterFormula formula, long from, long to)
     {
-        lock (_gate)
+        lock (gate)
         {
-            decimal sum = 0; long count = 0; long lastSecond = long.MinValue; long last = 0;
-            foreach (var (second, b) in _buckets)
+            decimal sum = 0;
+            long count = 0;
+            var lastSecond = long.MinValue;
+            long last = 0;
+            foreach (var (second, b) in buckets)
             {
-                if (second < from || second >= to) continue;
+                if (second < from || second >= to)
+                {
+                    continue;
+                }
+
                 sum += b.Sum;
                 count += b.Count;
-                if (second > lastSecond) { lastSecond = second; last = b.Last; }
+                if (second > lastSecond)
+                { lastSecond = second; last = b.Last; }
             }
             return formula switch
             {
@@ -60,18 +73,21 @@ internal sealed class MeterSeries(MeterSeriesKey key, int index)
 
     public MeterUsageSnapshot.SeriesState Export()
     {
-        lock (_gate)
+        lock (gate)
         {
             return new(Key.MeterId, Key.CustomerId,
-                _buckets.Select(kv => new MeterUsageSnapshot.BucketState(kv.Key, kv.Value.Sum, kv.Value.Count, kv.Value.Last)).ToList());
+                buckets.Select(kv => new MeterUsageSnapshot.BucketState(kv.Key, kv.Value.Sum, kv.Value.Count, kv.Value.Last)).ToList());
         }
     }
 
     public void Import(MeterUsageSnapshot.SeriesState state)
     {
-        lock (_gate)
+        lock (gate)
         {
-            foreach (var b in state.Buckets) _buckets[b.Second] = new Bucket(b.Sum, b.Count, b.Last);
+            foreach (var b in state.Buckets)
+            {
+                buckets[b.Second] = new Bucket(b.Sum, b.Count, b.Last);
+            }
         }
     }
 

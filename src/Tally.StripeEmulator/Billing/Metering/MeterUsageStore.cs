@@ -19,21 +19,25 @@ internal sealed class MeterUsageStore(TimeProvider time)
     private static readonly TimeSpan PruneAfter = TimeSpan.FromHours(25);
     private const int ShardCount = 64;
 
-    private readonly DedupShard[] _shards = CreateShards();
-    private readonly ConcurrentDictionary<MeterSeriesKey, MeterSeries> _series = new();
-    private readonly List<MeterSeries> _seriesById = [];
-    private readonly Lock _seriesGate = new();
+    private readonly DedupShard[] shards = CreateShards();
+    private readonly ConcurrentDictionary<MeterSeriesKey, MeterSeries> series = new();
+    private readonly List<MeterSeries> seriesById = [];
+    private readonly Lock seriesGate = new();
 
     public RecordOutcome TryRecord(string meterId, string customerId, string identifier, long timestamp, long value)
     {
         var series = GetOrAddSeries(meterId, customerId);
         var hash = Hash(identifier);
-        var shard = _shards[(int)((ulong)hash % ShardCount)];
+        var shard = shards[(int)((ulong)hash % ShardCount)];
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         lock (shard.Gate)
         {
             shard.MaybePrune(now);
-            if (shard.Entries.ContainsKey(hash)) return RecordOutcome.Duplicate;
+            if (shard.Entries.ContainsKey(hash))
+            {
+                return RecordOutcome.Duplicate;
+            }
+
             shard.Entries[hash] = new DedupEntry(series.Index, timestamp, value, now, Cancelled: false);
         }
         series.Add(timestamp, value);
@@ -44,16 +48,32 @@ internal sealed class MeterUsageStore(TimeProvider time)
     public CancelOutcome Cancel(string meterId, string identifier)
     {
         var hash = Hash(identifier);
-        var shard = _shards[(int)((ulong)hash % ShardCount)];
+        var shard = shards[(int)((ulong)hash % ShardCount)];
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         DedupEntry entry;
         lock (shard.Gate)
         {
-            if (!shard.Entries.TryGetValue(hash, out entry)) return CancelOutcome.NotFound;
-            if (now - entry.ReceivedAt > (long)DedupWindow.TotalSeconds) return CancelOutcome.NotFound;
-            if (entry.Cancelled) return CancelOutcome.AlreadyCancelled;
+            if (!shard.Entries.TryGetValue(hash, out entry))
+            {
+                return CancelOutcome.NotFound;
+            }
+
+            if (now - entry.ReceivedAt > (long)DedupWindow.TotalSeconds)
+            {
+                return CancelOutcome.NotFound;
+            }
+
+            if (entry.Cancelled)
+            {
+                return CancelOutcome.AlreadyCancelled;
+            }
+
             var series0 = SeriesAt(entry.Series);
-            if (series0.Key.MeterId != meterId) return CancelOutcome.NotFound;
+            if (series0.Key.MeterId != meterId)
+            {
+                return CancelOutcome.NotFound;
+            }
+
             shard.Entries[hash] = entry with { Cancelled = true };
         }
         var series = SeriesAt(entry.Series);
@@ -63,14 +83,14 @@ internal sealed class MeterUsageStore(TimeProvider time)
 
     /// <summary>Aggregate of non-cancelled events with timestamp in [from, to).</summary>
     public decimal Aggregate(string meterId, string customerId, MeterFormula formula, long from, long to) =>
-        _series.TryGetValue(new MeterSeriesKey(meterId, customerId), out var s) ? s.Aggregate(formula, from, to) : 0m;
+        series.TryGetValue(new MeterSeriesKey(meterId, customerId), out var s) ? s.Aggregate(formula, from, to) : 0m;
 
     /// <summary>Aggregates per window of <paramref name="windowSeconds"/> over [from, to), oldest first, empty windows included.</summary>
     public IReadOnlyList<(long Start, long End, decimal Value)> AggregateWindows(
         string meterId, string customerId, MeterFormula formula, long from, long to, long windowSeconds)
     {
         var result = new List<(long, long, decimal)>();
-        _series.TryGetValue(new MeterSeriesKey(meterId, customerId), out var s);
+        series.TryGetValue(new MeterSeriesKey(meterId, customerId), out var s);
         for (var start = from; start < to; start += windowSeconds)
         {
             var end = Math.Min(start + windowSeconds, to);
@@ -79,14 +99,21 @@ internal sealed class MeterUsageStore(TimeProvider time)
         return result;
     }
 
-    public IEnumerable<(string MeterId, string CustomerId)> SeriesKeys() => _series.Keys.Select(k => (k.MeterId, k.CustomerId));
+    public IEnumerable<(string MeterId, string CustomerId)> SeriesKeys() => series.Keys.Select(k => (k.MeterId, k.CustomerId));
 
     public int DedupCount
     {
         get
         {
             var n = 0;
-            foreach (var shard in _shards) lock (shard.Gate) n += shard.Entries.Count;
+            foreach (var shard in shards)
+            {
+                lock (shard.Gate)
+                {
+                    n += shard.Entries.Count;
+                }
+            }
+
             return n;
         }
     }
@@ -94,17 +121,22 @@ internal sealed class MeterUsageStore(TimeProvider time)
     public MeterUsageSnapshot Export()
     {
         var series = new List<MeterUsageSnapshot.SeriesState>();
-        lock (_seriesGate)
+        lock (seriesGate)
         {
-            foreach (var s in _seriesById) series.Add(s.Export());
+            foreach (var s in seriesById)
+            {
+                series.Add(s.Export());
+            }
         }
         var dedup = new List<MeterUsageSnapshot.DedupState>();
-        foreach (var shard in _shards)
+        foreach (var shard in shards)
         {
             lock (shard.Gate)
             {
                 foreach (var (k, e) in shard.Entries)
+                {
                     dedup.Add(new((ulong)(k >> 64), (ulong)k, e.Series, e.Timestamp, e.Value, e.ReceivedAt, e.Cancelled));
+                }
             }
         }
         return new MeterUsageSnapshot(series, dedup);
@@ -112,36 +144,51 @@ internal sealed class MeterUsageStore(TimeProvider time)
 
     public void Import(MeterUsageSnapshot snapshot)
     {
-        lock (_seriesGate)
+        lock (seriesGate)
         {
-            _series.Clear();
-            _seriesById.Clear();
+            series.Clear();
+            seriesById.Clear();
             foreach (var st in snapshot.Series)
             {
-                var s = new MeterSeries(new MeterSeriesKey(st.MeterId, st.CustomerId), _seriesById.Count);
+                var s = new MeterSeries(new MeterSeriesKey(st.MeterId, st.CustomerId), seriesById.Count);
                 s.Import(st);
-                _seriesById.Add(s);
-                _series[s.Key] = s;
+                seriesById.Add(s);
+                series[s.Key] = s;
             }
         }
-        foreach (var shard in _shards) lock (shard.Gate) shard.Entries.Clear();
+        foreach (var shard in shards)
+        {
+            lock (shard.Gate)
+            {
+                shard.Entries.Clear();
+            }
+        }
+
         foreach (var d in snapshot.Dedup)
         {
             var hash = ((UInt128)d.HashHigh << 64) | d.HashLow;
-            var shard = _shards[(int)((ulong)hash % ShardCount)];
-            lock (shard.Gate) shard.Entries[hash] = new DedupEntry(d.Series, d.Timestamp, d.Value, d.ReceivedAt, d.Cancelled);
+            var shard = shards[(int)((ulong)hash % ShardCount)];
+            lock (shard.Gate)
+            {
+                shard.Entries[hash] = new DedupEntry(d.Series, d.Timestamp, d.Value, d.ReceivedAt, d.Cancelled);
+            }
         }
     }
 
     private IEnumerable<long> LiveValuesAt(int seriesIndex, long timestamp)
     {
         var values = new List<long>();
-        foreach (var shard in _shards)
+        foreach (var shard in shards)
         {
             lock (shard.Gate)
             {
                 foreach (var e in shard.Entries.Values)
-                    if (e.Series == seriesIndex && e.Timestamp == timestamp && !e.Cancelled) values.Add(e.Value);
+                {
+                    if (e.Series == seriesIndex && e.Timestamp == timestamp && !e.Cancelled)
+                    {
+                        values.Add(e.Value);
+                    }
+                }
             }
         }
         return values;
@@ -150,26 +197,37 @@ internal sealed class MeterUsageStore(TimeProvider time)
     private MeterSeries GetOrAddSeries(string meterId, string customerId)
     {
         var key = new MeterSeriesKey(meterId, customerId);
-        if (_series.TryGetValue(key, out var s)) return s;
-        lock (_seriesGate)
+        if (series.TryGetValue(key, out var s))
         {
-            if (_series.TryGetValue(key, out s)) return s;
-            s = new MeterSeries(key, _seriesById.Count);
-            _seriesById.Add(s);
-            _series[key] = s;
+            return s;
+        }
+
+        lock (seriesGate)
+        {
+            if (series.TryGetValue(key, out s))
+            {
+                return s;
+            }
+
+            s = new MeterSeries(key, seriesById.Count);
+            seriesById.Add(s);
+            series[key] = s;
             return s;
         }
     }
 
     private MeterSeries SeriesAt(int index)
     {
-        lock (_seriesGate) return _seriesById[index];
+        lock (seriesGate)
+        {
+            return seriesById[index];
+        }
     }
 
     private static UInt128 Hash(string identifier)
     {
         var max = Encoding.UTF8.GetMaxByteCount(identifier.Length);
-        Span<byte> buffer = max <= 512 ? stackalloc byte[max] : new byte[max];
+        var buffer = max <= 512 ? stackalloc byte[max] : new byte[max];
         var n = Encoding.UTF8.GetBytes(identifier, buffer);
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(buffer[..n], digest);
@@ -179,7 +237,11 @@ internal sealed class MeterUsageStore(TimeProvider time)
     private static DedupShard[] CreateShards()
     {
         var shards = new DedupShard[ShardCount];
-        for (var i = 0; i < shards.Length; i++) shards[i] = new DedupShard();
+        for (var i = 0; i < shards.Length; i++)
+        {
+            shards[i] = new DedupShard();
+        }
+
         return shards;
     }
 
@@ -189,16 +251,33 @@ internal sealed class MeterUsageStore(TimeProvider time)
     {
         public readonly Lock Gate = new();
         public readonly Dictionary<UInt128, DedupEntry> Entries = [];
-        private long _lastPrune;
+        private long lastPrune;
 
         public void MaybePrune(long now)
         {
-            if (now - _lastPrune < 600) return;
-            _lastPrune = now;
+            if (now - lastPrune < 600)
+            {
+                return;
+            }
+
+            lastPrune = now;
             var cutoff = now - (long)PruneAfter.TotalSeconds;
             List<UInt128>? stale = null;
-            foreach (var (k, e) in Entries) if (e.ReceivedAt < cutoff) (stale ??= []).Add(k);
-            if (stale is not null) foreach (var k in stale) Entries.Remove(k);
+            foreach (var (k, e) in Entries)
+            {
+                if (e.ReceivedAt < cutoff)
+                {
+                    (stale ??= []).Add(k);
+                }
+            }
+
+            if (stale is not null)
+            {
+                foreach (var k in stale)
+                {
+                    Entries.Remove(k);
+                }
+            }
         }
     }
 }

@@ -20,17 +20,35 @@ internal static class SummaryWindow
             _ => -1,
         };
         if (size == -1)
+        {
             return ("value_grouping_window", $"Invalid value_grouping_window: must be one of hour or day", null);
+        }
+
         if (start % Minute != 0)
+        {
             return ("start_time", "start_time must be aligned with minute boundaries.", null);
+        }
+
         if (end % Minute != 0)
+        {
             return ("end_time", "end_time must be aligned with minute boundaries.", null);
+        }
+
         if (end <= start)
+        {
             return ("end_time", "end_time must be after start_time.", null);
+        }
+
         if (size is { } s && start % s != 0)
+        {
             return ("start_time", $"start_time must be aligned with {window} boundaries when value_grouping_window is {window}.", null);
+        }
+
         if (size is { } s2 && end % s2 != 0)
+        {
             return ("end_time", $"end_time must be aligned with {window} boundaries when value_grouping_window is {window}.", null);
+        }
+
         return (null, null, size);
     }
 }
