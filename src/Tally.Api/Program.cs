@@ -5,6 +5,7 @@ using Tally.Api.Features.Invoices;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Subscriptions;
 using Tally.Api.Features.Sync;
+using Tally.Api.Features.Usage;
 using Tally.Api.Features.Users;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Infrastructure;
@@ -18,6 +19,7 @@ return await TallyCli.RunAsync(args, [UserVerbs.SetRole, SyncVerbs.StripeSync, D
     builder.AddCustomers();
     builder.AddSubscriptions();
     builder.AddInvoices();
+    builder.AddUsage();
     builder.AddWebhooks();
     builder.AddStripeSync();
     builder.AddDemo(seedOnStart: command.Has("demo"));
@@ -29,6 +31,7 @@ return await TallyCli.RunAsync(args, [UserVerbs.SetRole, SyncVerbs.StripeSync, D
     app.MapCustomers();
     app.MapSubscriptions();
     app.MapInvoices();
+    app.MapUsage();
     app.MapWebhooks();
     app.MapStripeSync();
     return app;

@@ -13,4 +13,6 @@ internal static class MirrorQueries
     public static IQueryable<MirroredCustomer> MirroredCustomers(this TallyDbContext db) => db.Set<MirroredCustomer>().AsNoTracking();
 
     public static IQueryable<MirroredPrice> MirroredPrices(this TallyDbContext db) => db.Set<MirroredPrice>().AsNoTracking();
+
+    public static IQueryable<SubscriptionItem> MirroredSubscriptionItems(this TallyDbContext db) => db.Set<SubscriptionItem>().AsNoTracking();
 }

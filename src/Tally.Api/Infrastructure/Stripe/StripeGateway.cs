@@ -142,6 +142,76 @@ internal sealed class StripeGateway(StripeClient stripe)
         }
     }
 
+    /// <summary>The <c>event_name</c> of a meter, or null when Stripe does not know it.</summary>
+    public async Task<string?> GetMeterEventNameAsync(string meterId, CancellationToken ct) =>
+        (await OrNullAsync(() => stripe.V1.Billing.Meters.GetAsync(meterId, cancellationToken: ct)))?.EventName;
+
+    /// <summary>
+    /// Sends one meter event. Its identifier is Tally's batch id: Stripe's answer that an event with this
+    /// identifier already exists means an earlier attempt got through, so it counts as delivered.
+    /// </summary>
+    public async Task<StripeResult<string>> SendMeterEventAsync(
+        string eventName, string identifier, string customerId, long value, DateTimeOffset timestamp, CancellationToken ct)
+    {
+        try
+        {
+            await stripe.V1.Billing.MeterEvents.CreateAsync(new global::Stripe.Billing.MeterEventCreateOptions
+            {
+                EventName = eventName,
+                Identifier = identifier,
+                Timestamp = timestamp.UtcDateTime,
+                Payload = new() { ["stripe_customer_id"] = customerId, ["value"] = value.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            }, new RequestOptions { IdempotencyKey = identifier }, ct);
+            return StripeResult<string>.Ok(identifier);
+        }
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.BadRequest && ex.StripeError?.Param == "identifier")
+        {
+            return StripeResult<string>.Ok(identifier);
+        }
+        catch (StripeException ex) when (StripeErrors.IsTransient(ex))
+        {
+            return new(StripeOutcome.Unavailable, Code: ex.StripeError?.Code, Message: StripeErrors.Describe(ex));
+        }
+        catch (StripeException ex)
+        {
+            return new(StripeOutcome.Refused, Code: ex.StripeError?.Code, Message: StripeErrors.Describe(ex));
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            return new(StripeOutcome.Unavailable, Message: $"Could not reach Stripe: {ex.GetType().Name}");
+        }
+    }
+
+    /// <summary>Stripe's aggregated meter value for a customer over [start, end), or null when Stripe cannot say now.</summary>
+    public async Task<decimal?> MeterTotalAsync(string meterId, string customerId, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
+    {
+        try
+        {
+            var total = 0m;
+            var options = new global::Stripe.Billing.MeterEventSummaryListOptions
+            {
+                Customer = customerId, StartTime = Minute(start).UtcDateTime, EndTime = Minute(end).UtcDateTime, Limit = 100,
+            };
+            await foreach (var summary in stripe.V1.Billing.Meters.EventSummaries.ListAutoPagingAsync(meterId, options, cancellationToken: ct))
+            {
+                total += summary.AggregatedValue;
+            }
+
+            return total;
+        }
+        catch (StripeException)
+        {
+            return null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Meter event summaries take minute-aligned bounds.</summary>
+    private static DateTimeOffset Minute(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+
     /// <summary>Emulator-mode set-up: a meter, a product and a metered price, each created once (idempotent by key).</summary>
     public async Task<(string MeterId, string EventName, string ProductId, string PriceId)> CreateMeteredCatalogAsync(string? productId, CancellationToken ct)
     {

@@ -17,6 +17,12 @@ internal enum StripeOutcome
     /// <summary>A parameter names an object Stripe will not use here (e.g. a payment method attached elsewhere).</summary>
     InvalidParameter,
 
+    /// <summary>Stripe could not be reached, timed out, or answered 429/5xx: try again later.</summary>
+    Unavailable,
+
+    /// <summary>Stripe refused the request for good; <see cref="StripeResult{T}.Code"/> and <see cref="StripeResult{T}.Message"/> say why.</summary>
+    Refused,
+
     /// <summary>The card was declined; <see cref="StripeResult{T}.Code"/> and <see cref="StripeResult{T}.Message"/> are Stripe's, written for the payer.</summary>
     CardDeclined,
 }

@@ -702,6 +702,226 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("subscription_items", (string)null);
                 });
 
+            modelBuilder.Entity("Tally.Api.Features.Usage.UsageBatch", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Final")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("final");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("locked_by");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("locked_until");
+
+                    b.Property<string>("MeterEventName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_event_name");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<long>("PeriodEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_end");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_start");
+
+                    b.Property<decimal>("Quantity")
+                        .HasPrecision(30, 12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("quantity");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timestamp");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_usage_batches");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_usage_batches_status_next_attempt_at");
+
+                    b.HasIndex("StripeCustomerId", "MeterEventName", "PeriodStart")
+                        .HasDatabaseName("ix_usage_batches_stripe_customer_id_meter_event_name_period_start");
+
+                    b.ToTable("usage_batches", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Usage.UsageRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("BatchId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("batch_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<bool>("Late")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("late");
+
+                    b.Property<string>("Metadata")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metadata");
+
+                    b.Property<string>("MeterEventName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_event_name");
+
+                    b.Property<string>("MeterId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<long>("PeriodEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_end");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_start");
+
+                    b.Property<decimal>("Quantity")
+                        .HasPrecision(30, 12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("quantity");
+
+                    b.Property<long?>("ReportedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reported_at");
+
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("StripeSubscriptionItemId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_subscription_item_id");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timestamp");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_usage_records");
+
+                    b.HasIndex("BatchId")
+                        .HasDatabaseName("ix_usage_records_batch_id");
+
+                    b.HasIndex("StripeSubscriptionItemId", "PeriodStart")
+                        .HasDatabaseName("ix_usage_records_stripe_subscription_item_id_period_start");
+
+                    b.HasIndex("UserId", "Id")
+                        .HasDatabaseName("ix_usage_records_user_id_id");
+
+                    b.HasIndex("UserId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_usage_records_user_id_idempotency_key");
+
+                    b.HasIndex("Status", "BatchId", "StripeCustomerId", "MeterEventName", "PeriodStart")
+                        .HasDatabaseName("ix_usage_records_status_batch_id_stripe_customer_id_meter_event_name_period_start");
+
+                    b.ToTable("usage_records", (string)null);
+                });
+
             modelBuilder.Entity("Tally.Api.Features.Users.AuditLogEntry", b =>
                 {
                     b.Property<long>("Id")

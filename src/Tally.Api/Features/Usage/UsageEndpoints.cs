@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Tally.Api.Features.Users;
+using Tally.Api.Infrastructure.Auth;
+using Tally.Api.Infrastructure.Errors;
+using Tally.Api.Infrastructure.OpenApi;
+
+namespace Tally.Api.Features.Usage;
+
+internal static class UsageEndpoints
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static void MapUsage(this IEndpointRouteBuilder app)
+    {
+        var billing = app.MapGroup("/api/billing").WithTags("Usage");
+        billing.MapPost("/report_usage", ReportAsync).WithName("ReportUsage").RequireRole(Role.Editor)
+            .ProducesProblems(400, 404, 409, 413, 415, 422, 503);
+        billing.MapPost("/report_usage/batch", UsageBatchEndpoint.ReportBatchAsync).WithName("ReportUsageBatch").RequireRole(Role.Editor)
+            .ProducesProblems(400, 404, 413, 415, 503);
+        billing.MapGet("/usage_records", UsageQueryEndpoints.ListAsync).WithName("ListUsageRecords").RequireRole(Role.Viewer).ProducesProblems(400, 404);
+        billing.MapGet("/usage_summary", UsageQueryEndpoints.SummaryAsync).WithName("GetUsageSummary").RequireRole(Role.Viewer).ProducesProblems(400, 404);
+        app.MapUsageAdmin();
+    }
+
+    /// <summary>The user a request acts for: the caller, or the one an admin names; null with the problem otherwise.</summary>
+    internal static async Task<(long UserId, string? CustomerId, ProblemHttpResult? Problem)> ActingUserAsync(
+        HttpContext http, long? named, UserAccounts users, CancellationToken ct)
+    {
+        var me = http.CurrentUser();
+        if (named is null || named == me.Id)
+        {
+            return (me.Id, me.StripeCustomerId, null);
+        }
+
+        if (!http.User.HasAtLeast(Role.Admin))
+        {
+            return (0, null, Problems.Result(StatusCodes.Status403Forbidden, "forbidden", "Only admins may act for another user."));
+        }
+
+        return await users.FindAsync(named.Value, ct) is { } user
+            ? (user.Id, user.StripeCustomerId, null)
+            : (0, null, Problems.NotFound("user_not_found", $"No user has id {named}."));
+    }
+
+    internal static ProblemHttpResult ToProblem(this UsageProblem p) => p.Code == "validation_failed"
+        ? Problems.Validation(p.Field, p.Message)
+        : Problems.Result(p.Status, p.Code, p.Message, new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [p.Field] = [p.Message] } });
+
+    internal static ProblemHttpResult Busy(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return Problems.Result(StatusCodes.Status503ServiceUnavailable, "usage_queue_full", "Too many usage reports are waiting to be written; retry shortly.");
+    }
+
+    internal static ProblemHttpResult KeyReused() =>
+        Problems.Result(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused",
+            $"This {IdempotencyHeader} was already used for a different report; use a new key for a different report.");
+
+    private static async Task<Results<Accepted<UsageRecordResponse>, ProblemHttpResult>> ReportAsync(
+        ReportUsageRequest? body, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, HttpContext http, UserAccounts users,
+        UsageIntake intake, UsageLedger ledger, CancellationToken ct)
+    {
+        if (body is null)
+        {
+            return Problems.Validation("quantity", "is required.");
+        }
+
+        if (UsageRules.CheckIdempotencyKey(idempotencyKey) is { } badKey)
+        {
+            return badKey.ToProblem();
+        }
+
+        var (userId, customerId, forbidden) = await ActingUserAsync(http, body.UserId, users, ct);
+        if (forbidden is not null)
+        {
+            return forbidden;
+        }
+
+        var report = new UsageReport(userId, customerId, body.Quantity, body.SubscriptionItemId, body.Metadata, body.Timestamp, idempotencyKey);
+        var (record, problem) = await intake.PrepareAsync(report, ct);
+        if (record is null)
+        {
+            return problem!.ToProblem();
+        }
+
+        if (!ledger.TryStore([record], out var stored))
+        {
+            return Busy(http);
+        }
+
+        var result = (await stored.WaitAsync(ct))[0];
+        if (result.Duplicate && result.Record.RequestHash != record.RequestHash)
+        {
+            return KeyReused();
+        }
+
+        return TypedResults.Accepted((string?)null, result.Record.ToResponse());
+    }
+}

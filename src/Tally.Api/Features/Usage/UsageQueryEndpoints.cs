@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Tally.Api.Features.Users;
+using Tally.Api.Infrastructure.Data;
+using Tally.Api.Infrastructure.Errors;
+using Tally.Api.Infrastructure.Http;
+using Tally.Api.Infrastructure.Stripe;
+
+namespace Tally.Api.Features.Usage;
+
+/// <summary>What a user (or an admin, for any user) reads of the ledger: the records, and the live usage of the current period.</summary>
+internal static class UsageQueryEndpoints
+{
+    private static readonly string[] Statuses = [UsageStatus.Pending, UsageStatus.Reported, UsageStatus.Failed, UsageStatus.Late];
+
+    internal static async Task<Results<Ok<Page<UsageRecordResponse>>, ProblemHttpResult>> ListAsync(
+        HttpContext http, TallyDbContext db, UserAccounts users, int? limit, string? cursor, [FromQuery(Name = "user_id")] long? userId,
+        [FromQuery(Name = "subscription_item_id")] string? itemId, string? status, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    {
+        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        {
+            return problem!;
+        }
+
+        if (status is not null && !Statuses.Contains(status))
+        {
+            return Problems.Validation("status", $"must be one of {string.Join(", ", Statuses)}.");
+        }
+
+        var (target, _, forbidden) = await UsageEndpoints.ActingUserAsync(http, userId, users, ct);
+        if (forbidden is not null)
+        {
+            return forbidden;
+        }
+
+        var query = db.Set<UsageRecord>().AsNoTracking().Where(r => r.UserId == target);
+        query = status switch
+        {
+            null => query,
+            UsageStatus.Late => query.Where(r => r.Late),
+            _ => query.Where(r => r.Status == status),
+        };
+        if (itemId is not null)
+        {
+            query = query.Where(r => r.StripeSubscriptionItemId == itemId);
+        }
+
+        if (from is { } start)
+        {
+            query = query.Where(r => r.Timestamp >= start);
+        }
+
+        if (to is { } end)
+        {
+            query = query.Where(r => r.Timestamp < end);
+        }
+
+        if (page.After is { } after)
+        {
+            query = query.Where(r => r.Id < after);
+        }
+
+        var rows = await query.OrderByDescending(r => r.Id).Take(page.Limit + 1).ToListAsync(ct);
+        return TypedResults.Ok(page.ToPage(rows, r => r.Id, r => r.ToResponse()));
+    }
+
+    /// <summary>
+    /// Live usage per metered item in its current period: what Tally holds (delivered, pending, failed),
+    /// Stripe's own total when it can say, and the amount the price puts on it (per-unit prices; null for tiered ones).
+    /// </summary>
+    internal static async Task<Results<Ok<UsageSummaryResponse>, ProblemHttpResult>> SummaryAsync(
+        HttpContext http, TallyDbContext db, UserAccounts users, UsageTargets targets, MeterNames meters, StripeGateway gateway, TimeProvider clock,
+        [FromQuery(Name = "user_id")] long? userId, CancellationToken ct)
+    {
+        var (target, customerId, forbidden) = await UsageEndpoints.ActingUserAsync(http, userId, users, ct);
+        if (forbidden is not null)
+        {
+            return forbidden;
+        }
+
+        var now = clock.GetUtcNow();
+        var items = new List<UsageSummaryItem>();
+        foreach (var item in (await targets.OfUserAsync(target, customerId, ct)).Where(t => t.IsReportable))
+        {
+            var (start, end) = item.PeriodOf(now);
+            var totals = await db.Set<UsageRecord>().AsNoTracking()
+                .Where(r => r.StripeSubscriptionItemId == item.ItemId && r.PeriodStart == start)
+                .GroupBy(r => r.Status)
+                .Select(g => new { Status = g.Key, Total = g.Sum(r => r.Quantity) })
+                .ToListAsync(ct);
+            decimal Of(string s) => totals.Where(t => t.Status == s).Sum(t => t.Total);
+            var local = totals.Sum(t => t.Total);
+            var stripeTotal = await gateway.MeterTotalAsync(item.MeterId, item.CustomerId, start, end, ct);
+            long? amount = item.UnitAmount is { } unit ? (long)Math.Round(unit * Math.Max(0, local), MidpointRounding.AwayFromZero) : null;
+            items.Add(new UsageSummaryItem(item.ItemId, item.SubscriptionId, item.PriceId, await meters.EventNameAsync(item.MeterId, ct) ?? "",
+                start, end, local, Of(UsageStatus.Reported), Of(UsageStatus.Pending), Of(UsageStatus.Failed), stripeTotal, item.Currency, amount));
+        }
+
+        return TypedResults.Ok(new UsageSummaryResponse(target, items));
+    }
+}

@@ -1,0 +1,22 @@
+namespace Tally.Api.Features.Usage;
+
+internal static class UsageRegistration
+{
+    public static void AddUsage(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<UsageLedger>();
+        builder.Services.AddSingleton<MeterNames>();
+        builder.Services.AddSingleton<MeterEventRateLimit>();
+        builder.Services.AddSingleton<UsagePipelineState>();
+        builder.Services.AddScoped<UsageTargets>();
+        builder.Services.AddScoped<UsageIntake>();
+        builder.Services.AddScoped<UsageBatching>();
+        builder.Services.AddScoped<UsageSending>();
+        if (builder.Configuration.GetValue($"{UsageOptions.Section}:{nameof(UsageOptions.FlusherEnabled)}", true))
+        {
+            builder.Services.AddSingleton<UsageFlusher>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageFlusher>());
+        }
+    }
+}
