@@ -6,7 +6,7 @@ using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
 using Tally.StripeEmulator;
-using static Tally.Api.Tests.Webhooks.WebhookKit;
+using static Tally.Api.Tests.Support.WebhookKit;
 
 namespace Tally.Api.Tests.Webhooks;
 

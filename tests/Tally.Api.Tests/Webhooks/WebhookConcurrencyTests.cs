@@ -2,8 +2,9 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Tally.Api.Features.Webhooks;
+using Tally.Api.Tests.Support;
 using Tally.Api.Tests.Sync;
-using static Tally.Api.Tests.Webhooks.WebhookKit;
+using static Tally.Api.Tests.Support.WebhookKit;
 
 namespace Tally.Api.Tests.Webhooks;
 

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
-using static Tally.Api.Tests.Webhooks.WebhookKit;
+using static Tally.Api.Tests.Support.WebhookKit;
 
 namespace Tally.Api.Tests.Webhooks;
 

@@ -5,7 +5,7 @@ using Tally.Api.Features.Subscriptions;
 using Subscription = Tally.Api.Features.Subscriptions.Subscription;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
-using static Tally.Api.Tests.Webhooks.WebhookKit;
+using static Tally.Api.Tests.Support.WebhookKit;
 
 namespace Tally.Api.Tests.Webhooks;
 

@@ -4,7 +4,7 @@ using Stripe;
 using Stripe.TestHelpers;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
-using static Tally.Api.Tests.Webhooks.WebhookKit;
+using static Tally.Api.Tests.Support.WebhookKit;
 
 namespace Tally.Api.Tests.Webhooks;
 

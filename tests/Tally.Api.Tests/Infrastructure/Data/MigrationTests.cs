@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Platform;
+namespace Tally.Api.Tests.Infrastructure.Data;
 
 public sealed class MigrationTests(TallyFactory factory) : IClassFixture<TallyFactory>
 {

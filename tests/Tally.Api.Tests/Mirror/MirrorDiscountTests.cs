@@ -3,7 +3,7 @@ using Stripe;
 using Tally.Api.Features.Subscriptions;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Stripe;
+namespace Tally.Api.Tests.Mirror;
 
 public sealed class MirrorDiscountTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
 {

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Tally.Api.Tests.Auth;
+using Tally.Api.Tests.Infrastructure.Auth;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Platform;
+namespace Tally.Api.Tests.Infrastructure.OpenApi;
 
 public sealed class ApiDescriptionTests(TallyFactory factory) : IClassFixture<TallyFactory>
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Stripe;
+namespace Tally.Api.Tests.Mirror;
 
 public sealed class PriceCatalogTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
 {

@@ -6,9 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Stripe;
 using Tally.Api.Features.Webhooks;
-using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Webhooks;
+namespace Tally.Api.Tests.Support;
 
 /// <summary>Tally on the emulator with a fast retry schedule (two attempts, 50 ms apart), so failures show quickly.</summary>
 public sealed class FastRetryTallyFactory : StripeTallyFactory

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Auth;
+namespace Tally.Api.Tests.Users;
 
 public sealed class ProvisioningTests(TallyFactory factory) : IClassFixture<TallyFactory>
 {

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Stripe;
+namespace Tally.Api.Tests.Mirror;
 
 /// <summary>Tally with <c>REDIS_URL</c>: HybridCache's second level is a real Redis (started by test.sh).</summary>
 public sealed class RedisTallyFactory : StripeTallyFactory

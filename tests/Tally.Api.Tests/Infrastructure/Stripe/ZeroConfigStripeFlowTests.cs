@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Platform;
+namespace Tally.Api.Tests.Infrastructure.Stripe;
 
 /// <summary>
 /// The run command with no configuration at all gives a working Stripe flow through the embedded

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Auth;
+namespace Tally.Api.Tests.Infrastructure.Auth;
 
 /// <summary>
 /// Every endpoint × every kind of caller gets the status DESIGN.md's role table promises.

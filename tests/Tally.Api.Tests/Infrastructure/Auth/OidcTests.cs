@@ -14,7 +14,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Auth;
+namespace Tally.Api.Tests.Infrastructure.Auth;
 
 /// <summary>A minimal OpenID Connect provider on loopback: discovery document and JWKS with one RSA key.</summary>
 public sealed class FakeIdentityProvider : IAsyncDisposable

@@ -4,9 +4,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Stripe.TestHelpers;
-using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Invoices;
+namespace Tally.Api.Tests.Support;
 
 /// <summary>
 /// A paid usage invoice with a real PDF: a customer on a test clock with <c>pm_card_visa</c> as default,

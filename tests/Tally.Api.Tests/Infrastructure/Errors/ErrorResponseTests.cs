@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Platform;
+namespace Tally.Api.Tests.Infrastructure.Errors;
 
 public sealed class ThrowingTallyFactory : TallyFactory
 {

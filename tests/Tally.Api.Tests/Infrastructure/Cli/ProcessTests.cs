@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Platform;
+namespace Tally.Api.Tests.Infrastructure.Cli;
 
 /// <summary>The executable as a user runs it: zero-configuration start, CLI verbs, bad configuration.</summary>
 public sealed class ProcessTests : IDisposable
