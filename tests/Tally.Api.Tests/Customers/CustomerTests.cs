@@ -133,7 +133,7 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
     public async Task GetCustomer_DeletedInStripe_Is404()
     {
         var (client, _) = await factory.ClientWithRoleAsync("editor");
-        var customerId = await CreateCustomerAsync(client);
+        var customerId = await StripeArrange.CreateCustomerAsync(client);
         await factory.Stripe.V1.Customers.DeleteAsync(customerId, cancellationToken: Ct);
 
         var answer = await client.GetAsync("/api/stripe/customer", Ct);
@@ -145,7 +145,7 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
     public async Task AttachPaymentMethod_Visa_BecomesTheDefaultInStripe()
     {
         var (client, userId) = await factory.ClientWithRoleAsync("editor");
-        var customerId = await CreateCustomerAsync(client);
+        var customerId = await StripeArrange.CreateCustomerAsync(client);
 
         var answer = await client.PostAsJsonAsync("/api/stripe/attach_payment_method", new { payment_method_id = "pm_card_visa", set_default = true }, Ct);
 
@@ -174,7 +174,7 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
     public async Task AttachPaymentMethod_WithoutSetDefault_AttachesOnly()
     {
         var (client, _) = await factory.ClientWithRoleAsync("editor");
-        var customerId = await CreateCustomerAsync(client);
+        var customerId = await StripeArrange.CreateCustomerAsync(client);
 
         var answer = await client.PostAsJsonAsync("/api/stripe/attach_payment_method", new { payment_method_id = "pm_card_mastercard", set_default = false }, Ct);
 
@@ -190,7 +190,7 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
     public async Task AttachPaymentMethod_DeclinedCard_Is402WithStripesMessage_AndChangesNothing()
     {
         var (client, _) = await factory.ClientWithRoleAsync("editor");
-        var customerId = await CreateCustomerAsync(client);
+        var customerId = await StripeArrange.CreateCustomerAsync(client);
 
         var answer = await client.PostAsJsonAsync("/api/stripe/attach_payment_method", new { payment_method_id = "pm_card_chargeDeclined", set_default = true }, Ct);
 
@@ -209,7 +209,7 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
     public async Task AttachPaymentMethod_BadId_Is400NamingTheField(string? paymentMethodId, string code)
     {
         var (client, _) = await factory.ClientWithRoleAsync("editor");
-        var customerId = await CreateCustomerAsync(client);
+        var customerId = await StripeArrange.CreateCustomerAsync(client);
 
         var answer = await client.PostAsJsonAsync("/api/stripe/attach_payment_method", new { payment_method_id = paymentMethodId, set_default = true }, Ct);
 
@@ -223,7 +223,7 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
     public async Task AttachPaymentMethod_SetDefaultNotABoolean_Is400NamingTheField()
     {
         var (client, _) = await factory.ClientWithRoleAsync("editor");
-        var customerId = await CreateCustomerAsync(client);
+        var customerId = await StripeArrange.CreateCustomerAsync(client);
 
         var answer = await client.PostAsync("/api/stripe/attach_payment_method",
             new StringContent("""{"payment_method_id":"pm_card_visa","set_default":"yes"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
@@ -276,13 +276,6 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
 
         Assert.Null(await StoredCustomerIdAsync(userId));
         Assert.False(await factory.WithDbAsync(db => db.Set<MirroredCustomer>().AnyAsync(c => c.UserId == userId, Ct)));
-    }
-
-    internal static async Task<string> CreateCustomerAsync(HttpClient client)
-    {
-        var answer = await client.PostAsync("/api/stripe/create_customer", null, Ct);
-        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        return (await answer.Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct)).GetProperty("stripe_customer_id").GetString()!;
     }
 
     private Task<string?> EmailOfAsync(long userId) =>

@@ -4,7 +4,6 @@ using Stripe;
 using Tally.Api.Features.Subscriptions;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
-using Tally.Api.Tests.Sync;
 using static Tally.Api.Tests.Support.WebhookKit;
 using Invoice = Tally.Api.Features.Invoices.Invoice;
 using Subscription = Tally.Api.Features.Subscriptions.Subscription;

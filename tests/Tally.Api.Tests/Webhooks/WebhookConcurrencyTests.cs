@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
-using Tally.Api.Tests.Sync;
 using static Tally.Api.Tests.Support.WebhookKit;
 
 namespace Tally.Api.Tests.Webhooks;

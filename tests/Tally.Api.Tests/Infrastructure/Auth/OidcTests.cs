@@ -1,103 +1,12 @@
-using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Tally.Api.Tests.Support;
 
 namespace Tally.Api.Tests.Infrastructure.Auth;
 
-/// <summary>A minimal OpenID Connect provider on loopback: discovery document and JWKS with one RSA key.</summary>
-public sealed class FakeIdentityProvider : IAsyncDisposable
-{
-    private readonly WebApplication app;
-    private readonly RSA rsa = RSA.Create(2048);
-
-    private FakeIdentityProvider(WebApplication app) => this.app = app;
-
-    public string Authority { get; private set; } = "";
-
-    public static async Task<FakeIdentityProvider> StartAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var idp = new FakeIdentityProvider(builder.Build());
-        var key = idp.rsa.ExportParameters(false);
-        idp.app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
-        {
-            ["issuer"] = idp.Authority,
-            ["jwks_uri"] = idp.Authority + "/jwks",
-        }));
-        idp.app.MapGet("/jwks", () => Results.Json(new
-        {
-            keys = new[]
-            {
-                new Dictionary<string, string>
-                {
-                    ["kty"] = "RSA", ["kid"] = "test-key", ["use"] = "sig", ["alg"] = "RS256",
-                    ["n"] = Base64Url.EncodeToString(key.Modulus), ["e"] = Base64Url.EncodeToString(key.Exponent),
-                },
-            },
-        }));
-        await idp.app.StartAsync();
-        idp.Authority = idp.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return idp;
-    }
-
-    public string Issue(string subject, string email, string audience, RSA? signWith = null) =>
-        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("email", email)]),
-            Issuer = Authority,
-            Audience = audience,
-            Expires = DateTime.UtcNow.AddMinutes(10),
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(signWith ?? rsa) { KeyId = "test-key" }, SecurityAlgorithms.RsaSha256),
-        });
-
-    public async ValueTask DisposeAsync()
-    {
-        await app.DisposeAsync();
-        rsa.Dispose();
-    }
-}
-
-public sealed class OidcTallyFactory : TallyFactory
-{
-    public const string Audience = "tally-api";
-
-    public FakeIdentityProvider? Idp { get; private set; }
-
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["TALLY_JWT_AUTHORITY"] = Idp!.Authority,
-        ["TALLY_JWT_AUDIENCE"] = Audience,
-    };
-
-    public override async ValueTask InitializeAsync()
-    {
-        Idp = await FakeIdentityProvider.StartAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (Idp is not null)
-        {
-            await Idp.DisposeAsync();
-        }
-    }
-}
-
+/// <summary>Tokens from an OpenID Connect authority (TALLY_JWT_AUTHORITY) instead of a shared signing key.</summary>
 public sealed class OidcTests(OidcTallyFactory factory) : IClassFixture<OidcTallyFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
