@@ -107,10 +107,8 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
         });
 
         var first = EnsureOnAnotherInstanceAsync(userId);
-        for (var i = 0; i < 200 && !factory.Emulator.Control.Requests.Any(r => r.Path == "/v1/customers" && r.Method == "POST"); i++)
-        {
-            await Task.Delay(25, Ct);
-        }
+        await Eventually.TrueAsync(() => Task.FromResult(factory.Emulator.Control.Requests.Any(r => r.Path == "/v1/customers" && r.Method == "POST")),
+            "the first instance's create to reach Stripe");
 
         var second = EnsureOnAnotherInstanceAsync(userId);
         var results = await Task.WhenAll(first, second);

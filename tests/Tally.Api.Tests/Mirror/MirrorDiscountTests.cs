@@ -21,16 +21,9 @@ public sealed class MirrorDiscountTests(StripeTallyFactory factory) : IClassFixt
             Discounts = [new SubscriptionDiscountOptions { Coupon = coupon.Id }],
         }, cancellationToken: Ct);
 
-        SubscriptionDiscount? discount = null;
-        for (var i = 0; i < 200 && discount is null; i++)
-        {
-            discount = await factory.WithDbAsync(db => db.Set<SubscriptionDiscount>().AsNoTracking()
-                .FirstOrDefaultAsync(d => d.StripeSubscriptionId == subscription.Id, Ct));
-            if (discount is null)
-            {
-                await Task.Delay(50, Ct); // mirrored by the customer.subscription.created webhook
-            }
-        }
+        var discount = await Eventually.ValueAsync(() => factory.WithDbAsync(db => db.Set<SubscriptionDiscount>().AsNoTracking()
+            .FirstOrDefaultAsync(d => d.StripeSubscriptionId == subscription.Id, Ct)), d => d is not null,
+            "the customer.subscription.created webhook to mirror the discount");
 
         Assert.NotNull(discount);
         Assert.Equal(coupon.Id, discount.CouponId);

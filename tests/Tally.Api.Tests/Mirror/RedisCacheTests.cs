@@ -28,10 +28,8 @@ public sealed class RedisCacheTests
 
         var cached = await first.Services.GetRequiredService<PriceCatalog>().GetAsync(price.Id, Ct);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(new Uri(RedisTallyFactory.RedisUrl).Authority);
-        for (var i = 0; i < 100 && !await redis.GetDatabase().KeyExistsAsync("price:" + price.Id); i++)
-        {
-            await Task.Delay(50, Ct); // the second-level write may complete just after the read returns
-        }
+        // The second-level write may complete just after the read returns.
+        await Eventually.TrueAsync(() => redis.GetDatabase().KeyExistsAsync("price:" + price.Id), "the price to be written to Redis");
 
         var fromRedis = await second.Services.GetRequiredService<PriceCatalog>().GetAsync(price.Id, Ct);
 

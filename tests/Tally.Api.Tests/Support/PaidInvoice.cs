@@ -54,11 +54,8 @@ internal sealed record PaidInvoice(HttpClient Owner, long OwnerId, string Custom
 
     public static async Task AdvanceAsync(StripeTallyFactory factory, string clockId, DateTime to)
     {
-        var clock = await factory.Stripe.V1.TestHelpers.TestClocks.AdvanceAsync(clockId, new TestClockAdvanceOptions { FrozenTime = to }, cancellationToken: Ct);
-        for (var i = 0; i < 100 && clock.Status != "ready"; i++)
-        {
-            clock = await factory.Stripe.V1.TestHelpers.TestClocks.GetAsync(clockId, cancellationToken: Ct);
-        }
+        await factory.Stripe.V1.TestHelpers.TestClocks.AdvanceAsync(clockId, new TestClockAdvanceOptions { FrozenTime = to }, cancellationToken: Ct);
+        var clock = await Eventually.ValueAsync(() => factory.Stripe.V1.TestHelpers.TestClocks.GetAsync(clockId, cancellationToken: Ct), c => c.Status == "ready", "the test clock to be ready");
 
         Assert.Equal("ready", clock.Status);
     }

@@ -115,24 +115,13 @@ public sealed partial class TallyProcess : IAsyncDisposable
     /// <summary>Waits until stdout contains <paramref name="text"/> (or the process exits).</summary>
     public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        await Eventually.WithinAsync(() => Task.FromResult(Stdout.Contains(text, StringComparison.Ordinal) || process.HasExited), timeout);
+        if (process.HasExited)
         {
-            if (Stdout.Contains(text, StringComparison.Ordinal))
-            {
-                return true;
-            }
-
-            if (process.HasExited)
-            {
-                process.WaitForExit();
-                return Stdout.Contains(text, StringComparison.Ordinal);
-            }
-
-            await Task.Delay(100);
+            process.WaitForExit(); // the last of the output is read
         }
 
-        return false;
+        return Stdout.Contains(text, StringComparison.Ordinal);
     }
 
     public async ValueTask DisposeAsync()

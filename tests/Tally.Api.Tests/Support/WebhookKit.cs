@@ -11,23 +11,10 @@ namespace Tally.Api.Tests.Support;
 
 internal static class WebhookKit
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Polls <paramref name="condition"/> until it holds, failing with <paramref name="what"/> after a generous timeout.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Patience);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for: {what}");
-            await Task.Delay(50, Ct);
-        }
-    }
-
     /// <summary>Waits until the emulator delivered everything and Tally handled every stored event.</summary>
-    public static Task DrainedAsync(StripeTallyFactory factory) => EventuallyAsync(async () =>
+    public static Task DrainedAsync(StripeTallyFactory factory) => Eventually.TrueAsync(async () =>
         factory.Emulator.Control.PendingWebhooks == 0 &&
         !await factory.WithDbAsync(db => db.Set<WebhookEvent>().AnyAsync(e => e.Status == WebhookStatus.Pending, Ct)) &&
         factory.Emulator.Control.PendingWebhooks == 0,

@@ -105,7 +105,7 @@ public sealed class WebhookIntakeTests(StripeTallyFactory factory) : IClassFixtu
         Assert.Equal("co_intake", row.ObjectId);
         Assert.Equal(global::Stripe.StripeConfiguration.ApiVersion, row.ApiVersion);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(created), row.StripeCreated);
-        await EventuallyAsync(() => factory.WithDbAsync(db => db.Set<WebhookEvent>().AnyAsync(e => e.StripeEventId == id && e.Status == WebhookStatus.Ignored, Ct)),
+        await Eventually.TrueAsync(() => factory.WithDbAsync(db => db.Set<WebhookEvent>().AnyAsync(e => e.StripeEventId == id && e.Status == WebhookStatus.Ignored, Ct)),
             "the unknown event type to be marked ignored");
     }
 

@@ -42,7 +42,7 @@ public sealed class WebhookOrderTests(StripeTallyFactory factory) : IClassFixtur
         {
             using var response = await PostAsync(client, e, Sign(e));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            await EventuallyAsync(() => replica.WithDbAsync(db => db.Set<WebhookEvent>().AllAsync(w => w.Status != WebhookStatus.Pending, Ct)), "the replica to process the event");
+            await Eventually.TrueAsync(() => replica.WithDbAsync(db => db.Set<WebhookEvent>().AllAsync(w => w.Status != WebhookStatus.Pending, Ct)), "the replica to process the event");
         }
 
         var inOrderIds = events.Select(e => System.Text.Json.JsonDocument.Parse(e).RootElement.GetProperty("id").GetString()!).ToList();
@@ -78,7 +78,7 @@ public sealed class WebhookOrderTests(StripeTallyFactory factory) : IClassFixtur
 
         await stripe.V1.Subscriptions.UpdateAsync(subscriptions[0], new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, cancellationToken: Ct);
         await stripe.V1.TestHelpers.TestClocks.AdvanceAsync(clock.Id, new TestClockAdvanceOptions { FrozenTime = T0.AddMonths(1).AddDays(1) }, cancellationToken: Ct);
-        await EventuallyAsync(async () => (await stripe.V1.TestHelpers.TestClocks.GetAsync(clock.Id, cancellationToken: Ct)).Status == "ready", "the test clock to be ready");
+        await Eventually.TrueAsync(async () => (await stripe.V1.TestHelpers.TestClocks.GetAsync(clock.Id, cancellationToken: Ct)).Status == "ready", "the test clock to be ready");
         await stripe.V1.Subscriptions.CancelAsync(subscriptions[1], cancellationToken: Ct);
         return await StoredEventsAsync(stripe);
     }
