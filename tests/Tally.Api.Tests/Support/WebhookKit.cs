@@ -43,10 +43,15 @@ internal static class WebhookKit
         }
     }
 
-    /// <summary>A signed POST of <paramref name="payload"/> as Stripe would send it (or with the given header).</summary>
-    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string payload, string? signature)
+    /// <summary>
+    /// A signed POST of <paramref name="payload"/> as Stripe would send it (or with the given header).
+    /// With <paramref name="expectContinue"/> the body is sent only once Tally asks for it, so a body
+    /// Tally refuses from its headers alone is not written into a connection Tally has closed.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string payload, string? signature, bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/billing/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = expectContinue ? true : null;
         if (signature is not null)
         {
             request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
