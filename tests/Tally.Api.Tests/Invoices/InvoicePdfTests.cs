@@ -46,7 +46,7 @@ public sealed class InvoicePdfTests(StripeTallyFactory factory) : IClassFixture<
 
         // Another editor who has a Stripe customer of their own still gets 404, after Stripe was asked.
         var (stranger, _) = await factory.ClientWithRoleAsync("editor");
-        await Tally.Api.Tests.Customers.CustomerTests.CreateCustomerAsync(stranger);
+        await StripeArrange.CreateCustomerAsync(stranger);
         await ProblemAssert.IsProblemAsync(await stranger.GetAsync(path, Ct), HttpStatusCode.NotFound, "invoice_not_found");
     }
 
@@ -75,7 +75,7 @@ public sealed class InvoicePdfTests(StripeTallyFactory factory) : IClassFixture<
 
         await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.Conflict, "invoice_not_finalized");
         var (stranger, _) = await factory.ClientWithRoleAsync("editor");
-        await Tally.Api.Tests.Customers.CustomerTests.CreateCustomerAsync(stranger);
+        await StripeArrange.CreateCustomerAsync(stranger);
         await ProblemAssert.IsProblemAsync(await stranger.GetAsync($"/api/billing/invoice/{draft.Id}/pdf", Ct), HttpStatusCode.NotFound, "invoice_not_found");
     }
 

@@ -8,7 +8,6 @@ using Tally.Api.Features.Subscriptions;
 using Subscription = Tally.Api.Features.Mirror.Subscription;
 using SubscriptionItem = Tally.Api.Features.Mirror.SubscriptionItem;
 using Tally.Api.Infrastructure.Stripe;
-using Tally.Api.Tests.Customers;
 using Tally.Api.Tests.Support;
 
 namespace Tally.Api.Tests.Subscriptions;
@@ -21,7 +20,7 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
     public async Task CreateSubscription_ThroughTheApi_StoresItWithItsItemId()
     {
         var (client, userId) = await factory.ClientWithRoleAsync("editor");
-        var customerId = await CustomerTests.CreateCustomerAsync(client);
+        var customerId = await StripeArrange.CreateCustomerAsync(client);
 
         // No body at all: the default metered price.
         var answer = await client.PostAsync("/api/billing/subscriptions", null, Ct);
@@ -52,7 +51,7 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
     public async Task CreateSubscription_SameIdempotencyKeyTwice_MakesOneSubscription()
     {
         var (client, _) = await factory.ClientWithRoleAsync("editor");
-        var customerId = await CustomerTests.CreateCustomerAsync(client);
+        var customerId = await StripeArrange.CreateCustomerAsync(client);
         var key = $"sub-{Guid.NewGuid():N}";
 
         var answers = await Task.WhenAll(PostWithKeyAsync(client, key, new { }), PostWithKeyAsync(client, key, new { }));
@@ -92,7 +91,7 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
         foreach (var _ in Enumerable.Range(0, 2))
         {
             var (client, _) = await factory.ClientWithRoleAsync("editor");
-            var customerId = await CustomerTests.CreateCustomerAsync(client);
+            var customerId = await StripeArrange.CreateCustomerAsync(client);
             var answer = await PostWithKeyAsync(client, key, new { });
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
             var id = (await answer.Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct)).GetProperty("subscription_id").GetString()!;
@@ -123,7 +122,7 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
     public async Task CreateSubscription_BadPrice_Is400NamingTheField_AndStoresNothing(string priceId, string code)
     {
         var (client, _) = await factory.ClientWithRoleAsync("editor");
-        var customerId = await CustomerTests.CreateCustomerAsync(client);
+        var customerId = await StripeArrange.CreateCustomerAsync(client);
 
         var answer = await client.PostAsJsonAsync("/api/billing/subscriptions", new { price_id = priceId }, Ct);
 
@@ -138,7 +137,7 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
     public async Task CreateSubscription_BadIdempotencyKey_Is400NamingTheHeader()
     {
         var (client, _) = await factory.ClientWithRoleAsync("editor");
-        var customerId = await CustomerTests.CreateCustomerAsync(client);
+        var customerId = await StripeArrange.CreateCustomerAsync(client);
 
         var answer = await PostWithKeyAsync(client, new string('k', 256), new { });
 
@@ -151,7 +150,7 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
     public async Task CreateSubscription_WithoutAnyPriceConfigured_Is422()
     {
         var (client, _) = await factory.ClientWithRoleAsync("editor");
-        var customerId = await CustomerTests.CreateCustomerAsync(client);
+        var customerId = await StripeArrange.CreateCustomerAsync(client);
         var account = factory.Services.GetRequiredService<StripeAccount>();
         var configured = account.PriceMeteredId;
         account.PriceMeteredId = null;
@@ -172,7 +171,7 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
     public async Task CreateMeteredSubscriptionAsync_AsAServiceCall_CreatesAndStores()
     {
         var (client, userId) = await factory.ClientWithRoleAsync("editor");
-        await CustomerTests.CreateCustomerAsync(client);
+        await StripeArrange.CreateCustomerAsync(client);
         await using var scope = factory.Services.CreateAsyncScope();
 
         var result = await scope.ServiceProvider.GetRequiredService<MeteredSubscriptions>().CreateMeteredSubscriptionAsync(userId, null, "service-key", Ct);
@@ -186,7 +185,7 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
     public async Task ListSubscriptions_ViewerSeesOwn_AdminSeesAllWithFilters()
     {
         var (owner, ownerId) = await factory.ClientWithRoleAsync("editor");
-        await CustomerTests.CreateCustomerAsync(owner);
+        await StripeArrange.CreateCustomerAsync(owner);
         var first = await (await owner.PostAsJsonAsync("/api/billing/subscriptions", new { }, Ct)).Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);
         var second = await (await owner.PostAsJsonAsync("/api/billing/subscriptions", new { }, Ct)).Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);
         var (viewer, _) = await factory.ClientWithRoleAsync("viewer");

@@ -20,6 +20,8 @@ public class TallyFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async ValueTask InitializeAsync()
     {
+        // Tally reads environment variables over the settings below: none may have come back since start-up.
+        HermeticEnvironment.RemoveTallySettings();
         database = await TestDatabase.CreateAsync();
         StartHost();
     }

@@ -9,13 +9,6 @@ namespace Tally.Api.Tests.Support;
 /// <summary>The real Tally executable (<c>dotnet Tally.Api.dll</c>) run as a user would run it.</summary>
 public sealed partial class TallyProcess : IAsyncDisposable
 {
-    private static readonly string[] TallyVariables =
-    [
-        "DATABASE_URL", "TALLY_JWT_SIGNING_KEY", "TALLY_JWT_AUTHORITY", "TALLY_JWT_AUDIENCE", "TALLY_JWT_ISSUER", "TALLY_ADMIN_EMAILS",
-        "TALLY_AUTO_MIGRATE", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_METERED_ID", "STRIPE_PRODUCT_ID",
-        "STRIPE_API_BASE", "DEFAULT_CURRENCY", "REDIS_URL", "ASPNETCORE_URLS", "URLS", "ASPNETCORE_HTTP_PORTS", TestDatabase.PostgresVariable,
-    ];
-
     private readonly Process process;
     private readonly StringBuilder stdout = new();
     private readonly StringBuilder stderr = new();
@@ -63,9 +56,11 @@ public sealed partial class TallyProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var variable in TallyVariables)
+        // The child gets only the settings a test gives it, never the shell's (nor the harness's TALLY_TEST_*).
+        HermeticEnvironment.RemoveTallySettings(info.Environment);
+        foreach (var harness in info.Environment.Keys.Where(k => k.StartsWith("TALLY_TEST_", StringComparison.OrdinalIgnoreCase)).ToList())
         {
-            info.Environment.Remove(variable);
+            info.Environment.Remove(harness);
         }
 
         info.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -120,24 +115,13 @@ public sealed partial class TallyProcess : IAsyncDisposable
     /// <summary>Waits until stdout contains <paramref name="text"/> (or the process exits).</summary>
     public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        await Eventually.WithinAsync(() => Task.FromResult(Stdout.Contains(text, StringComparison.Ordinal) || process.HasExited), timeout);
+        if (process.HasExited)
         {
-            if (Stdout.Contains(text, StringComparison.Ordinal))
-            {
-                return true;
-            }
-
-            if (process.HasExited)
-            {
-                process.WaitForExit();
-                return Stdout.Contains(text, StringComparison.Ordinal);
-            }
-
-            await Task.Delay(100);
+            process.WaitForExit(); // the last of the output is read
         }
 
-        return false;
+        return Stdout.Contains(text, StringComparison.Ordinal);
     }
 
     public async ValueTask DisposeAsync()

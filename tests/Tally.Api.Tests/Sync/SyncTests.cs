@@ -11,20 +11,6 @@ using SubscriptionItem = Tally.Api.Features.Mirror.SubscriptionItem;
 
 namespace Tally.Api.Tests.Sync;
 
-/// <summary>Tally on the emulator with its webhook processor off: the mirror is filled by the sync alone.</summary>
-public sealed class NoProcessorTallyFactory : StripeTallyFactory
-{
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["Webhooks:ProcessorEnabled"] = "false";
-            return settings;
-        }
-    }
-}
-
 public sealed class SyncTests(NoProcessorTallyFactory factory) : IClassFixture<NoProcessorTallyFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -6,7 +6,7 @@ using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
 using Tally.StripeEmulator;
-using static Tally.Api.Tests.Webhooks.WebhookKit;
+using static Tally.Api.Tests.Support.WebhookKit;
 
 namespace Tally.Api.Tests.Webhooks;
 
@@ -31,7 +31,7 @@ public sealed class WebhookAdminTests(FastRetryTallyFactory factory) : IClassFix
         try
         {
             factory.Emulator.Control.WebhooksPaused = false;
-            await EventuallyAsync(async () => (await RowAsync(eventId))?.Status == WebhookStatus.Failed, "the event to fail twice and end failed");
+            await Eventually.TrueAsync(async () => (await RowAsync(eventId))?.Status == WebhookStatus.Failed, "the event to fail twice and end failed");
         }
         finally
         {
@@ -50,7 +50,7 @@ public sealed class WebhookAdminTests(FastRetryTallyFactory factory) : IClassFix
 
         using var replay = await admin.PostAsync($"/api/admin/webhooks/{eventId}/replay", null, Ct);
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
-        await EventuallyAsync(async () => (await RowAsync(eventId))?.Status == WebhookStatus.Processed, "the replayed event to be processed");
+        await Eventually.TrueAsync(async () => (await RowAsync(eventId))?.Status == WebhookStatus.Processed, "the replayed event to be processed");
         var mirrored = await factory.WithDbAsync(db => db.Set<MirroredCustomer>().AsNoTracking().SingleAsync(c => c.StripeCustomerId == customer.Id, Ct));
         Assert.Equal("outage@example.test", mirrored.Email);
     }
@@ -116,7 +116,7 @@ public sealed class WebhookAdminTests(FastRetryTallyFactory factory) : IClassFix
         var payload = EventJson($"evt_rbac_{Guid.NewGuid():N}", "coupon.created", """{"id":"co_rbac","object":"coupon","percent_off":5,"duration":"once"}""");
         var id = System.Text.Json.JsonDocument.Parse(payload).RootElement.GetProperty("id").GetString()!;
         (await PostAsync(factory.ClientFor(null), payload, Sign(payload))).Dispose();
-        await EventuallyAsync(async () => (await RowAsync(id))?.Status == WebhookStatus.Ignored, "the event to be ignored");
+        await Eventually.TrueAsync(async () => (await RowAsync(id))?.Status == WebhookStatus.Ignored, "the event to be ignored");
         var (client, _) = await factory.ClientWithRoleAsync(role);
 
         using var list = await client.GetAsync("/api/admin/webhooks", Ct);

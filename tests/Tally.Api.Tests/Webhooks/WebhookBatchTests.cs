@@ -5,8 +5,7 @@ using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Subscriptions;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
-using Tally.Api.Tests.Sync;
-using static Tally.Api.Tests.Webhooks.WebhookKit;
+using static Tally.Api.Tests.Support.WebhookKit;
 using Invoice = Tally.Api.Features.Mirror.Invoice;
 using Subscription = Tally.Api.Features.Mirror.Subscription;
 
@@ -27,9 +26,9 @@ public sealed class WebhookBatchTests(NoProcessorTallyFactory factory) : IClassF
             await factory.Stripe.V1.Subscriptions.UpdateAsync(sub.Id, new SubscriptionUpdateOptions { Metadata = new() { ["step"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) } }, cancellationToken: Ct);
         }
 
-        await EventuallyAsync(() => factory.WithDbAsync(async db => await db.Set<WebhookEvent>().CountAsync(e => e.ObjectId == sub.Id && e.Type.StartsWith("customer.subscription."), Ct) == 4),
+        await Eventually.TrueAsync(() => factory.WithDbAsync(async db => await db.Set<WebhookEvent>().CountAsync(e => e.ObjectId == sub.Id && e.Type.StartsWith("customer.subscription."), Ct) == 4),
             "the four subscription events stored");
-        await EventuallyAsync(() => Task.FromResult(factory.Emulator.Control.PendingWebhooks == 0), "every delivery done");
+        await Eventually.TrueAsync(() => Task.FromResult(factory.Emulator.Control.PendingWebhooks == 0), "every delivery done");
         factory.Emulator.Control.ClearRequests();
 
         await DrainAsync();
@@ -55,9 +54,9 @@ public sealed class WebhookBatchTests(NoProcessorTallyFactory factory) : IClassF
 
         var invoiceIds = subscriptions.Select(s => s.LatestInvoiceId).ToList();
         var rejected = invoiceIds[1];
-        await EventuallyAsync(() => factory.WithDbAsync(async db => await db.Set<WebhookEvent>().CountAsync(e => invoiceIds.Contains(e.ObjectId!), Ct) >= 3),
+        await Eventually.TrueAsync(() => factory.WithDbAsync(async db => await db.Set<WebhookEvent>().CountAsync(e => invoiceIds.Contains(e.ObjectId!), Ct) >= 3),
             "the invoice events stored");
-        await EventuallyAsync(() => Task.FromResult(factory.Emulator.Control.PendingWebhooks == 0), "every delivery done");
+        await Eventually.TrueAsync(() => Task.FromResult(factory.Emulator.Control.PendingWebhooks == 0), "every delivery done");
 
         // A real database error for one invoice, in the same batch as everything else.
         await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql()

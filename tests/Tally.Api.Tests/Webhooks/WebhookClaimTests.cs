@@ -6,12 +6,6 @@ using Tally.Api.Tests.Support;
 
 namespace Tally.Api.Tests.Webhooks;
 
-/// <summary>Plain Tally (no Stripe) whose own processor is off, so the test is the only claimer.</summary>
-public sealed class ClaimOnlyTallyFactory : TallyFactory
-{
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Webhooks:ProcessorEnabled"] = "false" };
-}
-
 /// <summary>Leases: instances claiming at once never get the same row; an expired lease is taken over.</summary>
 public sealed class WebhookClaimTests(ClaimOnlyTallyFactory factory) : IClassFixture<ClaimOnlyTallyFactory>
 {

@@ -2,8 +2,8 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Tally.Api.Features.Webhooks;
-using Tally.Api.Tests.Sync;
-using static Tally.Api.Tests.Webhooks.WebhookKit;
+using Tally.Api.Tests.Support;
+using static Tally.Api.Tests.Support.WebhookKit;
 
 namespace Tally.Api.Tests.Webhooks;
 
@@ -36,11 +36,11 @@ public sealed class WebhookConcurrencyTests(NoProcessorTallyFactory factory) : I
             }
         }
 
-        await EventuallyAsync(() => Task.FromResult(factory.Emulator.Control.PendingWebhooks == 0), "every delivery stored");
+        await Eventually.TrueAsync(() => Task.FromResult(factory.Emulator.Control.PendingWebhooks == 0), "every delivery stored");
         var retry = TimeSpan.FromMilliseconds(20);
         var first = Processor(factory, batchSize: 7, parallelism: 4, retryDelay: retry);
         var second = Processor(factory, batchSize: 7, parallelism: 4, retryDelay: retry);
-        await EventuallyAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             await Task.WhenAll(RunUntilIdleAsync(first), RunUntilIdleAsync(second));
             return !await factory.WithDbAsync(db => db.Set<WebhookEvent>().AnyAsync(e => e.Status == WebhookStatus.Pending, Ct));
@@ -57,7 +57,7 @@ public sealed class WebhookConcurrencyTests(NoProcessorTallyFactory factory) : I
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        await EventuallyAsync(() => replica.WithDbAsync(db => db.Set<WebhookEvent>().AllAsync(w => w.Status != WebhookStatus.Pending, Ct)), "the replica to process the events");
+        await Eventually.TrueAsync(() => replica.WithDbAsync(db => db.Set<WebhookEvent>().AllAsync(w => w.Status != WebhookStatus.Pending, Ct)), "the replica to process the events");
         var raced = await MirrorDump.OfAsync(factory);
         Assert.Equal(await MirrorDump.OfAsync(replica), raced);
         Assert.Contains("Race 9 renamed", raced, StringComparison.Ordinal);

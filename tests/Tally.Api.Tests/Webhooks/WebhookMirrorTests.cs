@@ -5,7 +5,7 @@ using Tally.Api.Features.Mirror;
 using Subscription = Tally.Api.Features.Mirror.Subscription;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
-using static Tally.Api.Tests.Webhooks.WebhookKit;
+using static Tally.Api.Tests.Support.WebhookKit;
 
 namespace Tally.Api.Tests.Webhooks;
 
@@ -28,7 +28,7 @@ public sealed class WebhookMirrorTests(StripeTallyFactory factory) : IClassFixtu
     private async Task AdvanceAsync(string clockId, DateTime to)
     {
         var clock = await Stripe.V1.TestHelpers.TestClocks.AdvanceAsync(clockId, new TestClockAdvanceOptions { FrozenTime = to }, cancellationToken: Ct);
-        await EventuallyAsync(async () => (clock = await Stripe.V1.TestHelpers.TestClocks.GetAsync(clockId, cancellationToken: Ct)).Status == "ready", "the test clock to be ready");
+        await Eventually.TrueAsync(async () => (clock = await Stripe.V1.TestHelpers.TestClocks.GetAsync(clockId, cancellationToken: Ct)).Status == "ready", "the test clock to be ready");
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class WebhookMirrorTests(StripeTallyFactory factory) : IClassFixtu
         var (clockId, customerId) = await CustomerOnClockAsync("lovelace");
         var sub = await Stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions { Customer = customerId, Items = [new SubscriptionItemOptions { Price = factory.PriceId }] }, cancellationToken: Ct);
 
-        await EventuallyAsync(() => factory.WithDbAsync(db => db.Set<Subscription>().AnyAsync(s => s.StripeSubscriptionId == sub.Id && s.StripeSubscriptionItemId == sub.Items.Data[0].Id, Ct)),
+        await Eventually.TrueAsync(() => factory.WithDbAsync(db => db.Set<Subscription>().AnyAsync(s => s.StripeSubscriptionId == sub.Id && s.StripeSubscriptionItemId == sub.Items.Data[0].Id, Ct)),
             "the subscription and its item in the mirror");
         var mirrored = await factory.WithDbAsync(db => db.Set<Subscription>().AsNoTracking().SingleAsync(s => s.StripeSubscriptionId == sub.Id, Ct));
         Assert.Equal("active", mirrored.Status);
@@ -48,7 +48,7 @@ public sealed class WebhookMirrorTests(StripeTallyFactory factory) : IClassFixtu
         await AdvanceAsync(clockId, T0.AddDays(3));
         await Stripe.V1.Subscriptions.CancelAsync(sub.Id, cancellationToken: Ct);
 
-        await EventuallyAsync(() => factory.WithDbAsync(db => db.Set<Subscription>().AnyAsync(s => s.StripeSubscriptionId == sub.Id && s.Status == "canceled", Ct)),
+        await Eventually.TrueAsync(() => factory.WithDbAsync(db => db.Set<Subscription>().AnyAsync(s => s.StripeSubscriptionId == sub.Id && s.Status == "canceled", Ct)),
             "the cancellation in the mirror");
         await DrainedAsync(factory);
         var history = await factory.WithDbAsync(db => db.Set<SubscriptionHistory>().AsNoTracking().Where(h => h.StripeSubscriptionId == sub.Id).OrderBy(h => h.ValidFrom).ToListAsync(Ct));
@@ -106,7 +106,7 @@ public sealed class WebhookMirrorTests(StripeTallyFactory factory) : IClassFixtu
             {
                 using var response = await PostAsync(client, e, Sign(e));
                 Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-                await EventuallyAsync(() => factory.WithDbAsync(db => db.Set<WebhookEvent>().AllAsync(w => w.Status != WebhookStatus.Pending, Ct)), "the event to be processed");
+                await Eventually.TrueAsync(() => factory.WithDbAsync(db => db.Set<WebhookEvent>().AllAsync(w => w.Status != WebhookStatus.Pending, Ct)), "the event to be processed");
             }
         }
         finally
@@ -129,14 +129,14 @@ public sealed class WebhookMirrorTests(StripeTallyFactory factory) : IClassFixtu
     {
         var customer = await Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Name = "Gone", Email = "gone@example.test" }, cancellationToken: Ct);
         var product = await Stripe.V1.Products.CreateAsync(new ProductCreateOptions { Name = "Short-lived" }, cancellationToken: Ct);
-        await EventuallyAsync(() => factory.WithDbAsync(async db =>
+        await Eventually.TrueAsync(() => factory.WithDbAsync(async db =>
             await db.Set<Features.Mirror.MirroredCustomer>().AnyAsync(c => c.StripeCustomerId == customer.Id, Ct) &&
             await db.Set<Features.Mirror.MirroredProduct>().AnyAsync(p => p.StripeProductId == product.Id, Ct)), "the customer and product in the mirror");
 
         await Stripe.V1.Customers.DeleteAsync(customer.Id, cancellationToken: Ct);
         await Stripe.V1.Products.DeleteAsync(product.Id, cancellationToken: Ct);
 
-        await EventuallyAsync(() => factory.WithDbAsync(async db =>
+        await Eventually.TrueAsync(() => factory.WithDbAsync(async db =>
             await db.Set<Features.Mirror.MirroredCustomer>().AnyAsync(c => c.StripeCustomerId == customer.Id && c.Deleted, Ct) &&
             await db.Set<Features.Mirror.MirroredProduct>().AnyAsync(p => p.StripeProductId == product.Id && p.Deleted, Ct)), "both marked deleted");
         var mirrored = await factory.WithDbAsync(db => db.Set<Features.Mirror.MirroredCustomer>().AsNoTracking().SingleAsync(c => c.StripeCustomerId == customer.Id, Ct));

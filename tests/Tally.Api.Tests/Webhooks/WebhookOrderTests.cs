@@ -4,22 +4,9 @@ using Stripe;
 using Stripe.TestHelpers;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
-using static Tally.Api.Tests.Webhooks.WebhookKit;
+using static Tally.Api.Tests.Support.WebhookKit;
 
 namespace Tally.Api.Tests.Webhooks;
-
-/// <summary>A second Tally (own database) on the same Stripe account, fed events by the test only.</summary>
-public sealed class ReplicaTallyFactory(StripeTallyFactory primary) : TallyFactory
-{
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["STRIPE_SECRET_KEY"] = StripeTallyFactory.ApiKey,
-        ["STRIPE_API_BASE"] = primary.Emulator.ApiBase,
-        ["STRIPE_WEBHOOK_SECRET"] = StripeTallyFactory.WebhookSecret,
-        ["STRIPE_PRICE_METERED_ID"] = primary.PriceId,
-        ["STRIPE_PRODUCT_ID"] = primary.ProductId,
-    };
-}
 
 /// <summary>Order independence: shuffled deliveries end with the same mirror as the same events in order.</summary>
 public sealed class WebhookOrderTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
@@ -55,7 +42,7 @@ public sealed class WebhookOrderTests(StripeTallyFactory factory) : IClassFixtur
         {
             using var response = await PostAsync(client, e, Sign(e));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            await EventuallyAsync(() => replica.WithDbAsync(db => db.Set<WebhookEvent>().AllAsync(w => w.Status != WebhookStatus.Pending, Ct)), "the replica to process the event");
+            await Eventually.TrueAsync(() => replica.WithDbAsync(db => db.Set<WebhookEvent>().AllAsync(w => w.Status != WebhookStatus.Pending, Ct)), "the replica to process the event");
         }
 
         var inOrderIds = events.Select(e => System.Text.Json.JsonDocument.Parse(e).RootElement.GetProperty("id").GetString()!).ToList();
@@ -91,7 +78,7 @@ public sealed class WebhookOrderTests(StripeTallyFactory factory) : IClassFixtur
 
         await stripe.V1.Subscriptions.UpdateAsync(subscriptions[0], new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, cancellationToken: Ct);
         await stripe.V1.TestHelpers.TestClocks.AdvanceAsync(clock.Id, new TestClockAdvanceOptions { FrozenTime = T0.AddMonths(1).AddDays(1) }, cancellationToken: Ct);
-        await EventuallyAsync(async () => (await stripe.V1.TestHelpers.TestClocks.GetAsync(clock.Id, cancellationToken: Ct)).Status == "ready", "the test clock to be ready");
+        await Eventually.TrueAsync(async () => (await stripe.V1.TestHelpers.TestClocks.GetAsync(clock.Id, cancellationToken: Ct)).Status == "ready", "the test clock to be ready");
         await stripe.V1.Subscriptions.CancelAsync(subscriptions[1], cancellationToken: Ct);
         return await StoredEventsAsync(stripe);
     }

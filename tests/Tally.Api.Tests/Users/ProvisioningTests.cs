@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Tally.Api.Features.Users;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Auth;
+namespace Tally.Api.Tests.Users;
 
 public sealed class ProvisioningTests(TallyFactory factory) : IClassFixture<TallyFactory>
 {

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Platform;
+namespace Tally.Api.Tests.Infrastructure.Cli;
 
 /// <summary>The executable as a user runs it: zero-configuration start, CLI verbs, bad configuration.</summary>
 public sealed class ProcessTests : IDisposable
@@ -105,19 +105,20 @@ public sealed class ProcessTests : IDisposable
     {
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        for (var attempt = 0; ; attempt++)
+        var response = await Eventually.ValueAsync(async () =>
         {
             try
             {
-                var response = await http.GetAsync("/api/me", Ct);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+                return await http.GetAsync("/api/me", Ct);
             }
-            catch (HttpRequestException) when (attempt < 100)
+            catch (HttpRequestException)
             {
-                await Task.Delay(200, Ct); // the server is still starting
+                return null; // the server is still starting
             }
-        }
+        }, r => r is not null, $"{url} to answer /api/me");
+
+        Assert.Equal(HttpStatusCode.OK, response!.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
     public void Dispose() => Directory.Delete(directory, recursive: true);

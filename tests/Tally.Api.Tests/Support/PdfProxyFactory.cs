@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Invoices;
+namespace Tally.Api.Tests.Support;
 
 /// <summary>
 /// Tally against the emulator with two test seams: the Stripe client can present the emulator under

@@ -5,9 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Stripe.TestHelpers;
 using Tally.Api.Features.Users;
-using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Invoices;
+namespace Tally.Api.Tests.Support;
 
 /// <summary>
 /// A paid usage invoice with a real PDF: a customer on a test clock with <c>pm_card_visa</c> as default,
@@ -56,11 +55,8 @@ internal sealed record PaidInvoice(HttpClient Owner, long OwnerId, string Custom
 
     public static async Task AdvanceAsync(StripeTallyFactory factory, string clockId, DateTime to)
     {
-        var clock = await factory.Stripe.V1.TestHelpers.TestClocks.AdvanceAsync(clockId, new TestClockAdvanceOptions { FrozenTime = to }, cancellationToken: Ct);
-        for (var i = 0; i < 100 && clock.Status != "ready"; i++)
-        {
-            clock = await factory.Stripe.V1.TestHelpers.TestClocks.GetAsync(clockId, cancellationToken: Ct);
-        }
+        await factory.Stripe.V1.TestHelpers.TestClocks.AdvanceAsync(clockId, new TestClockAdvanceOptions { FrozenTime = to }, cancellationToken: Ct);
+        var clock = await Eventually.ValueAsync(() => factory.Stripe.V1.TestHelpers.TestClocks.GetAsync(clockId, cancellationToken: Ct), c => c.Status == "ready", "the test clock to be ready");
 
         Assert.Equal("ready", clock.Status);
     }

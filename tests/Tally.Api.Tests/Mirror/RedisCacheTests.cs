@@ -3,26 +3,7 @@ using StackExchange.Redis;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Stripe;
-
-/// <summary>Tally with <c>REDIS_URL</c>: HybridCache's second level is a real Redis (started by test.sh).</summary>
-public sealed class RedisTallyFactory : StripeTallyFactory
-{
-    public static string? RedisUrl => Environment.GetEnvironmentVariable("TALLY_TEST_REDIS");
-
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["REDIS_URL"] = RedisUrl;
-            // Both instances share the Redis: a processed price.created webhook would remove the
-            // entry under test (that invalidation is covered in PriceCatalogTests).
-            settings["Webhooks:ProcessorEnabled"] = "false";
-            return settings;
-        }
-    }
-}
+namespace Tally.Api.Tests.Mirror;
 
 public sealed class RedisCacheTests
 {
@@ -47,10 +28,8 @@ public sealed class RedisCacheTests
 
         var cached = await first.Services.GetRequiredService<PriceCatalog>().GetAsync(price.Id, Ct);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(new Uri(RedisTallyFactory.RedisUrl).Authority);
-        for (var i = 0; i < 100 && !await redis.GetDatabase().KeyExistsAsync("price:" + price.Id); i++)
-        {
-            await Task.Delay(50, Ct); // the second-level write may complete just after the read returns
-        }
+        // The second-level write may complete just after the read returns.
+        await Eventually.TrueAsync(() => redis.GetDatabase().KeyExistsAsync("price:" + price.Id), "the price to be written to Redis");
 
         var fromRedis = await second.Services.GetRequiredService<PriceCatalog>().GetAsync(price.Id, Ct);
 

@@ -4,7 +4,7 @@ using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Subscriptions;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Stripe;
+namespace Tally.Api.Tests.Mirror;
 
 public sealed class MirrorDiscountTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
 {
@@ -22,16 +22,9 @@ public sealed class MirrorDiscountTests(StripeTallyFactory factory) : IClassFixt
             Discounts = [new SubscriptionDiscountOptions { Coupon = coupon.Id }],
         }, cancellationToken: Ct);
 
-        SubscriptionDiscount? discount = null;
-        for (var i = 0; i < 200 && discount is null; i++)
-        {
-            discount = await factory.WithDbAsync(db => db.Set<SubscriptionDiscount>().AsNoTracking()
-                .FirstOrDefaultAsync(d => d.StripeSubscriptionId == subscription.Id, Ct));
-            if (discount is null)
-            {
-                await Task.Delay(50, Ct); // mirrored by the customer.subscription.created webhook
-            }
-        }
+        var discount = await Eventually.ValueAsync(() => factory.WithDbAsync(db => db.Set<SubscriptionDiscount>().AsNoTracking()
+            .FirstOrDefaultAsync(d => d.StripeSubscriptionId == subscription.Id, Ct)), d => d is not null,
+            "the customer.subscription.created webhook to mirror the discount");
 
         Assert.NotNull(discount);
         Assert.Equal(coupon.Id, discount.CouponId);

@@ -3,9 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Tally.Api.Features.Invoices;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Subscriptions;
-using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Webhooks;
+namespace Tally.Api.Tests.Support;
 
 /// <summary>The mirror as plain text, without local ids and processing timestamps, for comparing two runs.</summary>
 internal static class MirrorDump

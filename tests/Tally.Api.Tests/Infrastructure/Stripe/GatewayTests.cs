@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tally.Api.Infrastructure.Stripe;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Stripe;
+namespace Tally.Api.Tests.Infrastructure.Stripe;
 
 public sealed class GatewayTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
 {

@@ -1,9 +1,6 @@
 using System.Buffers.Text;
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,9 +9,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Auth;
+namespace Tally.Api.Tests.Support;
 
 /// <summary>A minimal OpenID Connect provider on loopback: discovery document and JWKS with one RSA key.</summary>
 public sealed class FakeIdentityProvider : IAsyncDisposable
@@ -67,78 +63,5 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
     {
         await app.DisposeAsync();
         rsa.Dispose();
-    }
-}
-
-public sealed class OidcTallyFactory : TallyFactory
-{
-    public const string Audience = "tally-api";
-
-    public FakeIdentityProvider? Idp { get; private set; }
-
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["TALLY_JWT_AUTHORITY"] = Idp!.Authority,
-        ["TALLY_JWT_AUDIENCE"] = Audience,
-    };
-
-    public override async ValueTask InitializeAsync()
-    {
-        Idp = await FakeIdentityProvider.StartAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (Idp is not null)
-        {
-            await Idp.DisposeAsync();
-        }
-    }
-}
-
-public sealed class OidcTests(OidcTallyFactory factory) : IClassFixture<OidcTallyFactory>
-{
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    [Fact]
-    public async Task TokenFromTheAuthority_IsAccepted_AndProvisionsAUser()
-    {
-        var token = factory.Idp!.Issue("oidc|alice", "alice@example.com", OidcTallyFactory.Audience);
-
-        var me = await factory.ClientFor(token).GetFromJsonAsync<JsonElement>("/api/me", TallyFactory.Json, Ct);
-
-        Assert.Equal("alice@example.com", me.GetProperty("email").GetString());
-        Assert.Equal("viewer", me.GetProperty("role").GetString());
-    }
-
-    [Fact]
-    public async Task TokenSignedByAnotherKey_IsRefused()
-    {
-        using var other = RSA.Create(2048);
-        var token = factory.Idp!.Issue("oidc|mallory", "mallory@example.com", OidcTallyFactory.Audience, other);
-
-        var response = await factory.ClientFor(token).GetAsync("/api/me", Ct);
-
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
-    }
-
-    [Fact]
-    public async Task SharedKeyToken_IsRefused_InOidcMode()
-    {
-        var response = await factory.ClientFor(TestTokens.For("hs256-user", "h@example.com", audience: OidcTallyFactory.Audience)).GetAsync("/api/me", Ct);
-
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
-    }
-
-    [Fact]
-    public async Task TokenForAnotherAudience_IsRefused()
-    {
-        var token = factory.Idp!.Issue("oidc|bob", "bob@example.com", "another-api");
-
-        var response = await factory.ClientFor(token).GetAsync("/api/me", Ct);
-
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
     }
 }

@@ -6,45 +6,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Stripe;
 using Tally.Api.Features.Webhooks;
-using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Webhooks;
-
-/// <summary>Tally on the emulator with a fast retry schedule (two attempts, 50 ms apart), so failures show quickly.</summary>
-public sealed class FastRetryTallyFactory : StripeTallyFactory
-{
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["Webhooks:MaxAttempts"] = "2";
-            settings["Webhooks:RetryDelay"] = "00:00:00.050";
-            settings["Webhooks:PollInterval"] = "00:00:00.100";
-            return settings;
-        }
-    }
-}
+namespace Tally.Api.Tests.Support;
 
 internal static class WebhookKit
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Polls <paramref name="condition"/> until it holds, failing with <paramref name="what"/> after a generous timeout.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Patience);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for: {what}");
-            await Task.Delay(50, Ct);
-        }
-    }
-
     /// <summary>Waits until the emulator delivered everything and Tally handled every stored event.</summary>
-    public static Task DrainedAsync(StripeTallyFactory factory) => EventuallyAsync(async () =>
+    public static Task DrainedAsync(StripeTallyFactory factory) => Eventually.TrueAsync(async () =>
         factory.Emulator.Control.PendingWebhooks == 0 &&
         !await factory.WithDbAsync(db => db.Set<WebhookEvent>().AnyAsync(e => e.Status == WebhookStatus.Pending, Ct)) &&
         factory.Emulator.Control.PendingWebhooks == 0,
@@ -73,10 +43,15 @@ internal static class WebhookKit
         }
     }
 
-    /// <summary>A signed POST of <paramref name="payload"/> as Stripe would send it (or with the given header).</summary>
-    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string payload, string? signature)
+    /// <summary>
+    /// A signed POST of <paramref name="payload"/> as Stripe would send it (or with the given header).
+    /// With <paramref name="expectContinue"/> the body is sent only once Tally asks for it, so a body
+    /// Tally refuses from its headers alone is not written into a connection Tally has closed.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string payload, string? signature, bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/billing/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = expectContinue ? true : null;
         if (signature is not null)
         {
             request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);

@@ -2,11 +2,11 @@ using System.Net;
 using System.Text;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Auth;
+namespace Tally.Api.Tests.Infrastructure.Auth;
 
 /// <summary>
 /// Every endpoint × every kind of caller gets the status DESIGN.md's role table promises.
-/// Add each new endpoint to <see cref="Endpoints"/>.
+/// Add each new endpoint to <see cref="ApiEndpoints.All"/>.
 /// </summary>
 public sealed class RbacMatrixTests(TallyFactory factory) : IClassFixture<TallyFactory>
 {
@@ -21,35 +21,10 @@ public sealed class RbacMatrixTests(TallyFactory factory) : IClassFixture<TallyF
         Admin,
     }
 
-    /// <summary>method, path, JSON body (or null), minimum role ("none" = public), status for an admitted caller.</summary>
-    public static readonly (string Method, string Path, string? Body, string MinRole, HttpStatusCode Allowed)[] Endpoints =
-    [
-        ("GET", "/healthz", null, "none", HttpStatusCode.OK),
-        ("GET", "/readyz", null, "none", HttpStatusCode.OK),
-        ("GET", "/openapi/v1.json", null, "none", HttpStatusCode.OK),
-        ("GET", "/api/me", null, "viewer", HttpStatusCode.OK),
-        ("GET", "/api/admin/users", null, "admin", HttpStatusCode.OK),
-        ("PUT", "/api/admin/users/999999/role", """{"role":"editor"}""", "admin", HttpStatusCode.NotFound),
-        // This fixture has no Stripe (the API base is a closed port): creating a customer is a deterministic 502.
-        ("POST", "/api/stripe/create_customer", null, "editor", HttpStatusCode.BadGateway),
-        ("POST", "/api/stripe/attach_payment_method", "{}", "editor", HttpStatusCode.BadRequest),
-        ("GET", "/api/stripe/customer", null, "viewer", HttpStatusCode.NotFound),
-        ("POST", "/api/billing/subscriptions", "{}", "editor", HttpStatusCode.NotFound),
-        ("GET", "/api/billing/subscriptions", null, "viewer", HttpStatusCode.OK),
-        ("GET", "/api/admin/subscriptions", null, "admin", HttpStatusCode.OK),
-        ("GET", "/api/billing/invoices", null, "viewer", HttpStatusCode.OK),
-        // Not an invoice id: 404 for every admitted caller without asking Stripe (there is none here).
-        ("GET", "/api/billing/invoice/999999/pdf", null, "viewer", HttpStatusCode.NotFound),
-        ("GET", "/api/admin/webhooks", null, "admin", HttpStatusCode.OK),
-        ("POST", "/api/admin/webhooks/999999/replay", null, "admin", HttpStatusCode.NotFound),
-        // This fixture's Stripe is a closed port: an admitted caller gets the sync's 502, not 401/403.
-        ("POST", "/api/admin/stripe/sync", null, "admin", HttpStatusCode.BadGateway),
-    ];
-
     public static TheoryData<string, string, Caller> Cases()
     {
         var data = new TheoryData<string, string, Caller>();
-        foreach (var endpoint in Endpoints)
+        foreach (var endpoint in ApiEndpoints.All)
         {
             foreach (var caller in Enum.GetValues<Caller>())
             {
@@ -64,7 +39,7 @@ public sealed class RbacMatrixTests(TallyFactory factory) : IClassFixture<TallyF
     [MemberData(nameof(Cases))]
     public async Task Endpoint_AnswersEachCaller_AsTheRoleTableSays(string method, string path, Caller caller)
     {
-        var endpoint = Endpoints.Single(e => e.Method == method && e.Path == path);
+        var endpoint = ApiEndpoints.All.Single(e => e.Method == method && e.Path == path);
         var client = await ClientForAsync(caller);
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (endpoint.Body is not null)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Tally.Api.Infrastructure.Configuration;
 
-namespace Tally.Api.Tests.Platform;
+namespace Tally.Api.Tests.Infrastructure.Configuration;
 
 public sealed class ConfigurationTests : IDisposable
 {

@@ -7,7 +7,7 @@ using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Stripe;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Stripe;
+namespace Tally.Api.Tests.Mirror;
 
 /// <summary>The writer's look-ups: from memory only after a preload; straight from the database otherwise.</summary>
 public sealed class MirrorWriterTests(TallyFactory factory) : IClassFixture<TallyFactory>

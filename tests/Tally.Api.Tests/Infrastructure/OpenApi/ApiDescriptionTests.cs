@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Tally.Api.Tests.Auth;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Platform;
+namespace Tally.Api.Tests.Infrastructure.OpenApi;
 
 public sealed class ApiDescriptionTests(TallyFactory factory) : IClassFixture<TallyFactory>
 {
@@ -16,7 +15,7 @@ public sealed class ApiDescriptionTests(TallyFactory factory) : IClassFixture<Ta
         var doc = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
         var paths = doc.GetProperty("paths");
 
-        foreach (var endpoint in RbacMatrixTests.Endpoints.Where(e => e.Path.StartsWith("/api/", StringComparison.Ordinal)))
+        foreach (var endpoint in ApiEndpoints.All.Where(e => e.Path.StartsWith("/api/", StringComparison.Ordinal)))
         {
             var template = endpoint.Path.Replace("999999", "{id}");
             Assert.True(paths.TryGetProperty(template, out var path), $"{template} is not described");

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Platform;
+namespace Tally.Api.Tests.Infrastructure.Stripe;
 
 /// <summary>
 /// The run command with no configuration at all gives a working Stripe flow through the embedded
@@ -39,19 +39,12 @@ public sealed class ZeroConfigStripeFlowTests : IDisposable
         Assert.StartsWith("si_", itemId);
 
         // The emulator delivers customer.subscription.created to Tally's own webhook URL; the processor handles it.
-        var processed = false;
-        for (var attempt = 0; attempt < 150 && !processed; attempt++)
+        await Eventually.TrueAsync(async () =>
         {
             var events = await http.GetFromJsonAsync<JsonElement>("/api/admin/webhooks?limit=100", Ct);
-            processed = events.GetProperty("data").EnumerateArray().Any(e =>
+            return events.GetProperty("data").EnumerateArray().Any(e =>
                 e.GetProperty("type").GetString() == "customer.subscription.created" && e.GetProperty("status").GetString() == "processed");
-            if (!processed)
-            {
-                await Task.Delay(200, Ct);
-            }
-        }
-
-        Assert.True(processed, "customer.subscription.created never reached the mirror through the webhook");
+        }, "customer.subscription.created to reach the mirror through the webhook");
         var mine = await http.GetFromJsonAsync<JsonElement>("/api/billing/subscriptions", Ct);
         var mirrored = Assert.Single(mine.GetProperty("data").EnumerateArray(), s => s.GetProperty("subscription_id").GetString() == subscriptionId);
         Assert.Equal(itemId, mirrored.GetProperty("subscription_item_id").GetString());

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Tests.Support;
 
-namespace Tally.Api.Tests.Stripe;
+namespace Tally.Api.Tests.Mirror;
 
 public sealed class PriceCatalogTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
 {
@@ -38,15 +38,9 @@ public sealed class PriceCatalogTests(StripeTallyFactory factory) : IClassFixtur
 
         await factory.Stripe.V1.Prices.UpdateAsync(price.Id, new global::Stripe.PriceUpdateOptions { Nickname = "After" }, cancellationToken: Ct);
 
-        string? nickname = null;
-        for (var i = 0; i < 200 && nickname != "After"; i++)
-        {
-            nickname = (await catalog.GetAsync(price.Id, Ct))!.Nickname;
-            if (nickname != "After")
-            {
-                await Task.Delay(50, Ct); // the price.updated webhook is delivered and processed asynchronously
-            }
-        }
+        // The price.updated webhook is delivered and processed asynchronously.
+        var nickname = await Eventually.ValueAsync(async () => (await catalog.GetAsync(price.Id, Ct))!.Nickname, n => n == "After",
+            "the price.updated webhook to refresh the catalog");
 
         Assert.Equal("After", nickname);
     }

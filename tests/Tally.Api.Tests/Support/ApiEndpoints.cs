@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace Tally.Api.Tests.Support;
+
+/// <summary>
+/// Every endpoint Tally serves, with the least role DESIGN.md's table admits to it: the RBAC matrix
+/// calls each as every kind of caller, and the OpenAPI test checks each is described.
+/// </summary>
+public static class ApiEndpoints
+{
+    /// <summary>method, path, JSON body (or null), minimum role ("none" = public), status for an admitted caller.</summary>
+    public static readonly (string Method, string Path, string? Body, string MinRole, HttpStatusCode Allowed)[] All =
+    [
+        ("GET", "/healthz", null, "none", HttpStatusCode.OK),
+        ("GET", "/readyz", null, "none", HttpStatusCode.OK),
+        ("GET", "/openapi/v1.json", null, "none", HttpStatusCode.OK),
+        ("GET", "/api/me", null, "viewer", HttpStatusCode.OK),
+        ("GET", "/api/admin/users", null, "admin", HttpStatusCode.OK),
+        ("PUT", "/api/admin/users/999999/role", """{"role":"editor"}""", "admin", HttpStatusCode.NotFound),
+        // This fixture has no Stripe (the API base is a closed port): creating a customer is a deterministic 502.
+        ("POST", "/api/stripe/create_customer", null, "editor", HttpStatusCode.BadGateway),
+        ("POST", "/api/stripe/attach_payment_method", "{}", "editor", HttpStatusCode.BadRequest),
+        ("GET", "/api/stripe/customer", null, "viewer", HttpStatusCode.NotFound),
+        ("POST", "/api/billing/subscriptions", "{}", "editor", HttpStatusCode.NotFound),
+        ("GET", "/api/billing/subscriptions", null, "viewer", HttpStatusCode.OK),
+        ("GET", "/api/admin/subscriptions", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/billing/invoices", null, "viewer", HttpStatusCode.OK),
+        // Not an invoice id: 404 for every admitted caller without asking Stripe (there is none here).
+        ("GET", "/api/billing/invoice/999999/pdf", null, "viewer", HttpStatusCode.NotFound),
+        ("GET", "/api/admin/webhooks", null, "admin", HttpStatusCode.OK),
+        ("POST", "/api/admin/webhooks/999999/replay", null, "admin", HttpStatusCode.NotFound),
+        // This fixture's Stripe is a closed port: an admitted caller gets the sync's 502, not 401/403.
+        ("POST", "/api/admin/stripe/sync", null, "admin", HttpStatusCode.BadGateway),
+    ];
+}
