@@ -27,6 +27,14 @@ public static class ApiEndpoints
         ("GET", "/api/billing/invoices", null, "viewer", HttpStatusCode.OK),
         // Not an invoice id: 404 for every admitted caller without asking Stripe (there is none here).
         ("GET", "/api/billing/invoice/999999/pdf", null, "viewer", HttpStatusCode.NotFound),
+        ("POST", "/api/billing/report_usage", "{}", "editor", HttpStatusCode.BadRequest),
+        ("POST", "/api/billing/report_usage/batch", "{}", "editor", HttpStatusCode.BadRequest),
+        ("GET", "/api/billing/usage_records", null, "viewer", HttpStatusCode.OK),
+        ("GET", "/api/billing/usage_summary", null, "viewer", HttpStatusCode.OK),
+        ("POST", "/api/admin/usage/corrections", "{}", "admin", HttpStatusCode.BadRequest),
+        ("GET", "/api/admin/usage/reconciliation", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/admin/usage/health", null, "admin", HttpStatusCode.OK),
+        ("POST", "/api/admin/usage/failed/retry", null, "admin", HttpStatusCode.OK),
         ("GET", "/api/admin/webhooks", null, "admin", HttpStatusCode.OK),
         ("POST", "/api/admin/webhooks/999999/replay", null, "admin", HttpStatusCode.NotFound),
         // This fixture's Stripe is a closed port: an admitted caller gets the sync's 502, not 401/403.

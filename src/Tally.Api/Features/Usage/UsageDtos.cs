@@ -43,7 +43,7 @@ public sealed record RetryFailedResponse(int Retried);
 internal static class UsageMapping
 {
     public static UsageRecordResponse ToResponse(this UsageRecord r) => new(
-        r.Id, r.UserId, r.StripeSubscriptionItemId, r.Quantity, r.Timestamp, r.ReportedAt, r.Status, r.Late, r.Kind, r.BatchId,
+        r.Id, r.UserId, r.StripeSubscriptionItemId, UsageRules.Normalized(r.Quantity), r.Timestamp, r.ReportedAt, r.Status, r.Late, r.Kind, r.BatchId,
         r.Metadata is null ? null : JsonDocument.Parse(r.Metadata).RootElement.Clone(), r.IdempotencyKey, r.Note, r.PeriodStart, r.PeriodEnd,
         r.CreatedAt);
 }

@@ -35,8 +35,8 @@ internal sealed class UsageIntake(UsageTargets targets, MeterNames meters, IOpti
             return (null, UsageRules.Invalid("subscription_item_id", "is not a Stripe subscription item id."));
         }
 
-        var now = clock.GetUtcNow();
-        var timestamp = report.Timestamp?.ToUniversalTime() ?? now;
+        var now = UsageRules.Milliseconds(clock.GetUtcNow());
+        var timestamp = UsageRules.Milliseconds(report.Timestamp ?? now);
         if (UsageRules.CheckTimestamp(timestamp, now) is { } badTime)
         {
             return (null, badTime);

@@ -13,9 +13,9 @@ internal static class UsageRegistration
         builder.Services.AddScoped<UsageIntake>();
         builder.Services.AddScoped<UsageBatching>();
         builder.Services.AddScoped<UsageSending>();
+        builder.Services.AddSingleton<UsageFlusher>();
         if (builder.Configuration.GetValue($"{UsageOptions.Section}:{nameof(UsageOptions.FlusherEnabled)}", true))
         {
-            builder.Services.AddSingleton<UsageFlusher>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageFlusher>());
         }
     }

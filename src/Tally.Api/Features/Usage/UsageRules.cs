@@ -86,15 +86,21 @@ internal static class UsageRules
     /// </summary>
     public static string RequestHash(long userId, decimal quantity, string? itemId, DateTimeOffset? timestamp, string? metadata) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
-            userId.ToString(System.Globalization.CultureInfo.InvariantCulture), (quantity / 1.000000000000000000000000000000000m).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            userId.ToString(System.Globalization.CultureInfo.InvariantCulture), Normalized(quantity).ToString(System.Globalization.CultureInfo.InvariantCulture),
             itemId ?? "", timestamp?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", metadata ?? ""))));
+
+    /// <summary>The value without trailing zeros (PostgreSQL's numeric(30,12) gives 3.000000000000 for 3).</summary>
+    public static decimal Normalized(decimal value) => value / 1.000000000000000000000000000000000m;
+
+    /// <summary>Whole milliseconds: what both databases keep (SQLite's binary ticks hold 0.1 ms), so an answer built in memory equals one read back.</summary>
+    public static DateTimeOffset Milliseconds(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     public static UsageProblem Invalid(string field, string message) => new(400, "validation_failed", field, message);
 
     /// <summary>Digits from the first non-zero one to the last one kept (trailing zeros of a fraction do not count; those of an integer do).</summary>
     private static int SignificantDigits(decimal value)
     {
-        var normalized = Math.Abs(value) / 1.000000000000000000000000000000000m;
+        var normalized = Normalized(Math.Abs(value));
         return normalized.ToString(System.Globalization.CultureInfo.InvariantCulture).Replace(".", "", StringComparison.Ordinal).TrimStart('0').Length;
     }
 }
