@@ -18,7 +18,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
         var (row, applied) = await UpsertAsync(customers, c.Id, asOf, FindCustomerAsync(c.Id, ct), () => new MirroredCustomer { StripeCustomerId = c.Id }, row =>
         {
             (row.Email, row.Name, row.DefaultPaymentMethodId, row.Currency) = (c.Email, c.Name, c.DefaultPaymentMethodId, c.Currency);
-            (row.Deleted, row.StripeCreated, row.UpdatedAt) = (c.Deleted, c.Created, clock.GetUtcNow());
+            (row.Deleted, row.StripeCreated, row.UpdatedAt, row.TestClockId) = (c.Deleted, c.Created, clock.GetUtcNow(), c.TestClockId ?? row.TestClockId);
         });
         if (applied && row.UserId is null && await links.LinkAsync(c.Id, c.Metadata, c.Email, c.Deleted, ct) is { } userId)
         {

@@ -21,6 +21,9 @@ internal sealed class MirroredCustomer : IMirroredRow
 
     public string? Currency { get; set; }
 
+    /// <summary>The Stripe test clock the customer lives on: its Stripe time is the clock's, not the wall clock's.</summary>
+    public string? TestClockId { get; set; }
+
     public bool Deleted { get; set; }
 
     public DateTimeOffset StripeCreated { get; set; }
@@ -43,5 +46,6 @@ internal sealed class MirroredCustomerConfiguration : IEntityTypeConfiguration<M
         e.Property(c => c.Name).HasMaxLength(255);
         e.StripeRef(c => c.DefaultPaymentMethodId);
         e.Property(c => c.Currency).HasMaxLength(3);
+        e.StripeRef(c => c.TestClockId);
     }
 }

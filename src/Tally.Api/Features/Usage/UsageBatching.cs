@@ -10,7 +10,7 @@ namespace Tally.Api.Features.Usage;
 /// remainder. Several instances may run it at once: a record goes to the batch whose conditional
 /// update took it, and a transaction that did not get all of its records writes nothing.
 /// </summary>
-internal sealed class UsageBatching(TallyDbContext db, IOptions<UsageOptions> options, TimeProvider clock)
+internal sealed class UsageBatching(TallyDbContext db, StripeTime stripeTime, IOptions<UsageOptions> options, TimeProvider clock)
 {
     private const int MaxRecordsPerBatch = 20_000;
 
@@ -34,7 +34,7 @@ internal sealed class UsageBatching(TallyDbContext db, IOptions<UsageOptions> op
 
     private async Task<int> BatchGroupAsync(GroupKey key, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = await stripeTime.NowAsync(key.CustomerId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var records = await db.Set<UsageRecord>().AsNoTracking()
             .Where(r => r.Status == UsageStatus.Pending && r.BatchId == null && r.StripeCustomerId == key.CustomerId
@@ -52,7 +52,8 @@ internal sealed class UsageBatching(TallyDbContext db, IOptions<UsageOptions> op
         foreach (var chunk in chunks)
         {
             var quantity = chunk.Sum(r => r.Quantity);
-            var batch = NewBatch(key, options.Value.PerRecord ? $"tally-usage-rec-{chunk[0].Id}-{Guid.NewGuid():N}" : null, quantity, carry, final, chunk.Max(r => r.Timestamp), now);
+            var batch = NewBatch(key, options.Value.PerRecord ? $"tally-usage-rec-{chunk[0].Id}-{Guid.NewGuid():N}" : null, quantity, carry, final,
+                chunk.Max(r => r.Timestamp), now, clock.GetUtcNow());
             carry += quantity - batch.Value;
             db.Add(batch);
             await db.SaveChangesAsync(ct);
@@ -79,28 +80,39 @@ internal sealed class UsageBatching(TallyDbContext db, IOptions<UsageOptions> op
     /// </summary>
     private async Task<int> CloseEndedPeriodsAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var closedBefore = now - options.Value.CloseAfter;
+        var wallNow = clock.GetUtcNow();
+        var closedBefore = wallNow - options.Value.CloseAfter;
+        // Periods that ended more than 35 days ago can take no meter event any more: not looked at again.
+        var oldest = wallNow - UsageRules.MaxAge;
+        var clocked = await StripeTime.TestClockCustomersAsync(db, ct);
         var keys = await db.Set<UsageBatch>().AsNoTracking()
-            .Where(b => b.PeriodEnd <= closedBefore && b.Status != BatchStatus.Failed)
+            .Where(b => b.Status != BatchStatus.Failed && ((b.PeriodEnd <= closedBefore && b.PeriodEnd > oldest) || clocked.Contains(b.StripeCustomerId)))
             .GroupBy(b => new { b.StripeCustomerId, b.MeterEventName, b.PeriodStart, b.PeriodEnd })
             .Where(g => g.Max(b => b.Final ? 1 : 0) == 0)
-            .Select(g => g.Key).Take(options.Value.MaxBatchesPerFlush).ToListAsync(ct);
+            .Select(g => g.Key).OrderBy(k => k.PeriodEnd).Take(options.Value.MaxBatchesPerFlush).ToListAsync(ct);
+        var closed = 0;
         foreach (var k in keys)
         {
+            var now = await stripeTime.NowAsync(k.StripeCustomerId, ct);
+            if (k.PeriodEnd > now - options.Value.CloseAfter)
+            {
+                continue; // a test-clock customer whose period has not ended in its own time
+            }
+
             var key = new GroupKey(k.StripeCustomerId, k.MeterEventName, k.PeriodStart, k.PeriodEnd);
-            var batch = NewBatch(key, null, 0, await CarryAsync(key, ct), final: true, key.End.AddSeconds(-1), now);
+            var batch = NewBatch(key, null, 0, await CarryAsync(key, ct), final: true, key.End.AddSeconds(-1), now, wallNow);
             if (batch.Value == 0)
             {
-                (batch.Status, batch.SentAt) = (BatchStatus.Sent, now);
+                (batch.Status, batch.SentAt) = (BatchStatus.Sent, wallNow);
             }
 
             db.Add(batch);
+            closed++;
         }
 
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
-        return keys.Count;
+        return closed;
     }
 
     /// <summary>What the key's batches so far left behind: the fractions not sent yet.</summary>
@@ -110,7 +122,10 @@ internal sealed class UsageBatching(TallyDbContext db, IOptions<UsageOptions> op
             .Select(b => new { b.Quantity, b.Value }).ToListAsync(ct))
         .Sum(b => b.Quantity - b.Value);
 
-    private static UsageBatch NewBatch(GroupKey key, string? id, decimal quantity, decimal carry, bool final, DateTimeOffset latest, DateTimeOffset now)
+    /// <param name="now">The customer's Stripe time (a test clock's, for its customers).</param>
+    /// <param name="wallNow">Tally's own time, for the row's bookkeeping.</param>
+    private static UsageBatch NewBatch(
+        GroupKey key, string? id, decimal quantity, decimal carry, bool final, DateTimeOffset latest, DateTimeOffset now, DateTimeOffset wallNow)
     {
         var owed = carry + quantity;
         var value = final ? (long)Math.Round(owed, MidpointRounding.AwayFromZero) : (long)decimal.Truncate(owed);
@@ -119,7 +134,7 @@ internal sealed class UsageBatching(TallyDbContext db, IOptions<UsageOptions> op
         return new UsageBatch
         {
             Id = id ?? $"tally-usage-{Guid.NewGuid():N}", StripeCustomerId = key.CustomerId, MeterEventName = key.EventName, PeriodStart = key.Start,
-            PeriodEnd = key.End, Quantity = quantity, Value = value, Final = final, Timestamp = timestamp, NextAttemptAt = now, CreatedAt = now,
+            PeriodEnd = key.End, Quantity = quantity, Value = value, Final = final, Timestamp = timestamp, NextAttemptAt = wallNow, CreatedAt = wallNow,
         };
     }
 

@@ -15,7 +15,7 @@ internal sealed record UsageReport(
 /// own), its meter and the billing period it is delivered into. A report for a period whose invoice is
 /// closed is late: delivered into the current period, or refused with <c>Usage__LatePolicy=reject</c>.
 /// </summary>
-internal sealed class UsageIntake(UsageTargets targets, MeterNames meters, IOptions<UsageOptions> options, TimeProvider clock)
+internal sealed class UsageIntake(UsageTargets targets, MeterNames meters, StripeTime stripeTime, IOptions<UsageOptions> options, TimeProvider clock)
 {
     public async Task<(UsageRecord? Record, UsageProblem? Problem)> PrepareAsync(UsageReport report, CancellationToken ct)
     {
@@ -35,17 +35,18 @@ internal sealed class UsageIntake(UsageTargets targets, MeterNames meters, IOpti
             return (null, UsageRules.Invalid("subscription_item_id", "is not a Stripe subscription item id."));
         }
 
-        var now = UsageRules.Milliseconds(clock.GetUtcNow());
-        var timestamp = UsageRules.Milliseconds(report.Timestamp ?? now);
-        if (UsageRules.CheckTimestamp(timestamp, now) is { } badTime)
-        {
-            return (null, badTime);
-        }
-
         var (target, problem) = Choose(await targets.OfUserAsync(report.UserId, report.CustomerId, ct), report.SubscriptionItemId);
         if (target is null)
         {
             return (null, problem);
+        }
+
+        // The customer's Stripe time: a test clock's for test-clock customers.
+        var now = UsageRules.Milliseconds(await stripeTime.NowAsync(target.CustomerId, ct));
+        var timestamp = UsageRules.Milliseconds(report.Timestamp ?? now);
+        if (UsageRules.CheckTimestamp(timestamp, now) is { } badTime)
+        {
+            return (null, badTime);
         }
 
         if (timestamp < target.Created)
@@ -76,7 +77,8 @@ internal sealed class UsageIntake(UsageTargets targets, MeterNames meters, IOpti
         {
             UserId = report.UserId, StripeCustomerId = target.CustomerId, StripeSubscriptionItemId = target.ItemId, MeterId = target.MeterId,
             MeterEventName = eventName, Quantity = quantity, Timestamp = timestamp, PeriodStart = period.Start, PeriodEnd = period.End, Late = late,
-            Kind = report.Kind, IdempotencyKey = report.IdempotencyKey, Metadata = metadata, Note = report.Note, Actor = report.Actor, CreatedAt = now,
+            Kind = report.Kind, IdempotencyKey = report.IdempotencyKey, Metadata = metadata, Note = report.Note, Actor = report.Actor,
+            CreatedAt = UsageRules.Milliseconds(clock.GetUtcNow()),
             RequestHash = report.IdempotencyKey is null
                 ? null
                 : UsageRules.RequestHash(report.UserId, quantity, report.SubscriptionItemId, report.Timestamp, metadata),

@@ -70,7 +70,7 @@ internal static class UsageQueryEndpoints
     /// Stripe's own total when it can say, and the amount the price puts on it (per-unit prices; null for tiered ones).
     /// </summary>
     internal static async Task<Results<Ok<UsageSummaryResponse>, ProblemHttpResult>> SummaryAsync(
-        HttpContext http, TallyDbContext db, UserAccounts users, UsageTargets targets, MeterNames meters, StripeGateway gateway, TimeProvider clock,
+        HttpContext http, TallyDbContext db, UserAccounts users, UsageTargets targets, MeterNames meters, StripeGateway gateway, StripeTime stripeTime,
         [FromQuery(Name = "user_id")] long? userId, CancellationToken ct)
     {
         var (target, customerId, forbidden) = await UsageEndpoints.ActingUserAsync(http, userId, users, ct);
@@ -79,11 +79,10 @@ internal static class UsageQueryEndpoints
             return forbidden;
         }
 
-        var now = clock.GetUtcNow();
         var items = new List<UsageSummaryItem>();
         foreach (var item in (await targets.OfUserAsync(target, customerId, ct)).Where(t => t.IsReportable))
         {
-            var (start, end) = item.PeriodOf(now);
+            var (start, end) = item.PeriodOf(await stripeTime.NowAsync(item.CustomerId, ct));
             var totals = await db.Set<UsageRecord>().AsNoTracking()
                 .Where(r => r.StripeSubscriptionItemId == item.ItemId && r.PeriodStart == start)
                 .GroupBy(r => r.Status)

@@ -7,6 +7,7 @@ internal static class UsageRegistration
         builder.Services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<UsageLedger>();
         builder.Services.AddSingleton<MeterNames>();
+        builder.Services.AddSingleton<StripeTime>();
         builder.Services.AddSingleton<MeterEventRateLimit>();
         builder.Services.AddSingleton<UsagePipelineState>();
         builder.Services.AddScoped<UsageTargets>();

@@ -142,6 +142,10 @@ internal sealed class StripeGateway(StripeClient stripe)
         }
     }
 
+    /// <summary>A test clock's frozen time (the Stripe time of its customers), or null when Stripe does not know the clock.</summary>
+    public async Task<DateTimeOffset?> GetTestClockTimeAsync(string clockId, CancellationToken ct) =>
+        await OrNullAsync(() => stripe.V1.TestHelpers.TestClocks.GetAsync(clockId, cancellationToken: ct)) is { } clock ? StripeMapping.Utc(clock.FrozenTime) : null;
+
     /// <summary>The <c>event_name</c> of a meter, or null when Stripe does not know it.</summary>
     public async Task<string?> GetMeterEventNameAsync(string meterId, CancellationToken ct) =>
         (await OrNullAsync(() => stripe.V1.Billing.Meters.GetAsync(meterId, cancellationToken: ct)))?.EventName;

@@ -14,7 +14,7 @@ internal static class StripeMapping
 
     public static CustomerRecord ToRecord(this global::Stripe.Customer c) => new(
         c.Id, c.Email, c.Name, c.InvoiceSettings?.DefaultPaymentMethodId, c.Currency, c.Deleted == true, Utc(c.Created),
-        c.Metadata ?? NoMetadata);
+        c.Metadata ?? NoMetadata, c.TestClockId);
 
     public static ProductRecord ToRecord(this global::Stripe.Product p) => new(p.Id, p.Name, p.Active, p.Deleted == true, Utc(p.Created));
 

@@ -5,7 +5,7 @@ namespace Tally.Api.Infrastructure.Stripe;
 
 internal sealed record CustomerRecord(
     string Id, string? Email, string? Name, string? DefaultPaymentMethodId, string? Currency, bool Deleted,
-    DateTimeOffset Created, IReadOnlyDictionary<string, string> Metadata);
+    DateTimeOffset Created, IReadOnlyDictionary<string, string> Metadata, string? TestClockId = null);
 
 internal sealed record ProductRecord(string Id, string? Name, bool Active, bool Deleted, DateTimeOffset Created);
 

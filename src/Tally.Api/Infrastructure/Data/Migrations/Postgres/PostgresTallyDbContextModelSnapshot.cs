@@ -194,6 +194,11 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(255)")
                         .HasColumnName("stripe_customer_id");
 
+                    b.Property<string>("TestClockId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("test_clock_id");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");

@@ -12,6 +12,13 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "test_clock_id",
+                table: "customers",
+                type: "character varying(255)",
+                maxLength: 255,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "usage_batches",
                 columns: table => new
@@ -116,6 +123,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "usage_records");
+
+            migrationBuilder.DropColumn(
+                name: "test_clock_id",
+                table: "customers");
         }
     }
 }

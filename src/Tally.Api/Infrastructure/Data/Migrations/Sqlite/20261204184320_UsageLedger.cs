@@ -10,6 +10,13 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "test_clock_id",
+                table: "customers",
+                type: "TEXT",
+                maxLength: 255,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "usage_batches",
                 columns: table => new
@@ -114,6 +121,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "usage_records");
+
+            migrationBuilder.DropColumn(
+                name: "test_clock_id",
+                table: "customers");
         }
     }
 }
