@@ -38,6 +38,11 @@ internal sealed class UsageLedger : IAsyncDisposable
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
+        if (db is PostgresTallyDbContext)
+        {
+            return await WritePostgresAsync(db, records, ct);
+        }
+
         return await db.RetryOnConflictAsync(RaceAttempts, async () =>
         {
             var existing = await StoredAsync(db, records, ct);
@@ -67,6 +72,18 @@ internal sealed class UsageLedger : IAsyncDisposable
             await db.SaveChangesAsync(ct);
             return (IReadOnlyList<LedgerResult>)results;
         });
+    }
+
+    /// <summary>PostgreSQL: one unnest insert that skips stored keys; the skipped rows are answered with the stored ones.</summary>
+    private static async Task<IReadOnlyList<LedgerResult>> WritePostgresAsync(TallyDbContext db, IReadOnlyList<UsageRecord> records, CancellationToken ct)
+    {
+        var rows = records.Select(Copy).ToList();
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        var inserted = await PostgresLedgerInsert.InsertAsync(connection, rows, ct);
+        var skipped = rows.Where(r => !inserted.Contains(r.Id)).ToList();
+        var stored = skipped.Count == 0 ? [] : await StoredAsync(db, skipped, ct);
+        return rows.Select(r => inserted.Contains(r.Id) ? new LedgerResult(r, Duplicate: false) : new LedgerResult(stored[(r.UserId, r.IdempotencyKey!)], Duplicate: true)).ToList();
     }
 
     /// <summary>The records already stored under the idempotency keys of <paramref name="records"/>.</summary>
