@@ -39,7 +39,7 @@ internal static class UsageBatchEndpoint
             var (record, problem) = await PrepareAsync(events[i], userId, customerId, intake, json.Value.SerializerOptions, ct);
             if (record is null)
             {
-                rejected.Add(new RejectedUsage(i, problem!.Code, $"{problem.Field}: {problem.Message}"));
+                rejected.Add(new RejectedUsage(i, problem!.Code, $"{problem.Param}: {problem.Message}"));
             }
             else
             {
@@ -100,7 +100,7 @@ internal static class UsageBatchEndpoint
 
         if (UsageRules.CheckIdempotencyKey(e.IdempotencyKey) is { } badKey)
         {
-            return (null, badKey with { Field = "idempotency_key" });
+            return (null, badKey with { Param = "idempotency_key" });
         }
 
         return await intake.PrepareAsync(new UsageReport(userId, customerId, e.Quantity, e.SubscriptionItemId, e.Metadata, e.Timestamp, e.IdempotencyKey), ct);

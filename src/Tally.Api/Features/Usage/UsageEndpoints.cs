@@ -44,8 +44,8 @@ internal static class UsageEndpoints
     }
 
     internal static ProblemHttpResult ToProblem(this UsageProblem p) => p.Code == "validation_failed"
-        ? Problems.Validation(p.Field, p.Message)
-        : Problems.Result(p.Status, p.Code, p.Message, new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [p.Field] = [p.Message] } });
+        ? Problems.Validation(p.Param, p.Message)
+        : Problems.Result(p.Status, p.Code, p.Message, new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [p.Param] = [p.Message] } });
 
     internal static ProblemHttpResult Busy(HttpContext http)
     {

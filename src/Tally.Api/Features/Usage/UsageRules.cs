@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Tally.Api.Features.Usage;
 
 /// <summary>A report that failed validation: the field, the stable code and what is wrong.</summary>
-internal sealed record UsageProblem(int Status, string Code, string Field, string Message);
+internal sealed record UsageProblem(int Status, string Code, string Param, string Message);
 
 /// <summary>What a report must satisfy before it is stored (DESIGN.md "Usage pipeline rules"; Stripe's meter event limits).</summary>
 internal static class UsageRules
