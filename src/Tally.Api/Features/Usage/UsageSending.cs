@@ -14,10 +14,10 @@ internal sealed class UsagePipelineState
     public string? LastStripeError { get; set; }
 }
 
-/// <summary>Stripe's rate limit for meter events, shared by every flush of this instance.</summary>
+/// <summary>Stripe's rate limit for meter events, shared by every flush of this instance (made on the first send).</summary>
 internal sealed class MeterEventRateLimit(IOptions<UsageOptions> options) : IDisposable
 {
-    private readonly TokenBucketRateLimiter limiter = new(new TokenBucketRateLimiterOptions
+    private readonly Lazy<TokenBucketRateLimiter> limiter = new(() => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
     {
         TokenLimit = (int)Math.Max(1, Math.Floor(options.Value.StripeRatePerSecond)),
         TokensPerPeriod = 1,
@@ -25,14 +25,20 @@ internal sealed class MeterEventRateLimit(IOptions<UsageOptions> options) : IDis
         QueueLimit = int.MaxValue,
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,
-    });
+    }));
 
     public async Task WaitAsync(CancellationToken ct)
     {
-        using var lease = await limiter.AcquireAsync(1, ct);
+        using var lease = await limiter.Value.AcquireAsync(1, ct);
     }
 
-    public void Dispose() => limiter.Dispose();
+    public void Dispose()
+    {
+        if (limiter.IsValueCreated)
+        {
+            limiter.Value.Dispose();
+        }
+    }
 }
 
 /// <summary>
