@@ -23,7 +23,6 @@ return await TallyCli.RunAsync(args, [UserVerbs.SetRole, SyncVerbs.StripeSync, D
     builder.AddWebhooks();
     builder.AddStripeSync();
     builder.AddDemo(seedOnStart: command.Has("demo"));
-
     var app = builder.Build();
     app.UseTallyPlatform();
     app.MapHealth();
