@@ -724,6 +724,50 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("subscription_items", (string)null);
                 });
 
+            modelBuilder.Entity("Tally.Api.Features.Revenue.FxRate", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateOnly>("EffectiveDate")
+                        .HasColumnType("date")
+                        .HasColumnName("effective_date");
+
+                    b.Property<string>("QuoteCurrency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("quote_currency");
+
+                    b.Property<decimal>("Rate")
+                        .HasPrecision(28, 12)
+                        .HasColumnType("numeric(28,12)")
+                        .HasColumnName("rate");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fx_rates");
+
+                    b.HasIndex("Currency", "QuoteCurrency", "EffectiveDate")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fx_rates_currency_quote_currency_effective_date");
+
+                    b.ToTable("fx_rates", (string)null);
+                });
+
             modelBuilder.Entity("Tally.Api.Features.Usage.UsageBatch", b =>
                 {
                     b.Property<string>("Id")

@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Tally.Api.Features.Mirror;
+using Tally.Api.Infrastructure.Data;
+
+namespace Tally.Api.Features.Revenue;
+
+internal sealed record PaidInvoice(string CustomerId, string Currency, long AmountPaid, DateTimeOffset PaidAt);
+
+/// <summary>Everything one window's figures need, read from the mirror once (no Stripe call).</summary>
+internal sealed record RevenueWindow(
+    DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SubscriptionState> States, IReadOnlyDictionary<string, PriceTerms> Prices,
+    IReadOnlyList<PaidInvoice> Paid)
+{
+    public IEnumerable<SubscriptionState> At(DateTimeOffset t) => States.Where(s => s.ValidAt(t));
+}
+
+/// <summary>Reads the mirror's history, prices and invoices for a window (T0, T].</summary>
+internal sealed class RevenueData(TallyDbContext db)
+{
+    public async Task<RevenueWindow> LoadAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var rows = await db.SubscriptionHistoryDuring(from, to).ToListAsync(ct);
+        var discounts = (await db.MirroredSubscriptionDiscounts().ToListAsync(ct))
+            .GroupBy(d => d.StripeSubscriptionId).ToDictionary(g => g.Key, g => (IReadOnlyList<DiscountState>)[.. g.Select(SubscriptionState.Of)]);
+        var states = rows.Select(h => SubscriptionState.Of(h, discounts.GetValueOrDefault(h.StripeSubscriptionId) ?? [])).ToList();
+        var prices = (await db.MirroredPrices().ToListAsync(ct)).ToDictionary(p => p.StripePriceId, PriceTerms.From);
+        var paid = await db.MirroredInvoices()
+            .Where(i => i.Status == "paid" && i.PaidAt > from && i.PaidAt <= to)
+            .Select(i => new PaidInvoice(i.StripeCustomerId, i.Currency, i.AmountPaid, i.PaidAt!.Value))
+            .ToListAsync(ct);
+        return new RevenueWindow(from, to, states, prices, paid);
+    }
+
+    /// <summary>Of <paramref name="customers"/>, those with a paid invoice (amount &gt; 0) before <paramref name="before"/>: paying history (§3.9).</summary>
+    public async Task<HashSet<string>> PaidBeforeAsync(IReadOnlyCollection<string> customers, DateTimeOffset before, CancellationToken ct)
+    {
+        if (customers.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = customers.ToList();
+        var found = await db.MirroredInvoices()
+            .Where(i => i.Status == "paid" && i.AmountPaid > 0 && i.PaidAt < before && ids.Contains(i.StripeCustomerId))
+            .Select(i => i.StripeCustomerId).Distinct().ToListAsync(ct);
+        return [.. found];
+    }
+}
