@@ -10,7 +10,8 @@ namespace Tally.Api.Tests.Revenue;
 /// through the emulator, read from <c>/api/admin/revenue?as_of=2025-07-01T00:00:00Z</c>; every expected
 /// value of §4.5–4.8 and §4.10 ([R] defaults).
 /// </summary>
-public sealed class RevenueTests(RevenueDatasetFactory factory) : IClassFixture<RevenueDatasetFactory>
+[Collection(RevenueDatasetCollection.Name)]
+public sealed class RevenueTests(RevenueDatasetFactory factory)
 {
     public const string AsOf = "2025-07-01T00:00:00Z";
 

@@ -25,3 +25,10 @@ public sealed class RevenueDatasetFactory : StripeTallyFactory
         Dataset = await RevenueDataset.BuildAsync(this);
     }
 }
+
+/// <summary>The test classes that read the worked dataset share one build of it.</summary>
+[CollectionDefinition(Name)]
+public sealed class RevenueDatasetCollection : ICollectionFixture<RevenueDatasetFactory>
+{
+    public const string Name = "revenue dataset";
+}
