@@ -20,6 +20,7 @@ public sealed class RevenuePolicyTests(RevenueDatasetFactory factory)
     [InlineData("&discount_durations_subtracted=forever", 796.33, 15, 56.88, 0.0769)]
     [InlineData("&week_factor=4", 783.00, 15, 55.93, 0.0769)]
     [InlineData("&week_factor=4.33", 786.30, 15, 56.16, 0.0769)]
+    [InlineData("&include_metered_in_mrr=true", 1086.33, 15, 77.60, 0.0769)]
     public async Task Revenue_UnderAlternativePolicies_MatchesTheWorkedDataset(string flags, double mrr, int subscriptions, double arpu, double churn)
     {
         var r = await RevenueAsync(factory, flags);
@@ -28,6 +29,19 @@ public sealed class RevenuePolicyTests(RevenueDatasetFactory factory)
         Assert.Equal(subscriptions, r.GetProperty("active_subscriptions").GetInt32());
         Assert.Equal((decimal)arpu, Dec(r, "arpu"));
         Assert.Equal((decimal)churn, Dec(r, "churn_rate"));
+    }
+
+    [Fact]
+    public async Task UsageRevenue_IsReportedBesideMrr_AndInsideItWhenIncluded()
+    {
+        var r = await RevenueAsync(factory);
+        var included = await RevenueAsync(factory, "&include_metered_in_mrr=true");
+
+        // S8's last completed period (05-20 → 06-20): 15 000 units × 2 = 30 000 from its mirrored invoice's usage line.
+        Assert.Equal((300.00m, 835.33m), (Dec(r, "by_currency.usd.usage_mrr"), Dec(r, "by_currency.usd.mrr_including_usage")));
+        Assert.Equal((300.00m, 1086.33m), (Dec(r, "usage_mrr"), Dec(r, "mrr_including_usage")));
+        Assert.Equal((835.33m, 835.33m), (Dec(included, "by_currency.usd.mrr"), Dec(included, "by_currency.usd.mrr_including_usage")));
+        Assert.True(included.GetProperty("policy").GetProperty("include_metered_in_mrr").GetBoolean());
     }
 
     [Fact]

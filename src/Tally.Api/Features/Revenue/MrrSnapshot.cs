@@ -9,6 +9,9 @@ internal sealed class MrrSnapshot
 
     public Dictionary<string, int> ActiveSubscriptions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Usage MRR of the eligible subscriptions, per currency (reported beside MRR whatever the policy).</summary>
+    public Dictionary<string, decimal> Usage { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Prices a recorded item names that the mirror does not hold (their items count 0).</summary>
     public SortedSet<string> MissingPrices { get; } = new(StringComparer.Ordinal);
 
@@ -23,7 +26,9 @@ internal sealed class MrrSnapshot
                 continue;
             }
 
-            var mrr = MrrCalculator.SubMrr(s, t, window.Prices, policy);
+            var usage = MrrCalculator.Eligible(s, t, policy) ? window.UsageAt(s.SubscriptionId, t, policy) : 0m;
+            snapshot.Usage[currency] = snapshot.Usage.GetValueOrDefault(currency) + usage;
+            var mrr = MrrCalculator.SubMrr(s, t, window.Prices, policy, usage);
             var key = (s.CustomerId, currency);
             snapshot.ByCustomer[key] = snapshot.ByCustomer.GetValueOrDefault(key) + mrr;
             if (mrr > 0)
@@ -47,6 +52,10 @@ internal sealed class MrrSnapshot
     public decimal Mrr(string currency) => ByCustomer.Where(kv => kv.Key.Currency == currency).Sum(kv => kv.Value);
 
     public IEnumerable<string> Currencies => ByCustomer.Keys.Select(k => k.Currency).Concat(ActiveSubscriptions.Keys).Distinct();
+
+    /// <summary>MRR with usage: MRR plus usage MRR, unless the policy already put usage into MRR.</summary>
+    public decimal MrrIncludingUsage(string currency, RevenuePolicy policy) =>
+        Mrr(currency) + (policy.IncludeMeteredInMrr ? 0m : Usage.GetValueOrDefault(currency));
 }
 
 /// <summary>The five MRR movements per currency (§3.9), minor units.</summary>

@@ -6,12 +6,25 @@ namespace Tally.Api.Features.Revenue;
 
 internal sealed record PaidInvoice(string CustomerId, string Currency, long AmountPaid, DateTimeOffset PaidAt);
 
+/// <summary>A metered line of a (not void) invoice: usage of one subscription item over one period.</summary>
+internal sealed record UsageLine(string SubscriptionId, string ItemKey, string PriceId, long Amount, DateTimeOffset PeriodEnd);
+
 /// <summary>Everything one window's figures need, read from the mirror once (no Stripe call).</summary>
 internal sealed record RevenueWindow(
     DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SubscriptionState> States, IReadOnlyDictionary<string, PriceTerms> Prices,
-    IReadOnlyList<PaidInvoice> Paid)
+    IReadOnlyList<PaidInvoice> Paid, ILookup<string, UsageLine> Usage)
 {
     public IEnumerable<SubscriptionState> At(DateTimeOffset t) => States.Where(s => s.ValidAt(t));
+
+    /// <summary>
+    /// The subscription's last completed period of metered usage at <paramref name="t"/> (per item, the
+    /// newest period ended by then), per month, in minor units (§3.3 [ALT include_metered]).
+    /// </summary>
+    public decimal UsageAt(string subscriptionId, DateTimeOffset t, RevenuePolicy policy) =>
+        Usage[subscriptionId].Where(l => l.PeriodEnd <= t).GroupBy(l => l.ItemKey)
+            .Select(item => item.GroupBy(l => l.PeriodEnd).MaxBy(p => p.Key)!)
+            .SelectMany(period => period)
+            .Sum(l => Prices.TryGetValue(l.PriceId, out var price) ? MrrCalculator.Monthly(l.Amount, price, policy) : 0m);
 }
 
 /// <summary>Reads the mirror's history, prices and invoices for a window (T0, T].</summary>
@@ -28,7 +41,16 @@ internal sealed class RevenueData(TallyDbContext db)
             .Where(i => i.Status == "paid" && i.PaidAt > from && i.PaidAt <= to)
             .Select(i => new PaidInvoice(i.StripeCustomerId, i.Currency, i.AmountPaid, i.PaidAt!.Value))
             .ToListAsync(ct);
-        return new RevenueWindow(from, to, states, prices, paid);
+        // Usage of the last completed period before T0 may lie up to one billing interval (a year at most) back.
+        var usageFrom = from.AddDays(-400);
+        var metered = prices.Where(p => p.Value.Metered).Select(p => p.Key).ToList();
+        var usage = await (from l in db.MirroredInvoiceLines()
+                           join i in db.MirroredInvoices() on l.StripeInvoiceId equals i.StripeInvoiceId
+                           where i.Status != "void" && !l.Proration && l.StripeSubscriptionId != null && l.PriceId != null && metered.Contains(l.PriceId)
+                               && l.PeriodEnd > usageFrom && l.PeriodEnd <= to
+                           select new UsageLine(l.StripeSubscriptionId!, l.StripeSubscriptionItemId ?? l.PriceId!, l.PriceId!, l.Amount, l.PeriodEnd!.Value))
+            .ToListAsync(ct);
+        return new RevenueWindow(from, to, states, prices, paid, usage.ToLookup(u => u.SubscriptionId, StringComparer.Ordinal));
     }
 
     /// <summary>Of <paramref name="customers"/>, those with a paid invoice (amount &gt; 0) before <paramref name="before"/>: paying history (§3.9).</summary>

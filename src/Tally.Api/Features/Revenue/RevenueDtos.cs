@@ -14,6 +14,8 @@ internal sealed record RevenueResponse(
     DateOnly? FxAsOf,
     decimal? Mrr,
     decimal? Arr,
+    decimal? UsageMrr,
+    decimal? MrrIncludingUsage,
     decimal? ChurnRate,
     decimal? ChurnPercentage,
     int ActiveSubscriptions,
@@ -49,6 +51,8 @@ internal sealed record MovementsResponse(decimal New, decimal Reactivation, deci
 internal sealed record CurrencyRevenue(
     decimal Mrr,
     decimal Arr,
+    decimal UsageMrr,
+    decimal MrrIncludingUsage,
     [property: JsonPropertyName("recent_revenue_30d")] decimal RecentRevenue30d,
     int ActiveCustomers,
     int ActiveSubscriptions,

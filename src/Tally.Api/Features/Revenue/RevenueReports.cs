@@ -33,7 +33,7 @@ internal sealed class RevenueReports(RevenueData data, FxRates fx, StripeSetting
         var errors = currencies.Where(c => rates.RateOf(c) is null)
             .Select(c => new FxError(c, "fx_rate_missing", $"No {c}→{reporting} rate dated on or before {rates.Date:yyyy-MM-dd}: set one with PUT /api/admin/fx_rates."))
             .ToList();
-        var byCurrency = currencies.ToDictionary(c => c, c => PerCurrency(c, start, end, movements.GetValueOrDefault(c, Movements.Zero), window, rates.RateOf(c)));
+        var byCurrency = currencies.ToDictionary(c => c, c => PerCurrency(c, start, end, movements.GetValueOrDefault(c, Movements.Zero), window, policy, rates.RateOf(c)));
 
         var activeCustomers = end.ActiveCustomers().Count;
         var activeSubscriptions = end.ActiveSubscriptions.Values.Sum();
@@ -57,6 +57,8 @@ internal sealed class RevenueReports(RevenueData data, FxRates fx, StripeSetting
         return new RevenueResponse(
             t, t0, reporting, rates.NewestDate,
             Money.Round(mrr, 2), Money.Round(mrr * 12, 2),
+            convert ? Money.Round(Reporting(c => end.Usage.GetValueOrDefault(c)), 2) : null,
+            convert ? Money.Round(Reporting(c => end.MrrIncludingUsage(c, policy)), 2) : null,
             Money.Round(churnRate, 4), Money.Round(churnRate * 100, 2),
             activeSubscriptions, activeCustomers,
             convert ? Money.Round(cash, 2) : null,
@@ -73,7 +75,8 @@ internal sealed class RevenueReports(RevenueData data, FxRates fx, StripeSetting
             byCurrency, errors, [.. start.MissingPrices.Union(end.MissingPrices)], PolicyResponse.From(policy));
     }
 
-    private static CurrencyRevenue PerCurrency(string c, MrrSnapshot start, MrrSnapshot end, Movements moved, RevenueWindow window, decimal? rate)
+    private static CurrencyRevenue PerCurrency(
+        string c, MrrSnapshot start, MrrSnapshot end, Movements moved, RevenueWindow window, RevenuePolicy policy, decimal? rate)
     {
         var mrr = end.Mrr(c);
         var startMrr = start.Mrr(c);
@@ -81,7 +84,8 @@ internal sealed class RevenueReports(RevenueData data, FxRates fx, StripeSetting
         var retention = Retention.Of(startMrr, moved);
         var exp = Money.Exponent(c);
         return new CurrencyRevenue(
-            Money.Show(mrr, c), Money.Show(mrr * 12, c), Money.Show(window.Paid.Where(p => p.Currency == c).Sum(p => (decimal)p.AmountPaid), c),
+            Money.Show(mrr, c), Money.Show(mrr * 12, c), Money.Show(end.Usage.GetValueOrDefault(c), c), Money.Show(end.MrrIncludingUsage(c, policy), c),
+            Money.Show(window.Paid.Where(p => p.Currency == c).Sum(p => (decimal)p.AmountPaid), c),
             customers, end.ActiveSubscriptions.GetValueOrDefault(c),
             customers > 0 ? Money.Round(Money.Major(mrr, c) / customers, exp) : null,
             Money.Show(end.ScheduledToCancel.GetValueOrDefault(c), c), Money.Show(startMrr, c),

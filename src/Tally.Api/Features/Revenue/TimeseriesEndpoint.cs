@@ -7,7 +7,7 @@ namespace Tally.Api.Features.Revenue;
 
 /// <summary>One bucket: the dashboard's figures as of the bucket's end, exactly what <c>/api/admin/revenue?as_of=</c> answers.</summary>
 internal sealed record TimeseriesPoint(
-    DateTimeOffset BucketStart, DateTimeOffset AsOf, decimal? Mrr, decimal? Arr, int ActiveCustomers, int ActiveSubscriptions,
+    DateTimeOffset BucketStart, DateTimeOffset AsOf, decimal? Mrr, decimal? Arr, decimal? UsageMrr, decimal? MrrIncludingUsage, int ActiveCustomers, int ActiveSubscriptions,
     MovementsResponse? Movements, IReadOnlyDictionary<string, CurrencyRevenue> ByCurrency, IReadOnlyList<FxError> FxErrors);
 
 internal sealed record TimeseriesResponse(DateTimeOffset From, DateTimeOffset To, string Interval, string ReportingCurrency, IReadOnlyList<TimeseriesPoint> Points);
@@ -54,7 +54,7 @@ internal static class TimeseriesEndpoint
         foreach (var asOf in ends)
         {
             var r = await reports.ComputeAsync(asOf, policy, ct);
-            points.Add(new TimeseriesPoint(bucketStart, r.AsOf, r.Mrr, r.Arr, r.ActiveCustomers, r.ActiveSubscriptions, r.Movements, r.ByCurrency, r.FxErrors));
+            points.Add(new TimeseriesPoint(bucketStart, r.AsOf, r.Mrr, r.Arr, r.UsageMrr, r.MrrIncludingUsage, r.ActiveCustomers, r.ActiveSubscriptions, r.Movements, r.ByCurrency, r.FxErrors));
             bucketStart = asOf;
         }
 

@@ -140,6 +140,77 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("invoices", (string)null);
                 });
 
+            modelBuilder.Entity("Tally.Api.Features.Mirror.InvoiceLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long?>("PeriodEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_end");
+
+                    b.Property<long?>("PeriodStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("PriceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("price_id");
+
+                    b.Property<bool>("Proration")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("proration");
+
+                    b.Property<decimal?>("Quantity")
+                        .HasPrecision(38, 12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("StripeInvoiceId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_invoice_id");
+
+                    b.Property<string>("StripeLineId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_line_id");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_subscription_id");
+
+                    b.Property<string>("StripeSubscriptionItemId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_subscription_item_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoice_lines");
+
+                    b.HasIndex("StripeInvoiceId")
+                        .HasDatabaseName("ix_invoice_lines_stripe_invoice_id");
+
+                    b.HasIndex("StripeLineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoice_lines_stripe_line_id");
+
+                    b.HasIndex("StripeSubscriptionId", "PeriodEnd")
+                        .HasDatabaseName("ix_invoice_lines_stripe_subscription_id_period_end");
+
+                    b.ToTable("invoice_lines", (string)null);
+                });
+
             modelBuilder.Entity("Tally.Api.Features.Mirror.MirroredCustomer", b =>
                 {
                     b.Property<long>("Id")

@@ -12,7 +12,7 @@ using Tally.Api.Infrastructure.Data;
 namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTallyDbContext))]
-    [Migration("20261204181239_Revenue")]
+    [Migration("20261204183053_Revenue")]
     partial class Revenue
     {
         /// <inheritdoc />
@@ -148,6 +148,79 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasDatabaseName("ix_invoices_user_id_stripe_created");
 
                     b.ToTable("invoices", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Mirror.InvoiceLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset?>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTimeOffset?>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("PriceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("price_id");
+
+                    b.Property<bool>("Proration")
+                        .HasColumnType("boolean")
+                        .HasColumnName("proration");
+
+                    b.Property<decimal?>("Quantity")
+                        .HasPrecision(38, 12)
+                        .HasColumnType("numeric(38,12)")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("StripeInvoiceId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_invoice_id");
+
+                    b.Property<string>("StripeLineId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_line_id");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_subscription_id");
+
+                    b.Property<string>("StripeSubscriptionItemId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_subscription_item_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoice_lines");
+
+                    b.HasIndex("StripeInvoiceId")
+                        .HasDatabaseName("ix_invoice_lines_stripe_invoice_id");
+
+                    b.HasIndex("StripeLineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoice_lines_stripe_line_id");
+
+                    b.HasIndex("StripeSubscriptionId", "PeriodEnd")
+                        .HasDatabaseName("ix_invoice_lines_stripe_subscription_id_period_end");
+
+                    b.ToTable("invoice_lines", (string)null);
                 });
 
             modelBuilder.Entity("Tally.Api.Features.Mirror.MirroredCustomer", b =>
