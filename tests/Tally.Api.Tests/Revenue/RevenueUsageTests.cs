@@ -51,4 +51,39 @@ public sealed class RevenueUsageTests(StripeTallyFactory factory) : IClassFixtur
         Assert.Equal(24.68m, Dec(after, "usage_mrr"));
         Assert.Equal(24.68m, Dec(after, "mrr_including_usage"));
     }
+
+    [Fact]
+    public async Task Discounts_AreSeenAsTheyWere_BeforeAndAfterTheyStop()
+    {
+        var at = Start.AddYears(1);
+        var clock = await factory.Stripe.V1.TestHelpers.TestClocks.CreateAsync(new TestClockCreateOptions { FrozenTime = at }, cancellationToken: Ct);
+        var customer = await factory.Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions
+        {
+            Email = "discounted@revenue.example", TestClock = clock.Id, PaymentMethod = "pm_card_visa",
+            InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = "pm_card_visa" },
+        }, cancellationToken: Ct);
+        var product = await factory.Stripe.V1.Products.CreateAsync(new ProductCreateOptions { Name = "Seat" }, cancellationToken: Ct);
+        var price = await factory.Stripe.V1.Prices.CreateAsync(new PriceCreateOptions
+        {
+            Product = product.Id, Currency = "usd", UnitAmount = 1000, Recurring = new PriceRecurringOptions { Interval = "month" },
+        }, cancellationToken: Ct);
+        var half = await factory.Stripe.V1.Coupons.CreateAsync(new CouponCreateOptions { PercentOff = 50m, Duration = "forever" }, cancellationToken: Ct);
+        var subscription = await factory.Stripe.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer.Id, Items = [new SubscriptionItemOptions { Price = price.Id }], Discounts = [new SubscriptionDiscountOptions { Coupon = half.Id }],
+        }, cancellationToken: Ct);
+        await PaidInvoice.AdvanceAsync(factory, clock.Id, at.AddDays(10));
+        // Tally reads a discount's terms from the subscription it re-fetches (event payloads name discounts by id
+        // only), so it must have processed the subscription while the discount was on it, as it does in real time.
+        await WebhookKit.DrainedAsync(factory);
+        await factory.Stripe.V1.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions { Discounts = [] }, cancellationToken: Ct);
+        await PaidInvoice.AdvanceAsync(factory, clock.Id, at.AddDays(20));
+        await WebhookKit.DrainedAsync(factory);
+
+        var before = await RevenueAtAsync(at.AddDays(5));
+        var after = await RevenueAtAsync(at.AddDays(15));
+
+        Assert.Equal(5.00m, Dec(before, "by_currency.usd.mrr"));
+        Assert.Equal(10.00m, Dec(after, "by_currency.usd.mrr"));
+    }
 }
