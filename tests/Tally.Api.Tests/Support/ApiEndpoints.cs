@@ -34,6 +34,7 @@ public static class ApiEndpoints
         ("GET", "/api/admin/revenue", null, "admin", HttpStatusCode.OK),
         ("GET", "/api/admin/revenue/timeseries", null, "admin", HttpStatusCode.OK),
         ("GET", "/api/admin/revenue/cohorts", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/admin/revenue/export.csv", null, "admin", HttpStatusCode.OK),
         ("GET", "/api/admin/fx_rates", null, "admin", HttpStatusCode.OK),
         ("PUT", "/api/admin/fx_rates", """{"date":"2025-07-01","rates":{"eur":1.1}}""", "admin", HttpStatusCode.OK),
     ];

@@ -16,6 +16,7 @@ internal static class RevenueEndpoints
         admin.MapGet("/revenue", GetRevenueAsync).WithName("GetRevenue").ProducesProblems(400);
         admin.MapGet("/revenue/timeseries", TimeseriesEndpoint.GetAsync).WithName("GetRevenueTimeseries").ProducesProblems(400);
         admin.MapGet("/revenue/cohorts", CohortsEndpoint.GetAsync).WithName("GetRevenueCohorts").ProducesProblems(400);
+        admin.MapGet("/revenue/export.csv", ExportEndpoint.GetAsync).WithName("ExportRevenue").Produces<string>(200, "text/csv").ProducesProblems(400);
         admin.MapGet("/fx_rates", ListFxRatesAsync).WithName("ListFxRates").ProducesProblems(400);
         admin.MapPut("/fx_rates", SetFxRatesAsync).WithName("SetFxRates").ProducesProblems(400, 415);
     }

@@ -8,5 +8,6 @@ internal static class RevenueRegistration
         builder.Services.AddScoped<RevenueData>();
         builder.Services.AddScoped<FxRates>();
         builder.Services.AddScoped<RevenueReports>();
+        builder.Services.AddScoped<SubscriptionMrr>();
     }
 }
