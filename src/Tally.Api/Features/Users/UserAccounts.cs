@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Auth;
+using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Users;
 
