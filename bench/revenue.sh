@@ -44,7 +44,7 @@ AUTH="Authorization: Bearer $TOKEN"
 curl -sf -H "$AUTH" "$URL/api/me" >/dev/null
 
 AS_OF=2025-07-01T00:00:00Z
-seconds() { local s; s=$(date +%s.%N); "$@" >/dev/null; awk -v s="$s" -v e="$(date +%s.%N)" 'BEGIN{printf "%.3f\n", e-s}'; }
+seconds() { local s; s=$(date +%s.%N); "$@" >/dev/null || return 1; awk -v s="$s" -v e="$(date +%s.%N)" 'BEGIN{printf "%.3f\n", e-s}'; }
 get() { curl -sf --max-time 600 -H "$AUTH" "$URL$1" -o /dev/null; }
 median() { sort -g | awk '{a[NR]=$1} END { if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 
