@@ -3,6 +3,7 @@ using Tally.Api.Features.Demo;
 using Tally.Api.Features.Health;
 using Tally.Api.Features.Invoices;
 using Tally.Api.Features.Mirror;
+using Tally.Api.Features.Revenue;
 using Tally.Api.Features.Subscriptions;
 using Tally.Api.Features.Sync;
 using Tally.Api.Features.Usage;
@@ -19,6 +20,7 @@ return await TallyCli.RunAsync(args, [UserVerbs.SetRole, SyncVerbs.StripeSync, D
     builder.AddCustomers();
     builder.AddSubscriptions();
     builder.AddInvoices();
+    builder.AddRevenue();
     builder.AddUsage();
     builder.AddWebhooks();
     builder.AddStripeSync();
@@ -30,6 +32,7 @@ return await TallyCli.RunAsync(args, [UserVerbs.SetRole, SyncVerbs.StripeSync, D
     app.MapCustomers();
     app.MapSubscriptions();
     app.MapInvoices();
+    app.MapRevenue();
     app.MapUsage();
     app.MapWebhooks();
     app.MapStripeSync();

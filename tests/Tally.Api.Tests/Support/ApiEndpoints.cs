@@ -39,5 +39,11 @@ public static class ApiEndpoints
         ("POST", "/api/admin/webhooks/999999/replay", null, "admin", HttpStatusCode.NotFound),
         // This fixture's Stripe is a closed port: an admitted caller gets the sync's 502, not 401/403.
         ("POST", "/api/admin/stripe/sync", null, "admin", HttpStatusCode.BadGateway),
+        ("GET", "/api/admin/revenue", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/admin/revenue/timeseries", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/admin/revenue/cohorts", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/admin/revenue/export.csv", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/admin/fx_rates", null, "admin", HttpStatusCode.OK),
+        ("PUT", "/api/admin/fx_rates", """{"date":"2025-07-01","rates":{"eur":1.1}}""", "admin", HttpStatusCode.OK),
     ];
 }

@@ -15,4 +15,12 @@ internal static class MirrorQueries
     public static IQueryable<MirroredPrice> MirroredPrices(this TallyDbContext db) => db.Set<MirroredPrice>().AsNoTracking();
 
     public static IQueryable<SubscriptionItem> MirroredSubscriptionItems(this TallyDbContext db) => db.Set<SubscriptionItem>().AsNoTracking();
+
+    public static IQueryable<SubscriptionDiscount> MirroredSubscriptionDiscounts(this TallyDbContext db) => db.Set<SubscriptionDiscount>().AsNoTracking();
+
+    public static IQueryable<InvoiceLine> MirroredInvoiceLines(this TallyDbContext db) => db.Set<InvoiceLine>().AsNoTracking();
+
+    /// <summary>Recorded subscription states valid at some instant of [<paramref name="from"/>, <paramref name="to"/>] (Stripe time).</summary>
+    public static IQueryable<SubscriptionHistory> SubscriptionHistoryDuring(this TallyDbContext db, DateTimeOffset from, DateTimeOffset to) =>
+        db.Set<SubscriptionHistory>().AsNoTracking().Where(h => h.ValidFrom <= to && (h.ValidTo == null || h.ValidTo > from));
 }

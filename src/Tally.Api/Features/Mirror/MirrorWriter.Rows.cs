@@ -22,6 +22,7 @@ internal sealed partial class MirrorWriter
     private readonly Dictionary<string, List<SubscriptionItem>> items = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SubscriptionDiscount>> discounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SubscriptionHistory>> history = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<InvoiceLine>> invoiceLines = new(StringComparer.Ordinal);
 
     /// <summary>Customers whose subscriptions and invoices without a user are all loaded (see <see cref="ClaimOrphansAsync"/>).</summary>
     private readonly HashSet<string> orphansLoaded = new(StringComparer.Ordinal);
@@ -106,6 +107,8 @@ internal sealed partial class MirrorWriter
     private static string DiscountOf(SubscriptionDiscount x) => x.StripeSubscriptionId;
 
     private static string HistoryOf(SubscriptionHistory x) => x.StripeSubscriptionId;
+
+    private static string LineOf(InvoiceLine x) => x.StripeInvoiceId;
 
     /// <summary>
     /// A subscription's child rows, tracked, with those added in this unit of work. Rows the caller adds

@@ -58,7 +58,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
         {
             row.UserId ??= await UserIdForCustomerAsync(s.CustomerId, s.Metadata, ct);
             await UpsertItemsAsync(s, asOf, ct);
-            await ReplaceDiscountsAsync(s, ct);
+            await ReplaceDiscountsAsync(s, asOf, ct);
         }
 
         return row;
@@ -77,6 +77,10 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
         if (applied)
         {
             row.UserId ??= await UserIdForCustomerAsync(i.CustomerId, null, ct);
+            if (i.Lines is { } lines)
+            {
+                await ReplaceLinesAsync(i.Id, lines, ct);
+            }
         }
 
         return row;
@@ -138,7 +142,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
         }
     }
 
-    private async Task ReplaceDiscountsAsync(SubscriptionRecord s, CancellationToken ct)
+    private async Task ReplaceDiscountsAsync(SubscriptionRecord s, DateTimeOffset asOf, CancellationToken ct)
     {
         var existing = await ChildrenAsync(discounts, s.Id, db.Set<SubscriptionDiscount>().Where(x => x.StripeSubscriptionId == s.Id), DiscountOf, ct);
         foreach (var d in s.Discounts)
@@ -155,7 +159,32 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
             (row.Duration, row.DurationInMonths, row.Start, row.End) = (d.Duration, d.DurationInMonths, d.Start, d.End);
         }
 
-        var removed = existing.Where(x => s.Discounts.All(d => d.Id != x.StripeDiscountId)).ToList();
+        // A discount no longer on the subscription is kept, ended when it was last seen gone: revenue
+        // reads from these rows which discounts held at any past instant.
+        foreach (var gone in existing.Where(x => s.Discounts.All(d => d.Id != x.StripeDiscountId) && (x.End is null || x.End > asOf)))
+        {
+            gone.End = asOf;
+        }
+    }
+
+    private async Task ReplaceLinesAsync(string invoiceId, IReadOnlyList<InvoiceLineRecord> lines, CancellationToken ct)
+    {
+        var existing = await ChildrenAsync(invoiceLines, invoiceId, db.Set<InvoiceLine>().Where(x => x.StripeInvoiceId == invoiceId), LineOf, ct);
+        foreach (var l in lines)
+        {
+            var row = existing.FirstOrDefault(x => x.StripeLineId == l.Id);
+            if (row is null)
+            {
+                row = new InvoiceLine { StripeLineId = l.Id, StripeInvoiceId = invoiceId };
+                db.Add(row);
+                existing.Add(row);
+            }
+
+            (row.StripeSubscriptionId, row.StripeSubscriptionItemId, row.PriceId, row.Amount) = (l.SubscriptionId, l.SubscriptionItemId, l.PriceId, l.Amount);
+            (row.Quantity, row.Proration, row.PeriodStart, row.PeriodEnd) = (l.Quantity, l.Proration, l.PeriodStart, l.PeriodEnd);
+        }
+
+        var removed = existing.Where(x => lines.All(l => l.Id != x.StripeLineId)).ToList();
         db.RemoveRange(removed);
         existing.RemoveAll(removed.Contains);
     }

@@ -4,7 +4,7 @@ using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Mirror;
 
-/// <summary>A discount (coupon) applied to a subscription.</summary>
+/// <summary>A discount (coupon) applied to a subscription; kept once removed, with <see cref="End"/> when it stopped applying.</summary>
 internal sealed class SubscriptionDiscount
 {
     public long Id { get; set; }

@@ -16,16 +16,13 @@ internal static class SubscriptionEndpoints
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
-    private static readonly string[] Statuses =
-        ["incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid", "paused"];
-
     public static void MapSubscriptions(this IEndpointRouteBuilder app)
     {
         var billing = app.MapGroup("/api/billing/subscriptions").WithTags("Subscriptions");
         billing.MapPost("/", CreateAsync).WithName("CreateSubscription").RequireRole(Role.Editor).ProducesProblems(400, 404, 409, 413, 415, 422, 502);
         billing.MapGet("/", ListOwnAsync).WithName("ListOwnSubscriptions").RequireRole(Role.Viewer).ProducesProblems(400);
 
-        app.MapGet("/api/admin/subscriptions", ListAllAsync).WithTags("Subscriptions").WithName("ListSubscriptions")
+        app.MapGet("/api/admin/subscriptions", AdminSubscriptionList.ListAsync).WithTags("Subscriptions").WithName("ListSubscriptions")
             .RequireRole(Role.Admin).ProducesProblems(400);
     }
 
@@ -71,34 +68,6 @@ internal static class SubscriptionEndpoints
         var query = db.MirroredSubscriptions().Where(s => s.UserId == me || (customerId != null && s.StripeCustomerId == customerId));
         var rows = await NewestFirst(query, page).ToListAsync(ct);
         return TypedResults.Ok(page.ToPage(rows, s => s.Id, s => s.ToResponse()));
-    }
-
-    private static async Task<Results<Ok<Page<AdminSubscriptionResponse>>, ProblemHttpResult>> ListAllAsync(
-        TallyDbContext db, int? limit, string? cursor, string? status, [FromQuery(Name = "user_id")] long? userId, CancellationToken ct)
-    {
-        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
-        {
-            return problem!;
-        }
-
-        if (status is not null && !Statuses.Contains(status))
-        {
-            return Problems.Validation("status", $"must be one of {string.Join(", ", Statuses)}.");
-        }
-
-        var query = db.MirroredSubscriptions();
-        if (status is not null)
-        {
-            query = query.Where(s => s.Status == status);
-        }
-
-        if (userId is not null)
-        {
-            query = query.Where(s => s.UserId == userId);
-        }
-
-        var rows = await NewestFirst(query, page).ToListAsync(ct);
-        return TypedResults.Ok(page.ToPage(rows, s => s.Id, s => s.ToAdminResponse()));
     }
 
     private static IQueryable<Subscription> NewestFirst(IQueryable<Subscription> query, PageRequest page)

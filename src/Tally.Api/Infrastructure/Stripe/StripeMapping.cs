@@ -42,7 +42,13 @@ internal static class StripeMapping
     public static InvoiceRecord ToRecord(this global::Stripe.Invoice i) => new(
         i.Id, i.CustomerId, i.Parent?.SubscriptionDetails?.SubscriptionId, i.Number, i.Status ?? "draft", i.AmountDue, i.AmountPaid,
         i.AmountRemaining, i.Subtotal, i.Total, i.Currency ?? "usd", i.BillingReason, Utc(i.Created), Present(i.PeriodStart),
-        Present(i.PeriodEnd), Utc(i.StatusTransitions?.PaidAt), i.HostedInvoiceUrl, i.InvoicePdf);
+        Present(i.PeriodEnd), Utc(i.StatusTransitions?.PaidAt), i.HostedInvoiceUrl, i.InvoicePdf,
+        // An invoice embeds its first lines only; a partial list is not mirrored (the lines stay as they were).
+        i.Lines is { HasMore: false } lines ? [.. lines.Data.Select(ToRecord)] : null);
+
+    public static InvoiceLineRecord ToRecord(this global::Stripe.InvoiceLineItem l) => new(
+        l.Id, l.Parent?.SubscriptionItemDetails?.Subscription, l.Parent?.SubscriptionItemDetails?.SubscriptionItem, l.Pricing?.PriceDetails?.PriceId,
+        l.Amount, l.QuantityDecimal ?? l.Quantity, l.Parent?.SubscriptionItemDetails?.Proration ?? false, l.Period is { } p ? Present(p.Start) : null, l.Period is { } q ? Present(q.End) : null);
 
     public static PaymentMethodRecord ToRecord(this global::Stripe.PaymentMethod pm, bool isDefault) =>
         new(pm.Id, pm.Type, pm.Card?.Brand, pm.Card?.Last4, isDefault);

@@ -34,6 +34,12 @@ internal sealed record SubscriptionRecord(
 internal sealed record InvoiceRecord(
     string Id, string CustomerId, string? SubscriptionId, string? Number, string Status, long AmountDue, long AmountPaid,
     long AmountRemaining, long Subtotal, long Total, string Currency, string? BillingReason, DateTimeOffset Created,
-    DateTimeOffset? PeriodStart, DateTimeOffset? PeriodEnd, DateTimeOffset? PaidAt, string? HostedInvoiceUrl, string? InvoicePdf);
+    DateTimeOffset? PeriodStart, DateTimeOffset? PeriodEnd, DateTimeOffset? PaidAt, string? HostedInvoiceUrl, string? InvoicePdf,
+    IReadOnlyList<InvoiceLineRecord>? Lines = null);
+
+/// <summary>One invoice line (subscription item lines carry their price and period; usage lines are the metered ones).</summary>
+internal sealed record InvoiceLineRecord(
+    string Id, string? SubscriptionId, string? SubscriptionItemId, string? PriceId, long Amount, decimal? Quantity, bool Proration,
+    DateTimeOffset? PeriodStart, DateTimeOffset? PeriodEnd);
 
 internal sealed record PaymentMethodRecord(string Id, string Type, string? Brand, string? Last4, bool IsDefault);

@@ -147,6 +147,79 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("invoices", (string)null);
                 });
 
+            modelBuilder.Entity("Tally.Api.Features.Mirror.InvoiceLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset?>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTimeOffset?>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("PriceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("price_id");
+
+                    b.Property<bool>("Proration")
+                        .HasColumnType("boolean")
+                        .HasColumnName("proration");
+
+                    b.Property<decimal?>("Quantity")
+                        .HasPrecision(38, 12)
+                        .HasColumnType("numeric(38,12)")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("StripeInvoiceId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_invoice_id");
+
+                    b.Property<string>("StripeLineId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_line_id");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_subscription_id");
+
+                    b.Property<string>("StripeSubscriptionItemId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_subscription_item_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoice_lines");
+
+                    b.HasIndex("StripeInvoiceId")
+                        .HasDatabaseName("ix_invoice_lines_stripe_invoice_id");
+
+                    b.HasIndex("StripeLineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoice_lines_stripe_line_id");
+
+                    b.HasIndex("StripeSubscriptionId", "PeriodEnd")
+                        .HasDatabaseName("ix_invoice_lines_stripe_subscription_id_period_end");
+
+                    b.ToTable("invoice_lines", (string)null);
+                });
+
             modelBuilder.Entity("Tally.Api.Features.Mirror.MirroredCustomer", b =>
                 {
                     b.Property<long>("Id")
@@ -727,6 +800,50 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasDatabaseName("ix_subscription_items_stripe_subscription_item_id");
 
                     b.ToTable("subscription_items", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.FxRate", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateOnly>("EffectiveDate")
+                        .HasColumnType("date")
+                        .HasColumnName("effective_date");
+
+                    b.Property<string>("QuoteCurrency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("quote_currency");
+
+                    b.Property<decimal>("Rate")
+                        .HasPrecision(28, 12)
+                        .HasColumnType("numeric(28,12)")
+                        .HasColumnName("rate");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fx_rates");
+
+                    b.HasIndex("Currency", "QuoteCurrency", "EffectiveDate")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fx_rates_currency_quote_currency_effective_date");
+
+                    b.ToTable("fx_rates", (string)null);
                 });
 
             modelBuilder.Entity("Tally.Api.Features.Usage.UsageBatch", b =>

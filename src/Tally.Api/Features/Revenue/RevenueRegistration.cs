@@ -1,0 +1,13 @@
+namespace Tally.Api.Features.Revenue;
+
+internal static class RevenueRegistration
+{
+    public static void AddRevenue(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RevenueOptions>().BindConfiguration(RevenueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<RevenueData>();
+        builder.Services.AddScoped<FxRates>();
+        builder.Services.AddScoped<RevenueReports>();
+        builder.Services.AddScoped<SubscriptionMrr>();
+    }
+}
