@@ -48,7 +48,10 @@ public sealed class ArchitectureTests
     {
         var ns = type.Namespace.FullName;
         if (!ns.StartsWith(Features + ".", StringComparison.Ordinal))
+        {
             return SliceIdentifier.Ignore();
+        }
+
         return SliceIdentifier.Of(ns[(Features.Length + 1)..].Split('.')[0]);
     }
 }

@@ -5,10 +5,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Stripe;
 using Tally.Api.Features.Subscriptions;
-using Subscription = Tally.Api.Features.Mirror.Subscription;
-using SubscriptionItem = Tally.Api.Features.Mirror.SubscriptionItem;
 using Tally.Api.Infrastructure.Stripe;
 using Tally.Api.Tests.Support;
+using Subscription = Tally.Api.Features.Mirror.Subscription;
+using SubscriptionItem = Tally.Api.Features.Mirror.SubscriptionItem;
 
 namespace Tally.Api.Tests.Subscriptions;
 

@@ -2,10 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Stripe.TestHelpers;
 using Tally.Api.Features.Mirror;
-using Subscription = Tally.Api.Features.Mirror.Subscription;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
 using static Tally.Api.Tests.Support.WebhookKit;
+using Subscription = Tally.Api.Features.Mirror.Subscription;
 
 namespace Tally.Api.Tests.Webhooks;
 

@@ -1,7 +1,7 @@
 using System.Data;
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Auth;
+using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Users;
 

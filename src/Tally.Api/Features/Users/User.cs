@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Auth;
+using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Users;
 

@@ -2,9 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tally.Api.Infrastructure.Auth;
+using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Errors;
 using Tally.Api.Infrastructure.Http;
-using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.OpenApi;
 
 namespace Tally.Api.Features.Users;
