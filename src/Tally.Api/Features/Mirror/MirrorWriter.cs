@@ -20,7 +20,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
             (row.Email, row.Name, row.DefaultPaymentMethodId, row.Currency) = (c.Email, c.Name, c.DefaultPaymentMethodId, c.Currency);
             (row.Deleted, row.StripeCreated, row.UpdatedAt) = (c.Deleted, c.Created, clock.GetUtcNow());
         });
-        if (applied && row.UserId is null && await links.LinkAsync(c.Id, c.Metadata, c.Email, c.Deleted, ct) is { } userId)
+        if (applied && row.UserId is null && await links.LinkAsync(c.Id, c.Metadata, c.Deleted, ct) is { } userId)
         {
             row.UserId = userId;
             await ClaimOrphansAsync(c.Id, userId, ct);
@@ -56,7 +56,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
             });
         if (applied)
         {
-            row.UserId ??= await UserIdForCustomerAsync(s.CustomerId, s.Metadata, ct);
+            row.UserId ??= await UserIdForCustomerAsync(s.CustomerId, ct);
             await UpsertItemsAsync(s, asOf, ct);
             await ReplaceDiscountsAsync(s, ct);
         }
@@ -76,7 +76,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
             });
         if (applied)
         {
-            row.UserId ??= await UserIdForCustomerAsync(i.CustomerId, null, ct);
+            row.UserId ??= await UserIdForCustomerAsync(i.CustomerId, ct);
         }
 
         return row;

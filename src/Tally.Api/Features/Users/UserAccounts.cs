@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Auth;
+using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Users;
 
@@ -54,19 +54,21 @@ internal sealed class UserAccounts(TallyDbContext db, UserDirectory directory, T
     }
 
     /// <summary>
-    /// The user with this email, created (a viewer, not signed in yet) when unknown: pre-assigning a role
-    /// or demo data before the person's first sign-in; the first token with this email claims the row.
+    /// The id of the user with this email, created (a viewer, not signed in yet) when unknown: pre-assigning
+    /// a role or demo data before the person's first sign-in; the first token with this email claims the row.
     /// </summary>
-    public async Task EnsureByEmailAsync(string email, string? fullName, CancellationToken ct)
+    public async Task<long> EnsureByEmailAsync(string email, string? fullName, CancellationToken ct)
     {
         email = CustomerLinks.NormalizedEmail(email);
-        if (await db.Set<User>().AnyAsync(u => u.Email == email, ct))
+        if (await db.Set<User>().Where(u => u.Email == email).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct) is { } id)
         {
-            return;
+            return id;
         }
 
         var now = clock.GetUtcNow();
-        db.Add(new User { Email = email, FullName = fullName, Role = Role.Viewer, CreatedAt = now, UpdatedAt = now });
+        var user = new User { Email = email, FullName = fullName, Role = Role.Viewer, CreatedAt = now, UpdatedAt = now };
+        db.Add(user);
         await db.SaveChangesAsync(ct);
+        return user.Id;
     }
 }

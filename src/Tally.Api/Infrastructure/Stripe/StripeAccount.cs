@@ -18,6 +18,12 @@ internal sealed class StripeAccount
 
     public string? WebhookSecret { get; set; }
 
+    /// <summary>
+    /// This installation's id (generated once, kept in <c>stripe_settings</c>): the marker on the customers it
+    /// creates and part of their idempotency keys, so two Tallys on one Stripe account never share a customer.
+    /// </summary>
+    public string? InstallationId { get; set; }
+
     /// <summary>Where Stripe delivers webhooks (emulator mode: Tally's own endpoint).</summary>
     public string? WebhookUrl { get; init; }
 

@@ -9,18 +9,21 @@ namespace Tally.Api.Infrastructure.Stripe;
 /// only place besides <see cref="StripeErrors"/> that reads Stripe.net's exceptions. Every create
 /// carries an idempotency key derived from Tally's row ids; the expansions Tally relies on live here.
 /// </summary>
-internal sealed class StripeGateway(StripeClient stripe)
+internal sealed class StripeGateway(StripeClient stripe, StripeAccount account)
 {
     /// <summary>What a subscription fetch expands: the discounts' coupons (items embed their price already).</summary>
     private static readonly List<string> SubscriptionExpand = ["discounts", "discounts.source.coupon"];
+
+    /// <summary>This installation's id: the customers it creates carry it, and so do their idempotency keys.</summary>
+    private string Installation => account.InstallationId ?? throw new InvalidOperationException("The installation id is loaded at start (StripeBootstrap).");
 
     public async Task<StripeResult<CustomerRecord>> CreateCustomerAsync(long userId, string? email, string? name, CancellationToken ct)
     {
         try
         {
             var customer = await stripe.V1.Customers.CreateAsync(
-                new CustomerCreateOptions { Email = email, Name = name, Metadata = new() { ["user_id"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
-                new RequestOptions { IdempotencyKey = $"tally-customer-{userId}" }, ct);
+                new CustomerCreateOptions { Email = email, Name = name, Metadata = StripeMarker.For(Installation, userId) },
+                new RequestOptions { IdempotencyKey = $"tally-customer-{Installation}-{userId}" }, ct);
             return StripeResult<CustomerRecord>.Ok(customer.ToRecord());
         }
         catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.Conflict)
@@ -71,7 +74,7 @@ internal sealed class StripeGateway(StripeClient stripe)
                 {
                     Customer = customerId,
                     Items = [new SubscriptionItemOptions { Price = priceId }],
-                    Metadata = new() { ["user_id"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                    Metadata = StripeMarker.For(Installation, userId),
                     Expand = SubscriptionExpand,
                 },
                 new RequestOptions { IdempotencyKey = idempotencyKey }, ct);

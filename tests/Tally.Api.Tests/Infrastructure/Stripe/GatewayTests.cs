@@ -35,7 +35,9 @@ public sealed class GatewayTests(StripeTallyFactory factory) : IClassFixture<Str
 
         Assert.NotNull(first);
         Assert.Equal(first.Id, second?.Id);
-        Assert.Equal("4242", first.Metadata["user_id"]);
+        Assert.Equal("4242", first.Metadata["tally_user_id"]);
+        Assert.Equal(factory.Services.GetRequiredService<StripeAccount>().InstallationId, first.Metadata["tally_installation"]);
+        Assert.False(first.Metadata.ContainsKey("user_id"));
     }
 
     [Fact]
