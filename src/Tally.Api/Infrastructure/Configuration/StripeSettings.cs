@@ -7,7 +7,8 @@ internal sealed record StripeSettings(
     string? PriceMeteredId,
     string? ProductId,
     string DefaultCurrency,
-    Uri? ApiBase)
+    Uri? ApiBase,
+    IReadOnlySet<string>? AllowedPriceIds)
 {
     public const string SecretKeyVariable = "STRIPE_SECRET_KEY";
     public const string WebhookSecretVariable = "STRIPE_WEBHOOK_SECRET";
@@ -15,6 +16,7 @@ internal sealed record StripeSettings(
     public const string ProductIdVariable = "STRIPE_PRODUCT_ID";
     public const string DefaultCurrencyVariable = "DEFAULT_CURRENCY";
     public const string ApiBaseVariable = "STRIPE_API_BASE";
+    public const string AllowedPriceIdsVariable = "TALLY_ALLOWED_PRICE_IDS";
 
     public bool UsesEmulator => SecretKey is null;
 
@@ -58,6 +60,16 @@ internal sealed record StripeSettings(
             apiBase = null;
         }
 
-        return new StripeSettings(secretKey, webhookSecret, price, product, currency, apiBase);
+        HashSet<string>? allowed = null;
+        if (configuration.NonEmpty(AllowedPriceIdsVariable) is { } allowedText)
+        {
+            allowed = new HashSet<string>(allowedText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
+            if (allowed.Count == 0 || allowed.Any(id => !id.StartsWith("price_", StringComparison.Ordinal)))
+            {
+                problems.Add(AllowedPriceIdsVariable, "must be a comma-separated list of Stripe price ids (price_...).");
+            }
+        }
+
+        return new StripeSettings(secretKey, webhookSecret, price, product, currency, apiBase, allowed);
     }
 }

@@ -33,6 +33,12 @@ internal sealed class StripeAccount
 
     public string? MeterId { get; set; }
 
+    /// <summary>
+    /// <c>TALLY_ALLOWED_PRICE_IDS</c>: the prices users may subscribe to; null means the default (the metered
+    /// price and the active metered prices of <see cref="ProductId"/>).
+    /// </summary>
+    public IReadOnlySet<string>? AllowedPriceIds { get; set; }
+
     public string? MeterEventName { get; set; }
 
     /// <summary>Hosts an <c>invoice_pdf</c> URL may point to.</summary>

@@ -65,8 +65,14 @@ internal sealed class StripeGateway(StripeClient stripe, StripeAccount account)
     }
 
     public async Task<StripeResult<SubscriptionRecord>> CreateSubscriptionAsync(
-        string customerId, string priceId, long userId, string idempotencyKey, CancellationToken ct)
+        string customerId, string priceId, long userId, string idempotencyKey, string? request, CancellationToken ct)
     {
+        var metadata = StripeMarker.For(Installation, userId);
+        if (request is not null)
+        {
+            metadata[StripeMarker.RequestKey] = request;
+        }
+
         try
         {
             var subscription = await stripe.V1.Subscriptions.CreateAsync(
@@ -74,7 +80,7 @@ internal sealed class StripeGateway(StripeClient stripe, StripeAccount account)
                 {
                     Customer = customerId,
                     Items = [new SubscriptionItemOptions { Price = priceId }],
-                    Metadata = StripeMarker.For(Installation, userId),
+                    Metadata = metadata,
                     Expand = SubscriptionExpand,
                 },
                 new RequestOptions { IdempotencyKey = idempotencyKey }, ct);

@@ -13,6 +13,9 @@ internal static class StripeMarker
     public const string InstallationKey = "tally_installation";
     public const string UserIdKey = "tally_user_id";
 
+    /// <summary>On a subscription: the hash of the client's <c>Idempotency-Key</c> that created it.</summary>
+    public const string RequestKey = "tally_request";
+
     /// <summary>A new installation id: <c>tly_</c> and 24 random hex digits.</summary>
     public static string NewInstallationId() => "tly_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 

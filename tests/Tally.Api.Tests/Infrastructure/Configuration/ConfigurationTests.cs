@@ -28,11 +28,19 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("TALLY_JWT_AUTHORITY", "http://idp.example.com")]
     [InlineData("TALLY_ADMIN_EMAILS", "admin@example.com,bob")]
     [InlineData("REDIS_URL", "localhost:6379")]
+    [InlineData("TALLY_ALLOWED_PRICE_IDS", "price_1,prod_2")]
     public void BadValue_IsRefused_NamingTheVariable(string variable, string value)
     {
         var error = Assert.Throws<InvalidConfigurationException>(() => Load((variable, value)));
 
         Assert.Contains(variable, error.Message);
+    }
+
+    [Fact]
+    public void AllowedPriceIds_AreAList_UnsetMeansTheDefault()
+    {
+        Assert.Equal(["price_a", "price_b"], Load(("TALLY_ALLOWED_PRICE_IDS", " price_a, price_b ,")).Stripe.AllowedPriceIds!.Order());
+        Assert.Null(Load().Stripe.AllowedPriceIds);
     }
 
     [Fact]

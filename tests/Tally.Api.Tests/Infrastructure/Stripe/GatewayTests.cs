@@ -63,6 +63,6 @@ public sealed class GatewayTests(StripeTallyFactory factory) : IClassFixture<Str
         Assert.Null(await gateway.GetInvoiceAsync("in_doesnotexist", Ct));
         Assert.Null(await gateway.GetSubscriptionAsync("sub_doesnotexist", Ct));
         Assert.Equal(StripeOutcome.UnknownObject, (await gateway.AttachPaymentMethodAsync(customer.Id, "pm_doesnotexist", true, Ct)).Outcome);
-        Assert.Equal(StripeOutcome.UnknownObject, (await gateway.CreateSubscriptionAsync(customer.Id, "price_doesnotexist", 4343, "k-unknown-price", Ct)).Outcome);
+        Assert.Equal(StripeOutcome.UnknownObject, (await gateway.CreateSubscriptionAsync(customer.Id, "price_doesnotexist", 4343, "k-unknown-price", null, Ct)).Outcome);
     }
 }
