@@ -46,7 +46,11 @@ public sealed class ProcessTests : IDisposable
     public async Task TokenAndSetRoleVerbs_WorkAgainstTheConfiguredDatabase()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var env = new Dictionary<string, string> { ["DATABASE_URL"] = database.Url, ["TALLY_JWT_SIGNING_KEY"] = TestTokens.SigningKey };
+        // The test database may be PostgreSQL, where emulator mode must be asked for.
+        var env = new Dictionary<string, string>
+        {
+            ["DATABASE_URL"] = database.Url, ["TALLY_JWT_SIGNING_KEY"] = TestTokens.SigningKey, ["TALLY_STRIPE_EMULATOR"] = "true",
+        };
 
         var migrate = await TallyProcess.RunAsync(directory, env, "migrate");
         Assert.True(migrate.ExitCode == 0, migrate.Stderr);
