@@ -92,6 +92,22 @@ public sealed class CustomerOwnershipTests(StripeTallyFactory factory) : IClassF
             e => e.Action == "user.stripe_customer_imported" && e.TargetId == other.ToString(CultureInfo.InvariantCulture), Ct)));
     }
 
+    [Fact]
+    public async Task CustomerDeletedInStripe_IsReleased_AndCreateCustomerMakesANewOne()
+    {
+        var (client, userId) = await factory.ClientWithRoleAsync("editor");
+        var first = await StripeArrange.CreateCustomerAsync(client);
+
+        await factory.Stripe.V1.Customers.DeleteAsync(first, cancellationToken: Ct);
+
+        await Eventually.TrueAsync(async () => await UserRows.StripeCustomerIdAsync(factory, userId) is null, "customer.deleted to release the user's customer");
+        var second = await StripeArrange.CreateCustomerAsync(client);
+        Assert.NotEqual(first, second);
+        Assert.False((await factory.Stripe.V1.Customers.GetAsync(second, cancellationToken: Ct)).Deleted ?? false);
+        Assert.Equal(second, await UserRows.StripeCustomerIdAsync(factory, userId));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/stripe/customer", Ct)).StatusCode);
+    }
+
     private static Task<HttpResponseMessage> ImportAsync(HttpClient admin, long userId, string customerId) =>
         admin.PostAsJsonAsync($"/api/admin/users/{userId}/stripe_customer", new { stripe_customer_id = customerId }, Ct);
 }

@@ -60,7 +60,7 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             // What an instance that crashed between the Stripe call and the database write leaves behind.
-            early = (await scope.ServiceProvider.GetRequiredService<StripeGateway>().CreateCustomerAsync(userId, email, null, Ct)).Value!;
+            early = (await scope.ServiceProvider.GetRequiredService<StripeGateway>().CreateCustomerAsync(userId, 0, email, null, Ct)).Value!;
         }
 
         var answer = await client.PostAsync("/api/stripe/create_customer", null, Ct);

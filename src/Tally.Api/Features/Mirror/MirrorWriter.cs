@@ -20,7 +20,11 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
             (row.Email, row.Name, row.DefaultPaymentMethodId, row.Currency) = (c.Email, c.Name, c.DefaultPaymentMethodId, c.Currency);
             (row.Deleted, row.StripeCreated, row.UpdatedAt) = (c.Deleted, c.Created, clock.GetUtcNow());
         });
-        if (applied && row.UserId is null && await links.LinkAsync(c.Id, c.Metadata, c.Deleted, ct) is { } userId)
+        if (applied && c.Deleted)
+        {
+            await links.ReleaseAsync(c.Id, ct);
+        }
+        else if (applied && row.UserId is null && await links.LinkAsync(c.Id, c.Metadata, c.Deleted, ct) is { } userId)
         {
             row.UserId = userId;
             await ClaimOrphansAsync(c.Id, userId, ct);

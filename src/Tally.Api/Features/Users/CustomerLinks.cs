@@ -18,6 +18,8 @@ internal sealed class CustomerLinks(TallyDbContext db, UserDirectory directory, 
     private readonly Dictionary<long, User?> byId = [];
     private bool preloaded;
 
+    public const string ReleasedAction = "user.stripe_customer_released";
+
     public static string NormalizedEmail(string email) => email.Trim().ToLowerInvariant();
 
     /// <summary>Loads, tracked, the users these customers and ids may name: one query.</summary>
@@ -68,6 +70,36 @@ internal sealed class CustomerLinks(TallyDbContext db, UserDirectory directory, 
         }
 
         return marked.StripeCustomerId == customerId ? marked.Id : null;
+    }
+
+    /// <summary>
+    /// A customer deleted in Stripe is released: its user no longer holds it (so <c>create_customer</c>
+    /// makes a new one), audited, which also moves the user's customer-creation idempotency key on.
+    /// </summary>
+    public async Task ReleaseAsync(string customerId, CancellationToken ct)
+    {
+        if (await ByCustomerAsync(customerId, ct) is not { } user)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        user.StripeCustomerId = null;
+        user.Touch(now);
+        db.Add(new AuditLogEntry
+        {
+            Actor = "stripe",
+            Action = ReleasedAction,
+            TargetType = "user",
+            TargetId = user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            OldValue = customerId,
+            CreatedAt = now,
+        });
+        directory.Invalidate(user.Subject);
+        if (preloaded)
+        {
+            byCustomer[customerId] = null;
+        }
     }
 
     private async Task<User?> ByCustomerAsync(string customerId, CancellationToken ct) =>

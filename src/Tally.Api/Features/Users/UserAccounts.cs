@@ -21,6 +21,13 @@ internal sealed class UserAccounts(TallyDbContext db, UserDirectory directory, T
     public Task<string?> StripeCustomerIdOfAsync(long userId, CancellationToken ct) =>
         db.Set<User>().AsNoTracking().Where(u => u.Id == userId).Select(u => u.StripeCustomerId).FirstOrDefaultAsync(ct);
 
+    /// <summary>How many customers of the user were deleted in Stripe: part of the next customer's idempotency key.</summary>
+    public Task<int> ReleasedCustomersAsync(long userId, CancellationToken ct)
+    {
+        var target = userId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return db.Set<AuditLogEntry>().CountAsync(e => e.Action == CustomerLinks.ReleasedAction && e.TargetType == "user" && e.TargetId == target, ct);
+    }
+
     /// <summary>
     /// Stores the customer id unless the user has one already (a conditional update; the column is
     /// unique); returns the id the user ends up with.

@@ -17,13 +17,15 @@ internal sealed class StripeGateway(StripeClient stripe, StripeAccount account)
     /// <summary>This installation's id: the customers it creates carry it, and so do their idempotency keys.</summary>
     private string Installation => account.InstallationId ?? throw new InvalidOperationException("The installation id is loaded at start (StripeBootstrap).");
 
-    public async Task<StripeResult<CustomerRecord>> CreateCustomerAsync(long userId, string? email, string? name, CancellationToken ct)
+    /// <summary>Creates the user's customer; <paramref name="generation"/> (customers of the user deleted so far) keeps a new one from replaying the last.</summary>
+    public async Task<StripeResult<CustomerRecord>> CreateCustomerAsync(long userId, int generation, string? email, string? name, CancellationToken ct)
     {
         try
         {
+            var key = $"tally-customer-{Installation}-{userId}" + (generation == 0 ? "" : $"-{generation}");
             var customer = await stripe.V1.Customers.CreateAsync(
                 new CustomerCreateOptions { Email = email, Name = name, Metadata = StripeMarker.For(Installation, userId) },
-                new RequestOptions { IdempotencyKey = $"tally-customer-{Installation}-{userId}" }, ct);
+                new RequestOptions { IdempotencyKey = key }, ct);
             return StripeResult<CustomerRecord>.Ok(customer.ToRecord());
         }
         catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.Conflict)

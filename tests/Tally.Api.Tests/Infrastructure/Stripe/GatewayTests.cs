@@ -30,8 +30,8 @@ public sealed class GatewayTests(StripeTallyFactory factory) : IClassFixture<Str
         await using var scope = factory.Services.CreateAsyncScope();
         var gateway = scope.ServiceProvider.GetRequiredService<StripeGateway>();
 
-        var first = (await gateway.CreateCustomerAsync(4242, "idem@example.com", "Idem", Ct)).Value;
-        var second = (await gateway.CreateCustomerAsync(4242, "idem@example.com", "Idem", Ct)).Value;
+        var first = (await gateway.CreateCustomerAsync(4242, 0, "idem@example.com", "Idem", Ct)).Value;
+        var second = (await gateway.CreateCustomerAsync(4242, 0, "idem@example.com", "Idem", Ct)).Value;
 
         Assert.NotNull(first);
         Assert.Equal(first.Id, second?.Id);
@@ -56,7 +56,7 @@ public sealed class GatewayTests(StripeTallyFactory factory) : IClassFixture<Str
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var gateway = scope.ServiceProvider.GetRequiredService<StripeGateway>();
-        var customer = (await gateway.CreateCustomerAsync(4343, "outcomes@example.com", null, Ct)).Value!;
+        var customer = (await gateway.CreateCustomerAsync(4343, 0, "outcomes@example.com", null, Ct)).Value!;
 
         Assert.Null(await gateway.GetPriceAsync("price_doesnotexist", Ct));
         Assert.Null(await gateway.GetCustomerAsync("cus_doesnotexist", Ct));
