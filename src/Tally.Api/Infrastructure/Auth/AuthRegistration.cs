@@ -76,7 +76,10 @@ internal static class AuthRegistration
             principal.FindFirstValue(TallyClaims.Name), context.HttpContext.RequestAborted);
         if (user is null)
         {
-            context.Fail(new TokenRejectedException("The token's email belongs to another user."));
+            // The reason is logged, never answered: the body must not tell whether an email is registered.
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthRegistration))
+                .LogWarning("Token of subject {Subject} refused: its email belongs to another user", subject);
+            context.Fail(new TokenRejectedException("The bearer token is not valid."));
             return;
         }
 

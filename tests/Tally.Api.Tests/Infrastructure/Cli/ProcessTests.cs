@@ -39,6 +39,9 @@ public sealed class ProcessTests : IDisposable
         {
             Assert.True(await again.WaitForOutputAsync("Try: curl", StartTimeout), again.Stdout + again.Stderr);
             Assert.Equal("admin", (await GetMeAsync(againUrl, token)).GetProperty("role").GetString());
+            // The admin token is printed on the first start only; later starts say how to get one.
+            Assert.Equal("", again.AdminToken);
+            Assert.Contains("token --email admin@localhost", again.Stdout);
         }
     }
 
