@@ -38,7 +38,7 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
         var id = Assert.Single(ids.Distinct());
         var inStripe = await factory.Stripe.V1.Customers.ListAsync(new CustomerListOptions { Email = email, Limit = 100 }, cancellationToken: Ct);
         Assert.Equal(id, Assert.Single(inStripe.Data).Id);
-        Assert.Equal(userId.ToString(System.Globalization.CultureInfo.InvariantCulture), inStripe.Data[0].Metadata["user_id"]);
+        Assert.Equal(userId.ToString(System.Globalization.CultureInfo.InvariantCulture), inStripe.Data[0].Metadata["tally_user_id"]);
         Assert.Equal(id, await StoredCustomerIdAsync(userId));
         var mirrored = await factory.WithDbAsync(db => db.Set<MirroredCustomer>().SingleAsync(c => c.StripeCustomerId == id, Ct));
         Assert.Equal(userId, mirrored.UserId);
@@ -60,7 +60,7 @@ public sealed class CustomerTests(StripeTallyFactory factory) : IClassFixture<St
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             // What an instance that crashed between the Stripe call and the database write leaves behind.
-            early = (await scope.ServiceProvider.GetRequiredService<StripeGateway>().CreateCustomerAsync(userId, email, null, Ct)).Value!;
+            early = (await scope.ServiceProvider.GetRequiredService<StripeGateway>().CreateCustomerAsync(userId, 0, email, null, Ct)).Value!;
         }
 
         var answer = await client.PostAsync("/api/stripe/create_customer", null, Ct);

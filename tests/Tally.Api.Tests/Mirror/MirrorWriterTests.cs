@@ -53,18 +53,20 @@ public sealed class MirrorWriterTests(TallyFactory factory) : IClassFixture<Tall
     public async Task AfterPreload_OneUnitOfWork_WritesNewRowsOnceAndLinksThemToEachOther()
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
-        var customer = Customer("cus_pre_" + suffix, $"pre-{suffix}@example.test");
-        var price = new PriceRecord("price_pre_" + suffix, null, "usd", 5, 5m, "recurring", "per_unit", "month", 1, "metered", null, true, null, null, false, DateTimeOffset.UtcNow);
-        var item = new SubscriptionItemRecord("si_pre_" + suffix, price, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMonths(1), DateTimeOffset.UtcNow);
-        var subscription = new SubscriptionRecord("sub_pre_" + suffix, customer.Id, "active", "usd", [item], [], false, null, null, null, null, null,
-            DateTimeOffset.UtcNow, null, DateTimeOffset.UtcNow, new Dictionary<string, string>());
         var userId = await factory.WithDbAsync(async db =>
         {
-            var user = new Features.Users.User { Subject = "pre-" + suffix, Email = customer.Email, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            var user = new Features.Users.User { Subject = "pre-" + suffix, Email = $"pre-{suffix}@example.test", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
             db.Set<User>().Add(user);
             await db.SaveChangesAsync(Ct);
             return user.Id;
         });
+        // A customer this installation created for the user (its marker links them; an email would not).
+        var installation = factory.Services.GetRequiredService<StripeAccount>().InstallationId!;
+        var customer = Customer("cus_pre_" + suffix, $"pre-{suffix}@example.test") with { Metadata = StripeMarker.For(installation, userId) };
+        var price = new PriceRecord("price_pre_" + suffix, null, "usd", 5, 5m, "recurring", "per_unit", "month", 1, "metered", null, true, null, null, false, DateTimeOffset.UtcNow);
+        var item = new SubscriptionItemRecord("si_pre_" + suffix, price, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMonths(1), DateTimeOffset.UtcNow);
+        var subscription = new SubscriptionRecord("sub_pre_" + suffix, customer.Id, "active", "usd", [item], [], false, null, null, null, null, null,
+            DateTimeOffset.UtcNow, null, DateTimeOffset.UtcNow, new Dictionary<string, string>());
 
         await using (var scope = factory.Services.CreateAsyncScope())
         {

@@ -117,16 +117,16 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
     }
 
     [Theory]
-    [InlineData("price with spaces", "validation_failed")]
-    [InlineData("price_does_not_exist", "invalid_price")]
-    public async Task CreateSubscription_BadPrice_Is400NamingTheField_AndStoresNothing(string priceId, string code)
+    [InlineData("price with spaces", HttpStatusCode.BadRequest, "validation_failed")]
+    [InlineData("price_does_not_exist", HttpStatusCode.UnprocessableEntity, "price_not_allowed")]
+    public async Task CreateSubscription_BadPrice_IsAProblemNamingTheField_AndStoresNothing(string priceId, HttpStatusCode status, string code)
     {
         var (client, _) = await factory.ClientWithRoleAsync("editor");
         var customerId = await StripeArrange.CreateCustomerAsync(client);
 
         var answer = await client.PostAsJsonAsync("/api/billing/subscriptions", new { price_id = priceId }, Ct);
 
-        var problem = await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.BadRequest, code);
+        var problem = await ProblemAssert.IsProblemAsync(answer, status, code);
         Assert.True(problem.GetProperty("errors").TryGetProperty("price_id", out _));
         var inStripe = await factory.Stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Customer = customerId, Status = "all" }, cancellationToken: Ct);
         Assert.Empty(inStripe.Data);
@@ -187,7 +187,13 @@ public sealed class SubscriptionTests(StripeTallyFactory factory) : IClassFixtur
         var (owner, ownerId) = await factory.ClientWithRoleAsync("editor");
         await StripeArrange.CreateCustomerAsync(owner);
         var first = await (await owner.PostAsJsonAsync("/api/billing/subscriptions", new { }, Ct)).Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);
-        var second = await (await owner.PostAsJsonAsync("/api/billing/subscriptions", new { }, Ct)).Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);
+        // A second live subscription needs another (allowed) price: one per user and price.
+        var otherPrice = await factory.Stripe.V1.Prices.CreateAsync(new PriceCreateOptions
+        {
+            Currency = "usd", Product = factory.ProductId, UnitAmount = 7,
+            Recurring = new PriceRecurringOptions { Interval = "month", UsageType = "metered", Meter = factory.MeterId },
+        }, cancellationToken: Ct);
+        var second = await (await owner.PostAsJsonAsync("/api/billing/subscriptions", new { price_id = otherPrice.Id }, Ct)).Content.ReadFromJsonAsync<JsonElement>(TallyFactory.Json, Ct);
         var (viewer, _) = await factory.ClientWithRoleAsync("viewer");
         var (admin, _) = await factory.ClientWithRoleAsync("admin");
 

@@ -17,6 +17,7 @@ public static class ApiEndpoints
         ("GET", "/api/me", null, "viewer", HttpStatusCode.OK),
         ("GET", "/api/admin/users", null, "admin", HttpStatusCode.OK),
         ("PUT", "/api/admin/users/999999/role", """{"role":"editor"}""", "admin", HttpStatusCode.NotFound),
+        ("POST", "/api/admin/users/999999/stripe_customer", """{"stripe_customer_id":"cus_x"}""", "admin", HttpStatusCode.NotFound),
         // This fixture has no Stripe (the API base is a closed port): creating a customer is a deterministic 502.
         ("POST", "/api/stripe/create_customer", null, "editor", HttpStatusCode.BadGateway),
         ("POST", "/api/stripe/attach_payment_method", "{}", "editor", HttpStatusCode.BadRequest),

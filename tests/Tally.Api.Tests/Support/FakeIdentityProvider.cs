@@ -49,10 +49,13 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
         return idp;
     }
 
-    public string Issue(string subject, string email, string audience, RSA? signWith = null) =>
+    /// <summary>An RS256 token; <paramref name="emailVerified"/> null leaves the <c>email_verified</c> claim out.</summary>
+    public string Issue(string subject, string email, string audience, RSA? signWith = null, bool? emailVerified = true) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("email", email)]),
+            Subject = new ClaimsIdentity(emailVerified is { } verified
+                ? [new Claim("sub", subject), new Claim("email", email), new Claim("email_verified", verified ? "true" : "false", ClaimValueTypes.Boolean)]
+                : [new Claim("sub", subject), new Claim("email", email)]),
             Issuer = Authority,
             Audience = audience,
             Expires = DateTime.UtcNow.AddMinutes(10),

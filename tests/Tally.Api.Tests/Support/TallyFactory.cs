@@ -37,6 +37,7 @@ public class TallyFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // No Stripe unless a fixture says so: nothing listens on the discard port, so a stray call fails fast.
         builder.UseSetting("STRIPE_SECRET_KEY", "sk_test_not_used");
+        builder.UseSetting("STRIPE_WEBHOOK_SECRET", "whsec_not_used");
         builder.UseSetting("STRIPE_API_BASE", "http://127.0.0.1:9");
         // Lost provisioning races are expected and handled; EF still logs them as errors.
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Critical");

@@ -1,12 +1,14 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Stripe;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Sync;
-using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Cli;
+using Tally.Api.Infrastructure.Stripe;
 using Tally.Api.Tests.Support;
 
 namespace Tally.Api.Tests.Sync;
@@ -23,26 +25,55 @@ public sealed class SyncLinkTests(NoProcessorTallyFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task Sync_LinksCustomersToUsers_ByEmailAndByMetadataUserId()
+    public async Task Sync_NeverLinks_ByABareMetadataUserId_OrByEmail()
     {
-        var byEmailSubject = $"byemail-{Guid.NewGuid():N}";
-        var (_, byEmailUser) = await factory.ClientWithRoleAsync("viewer", byEmailSubject);
-        var (_, byMetadataUser) = await factory.ClientWithRoleAsync("viewer");
-        var byEmail = await factory.Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = $"{byEmailSubject}@example.com" }, cancellationToken: Ct);
+        // The product sharing the Stripe account tags its customers user_id with its own numbering.
+        var subject = $"stranger-{Guid.NewGuid():N}";
+        var (_, userId) = await factory.ClientWithRoleAsync("viewer", subject);
+        var byEmail = await factory.Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = $"{subject}@example.com" }, cancellationToken: Ct);
         var byMetadata = await factory.Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions
         {
-            Email = "someone-else@example.test", Metadata = new() { ["user_id"] = byMetadataUser.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Email = "someone-else@example.test", Metadata = new() { ["user_id"] = userId.ToString(CultureInfo.InvariantCulture) },
         }, cancellationToken: Ct);
         var (admin, _) = await factory.ClientWithRoleAsync("admin");
 
         await SyncAsync(admin);
 
-        var links = await factory.WithDbAsync(db => db.Set<MirroredCustomer>().Where(c => c.StripeCustomerId == byEmail.Id || c.StripeCustomerId == byMetadata.Id)
-            .ToDictionaryAsync(c => c.StripeCustomerId, c => c.UserId, Ct));
-        Assert.Equal(byEmailUser, links[byEmail.Id]);
-        Assert.Equal(byMetadataUser, links[byMetadata.Id]);
-        Assert.Equal(byEmail.Id, await factory.WithDbAsync(db => db.Set<User>().Where(u => u.Id == byEmailUser).Select(u => u.StripeCustomerId).SingleAsync(Ct)));
+        Assert.Null(await LinkOfAsync(byEmail.Id));
+        Assert.Null(await LinkOfAsync(byMetadata.Id));
+        Assert.Null(await UserRows.StripeCustomerIdAsync(factory, userId));
     }
+
+    [Fact]
+    public async Task Sync_LinksOnlyCustomers_MarkedByThisInstallation()
+    {
+        var (_, ours) = await factory.ClientWithRoleAsync("viewer");
+        var subject = $"foreign-{Guid.NewGuid():N}";
+        var (_, theirs) = await factory.ClientWithRoleAsync("viewer", subject);
+        var installation = factory.Services.GetRequiredService<StripeAccount>().InstallationId;
+        Assert.False(string.IsNullOrEmpty(installation));
+        var marked = await factory.Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions
+        {
+            Metadata = new() { ["tally_installation"] = installation!, ["tally_user_id"] = ours.ToString(CultureInfo.InvariantCulture) },
+        }, cancellationToken: Ct);
+        // Another Tally (a staging install) on the same account, with the same user numbering and the same email.
+        var foreign = await factory.Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions
+        {
+            Email = $"{subject}@example.com",
+            Metadata = new() { ["tally_installation"] = "tly_someone_else", ["tally_user_id"] = theirs.ToString(CultureInfo.InvariantCulture) },
+        }, cancellationToken: Ct);
+        var (admin, _) = await factory.ClientWithRoleAsync("admin");
+
+        await SyncAsync(admin);
+
+        Assert.Equal(ours, await LinkOfAsync(marked.Id));
+        Assert.Equal(marked.Id, await UserRows.StripeCustomerIdAsync(factory, ours));
+        Assert.Null(await LinkOfAsync(foreign.Id));
+        Assert.Null(await UserRows.StripeCustomerIdAsync(factory, theirs));
+    }
+
+    private Task<long?> LinkOfAsync(string customerId) =>
+        factory.WithDbAsync(db => db.Set<MirroredCustomer>().Where(c => c.StripeCustomerId == customerId).Select(c => c.UserId).SingleAsync(Ct));
 
     [Fact]
     public async Task Sync_AppliesStripeState_EvenWhenTheRowIsNewerInStripeTimeThanTheLocalClock()

@@ -27,7 +27,7 @@ internal sealed class CustomerAccounts(
                 return await KnownCustomerAsync(existing, ct);
             }
 
-            var created = await gateway.CreateCustomerAsync(userId, user.Email, user.FullName, ct);
+            var created = await gateway.CreateCustomerAsync(userId, await users.ReleasedCustomersAsync(userId, ct), user.Email, user.FullName, ct);
             if (created.Outcome == StripeOutcome.InFlight && attempt < MaxAttempts)
             {
                 // Another instance's request with the same idempotency key is still in flight: wait, then

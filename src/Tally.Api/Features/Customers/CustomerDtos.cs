@@ -7,3 +7,5 @@ public sealed record AttachPaymentMethodRequest(string? PaymentMethodId, bool? S
 public sealed record PaymentMethodResponse(string Id, string? Brand, string? Last4, bool IsDefault);
 
 public sealed record CustomerResponse(string StripeCustomerId, string? Email, string? Name, string? DefaultPaymentMethod, DateTimeOffset Created);
+
+public sealed record ImportCustomerRequest(string? StripeCustomerId);

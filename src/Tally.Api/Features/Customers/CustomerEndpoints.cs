@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Errors;
@@ -16,6 +18,8 @@ internal static class CustomerEndpoints
         group.MapPost("/attach_payment_method", AttachPaymentMethodAsync).WithName("AttachPaymentMethod").RequireRole(Role.Editor)
             .ProducesProblems(400, 402, 404, 413, 415, 502);
         group.MapGet("/customer", GetCustomerAsync).WithName("GetCustomer").RequireRole(Role.Viewer).ProducesProblems(404, 502);
+        app.MapPost("/api/admin/users/{id:long}/stripe_customer", ImportCustomerAsync).WithTags("Customers").WithName("ImportStripeCustomer")
+            .RequireRole(Role.Admin).ProducesProblems(400, 404, 409, 413, 415, 502);
     }
 
     private static async Task<Ok<CreateCustomerResponse>> CreateCustomerAsync(HttpContext http, CustomerAccounts accounts, CancellationToken ct) =>
@@ -61,6 +65,48 @@ internal static class CustomerEndpoints
 
         return TypedResults.Ok(new CustomerResponse(c.Id, c.Email, c.Name, c.DefaultPaymentMethodId, c.Created));
     }
+
+    /// <summary>Attaches an existing Stripe customer to a user: an audited admin decision, never a webhook's side effect.</summary>
+    private static async Task<Results<Ok<CustomerResponse>, ProblemHttpResult>> ImportCustomerAsync(
+        long id, ImportCustomerRequest? body, ClaimsPrincipal principal, UserAccounts users, CustomerImports imports, StripeGateway gateway,
+        MirrorUpdates mirror, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.StripeCustomerId))
+        {
+            return Problems.Validation("stripe_customer_id", "is required.");
+        }
+
+        if (!StripeIds.IsWellFormed(body.StripeCustomerId, "cus_"))
+        {
+            return Problems.Validation("stripe_customer_id", "is not a Stripe customer id.");
+        }
+
+        if (await users.FindAsync(id, ct) is null)
+        {
+            return UserNotFound(id);
+        }
+
+        if (await gateway.GetCustomerAsync(body.StripeCustomerId, ct) is not { Deleted: false } customer)
+        {
+            return Problems.NotFound("stripe_customer_not_found", $"Stripe knows no customer {body.StripeCustomerId}.");
+        }
+
+        var outcome = await imports.ImportAsync(id, customer.Id, principal.UserId(), principal.Actor(), ct);
+        switch (outcome)
+        {
+            case CustomerImportOutcome.UserNotFound:
+                return UserNotFound(id);
+            case CustomerImportOutcome.UserHasCustomer:
+                return Problems.Conflict("user_has_customer", $"User {id} already has another Stripe customer.");
+            case CustomerImportOutcome.CustomerHeld:
+                return Problems.Conflict("customer_already_linked", $"Customer {customer.Id} belongs to another user.");
+        }
+
+        await mirror.ApplyFetchedCustomerAsync(customer, ct);
+        return TypedResults.Ok(new CustomerResponse(customer.Id, customer.Email, customer.Name, customer.DefaultPaymentMethodId, customer.Created));
+    }
+
+    private static ProblemHttpResult UserNotFound(long id) => Problems.NotFound("user_not_found", $"No user has id {id}.");
 
     private static ProblemHttpResult InvalidPaymentMethod(string message) =>
         Problems.Result(StatusCodes.Status400BadRequest, "invalid_payment_method", $"payment_method_id: {message}",

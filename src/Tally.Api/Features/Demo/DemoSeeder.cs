@@ -14,7 +14,7 @@ internal sealed record DemoPlan(int Months = 12, int SignupsPerMonth = 3, int Se
 /// Fills a test-mode Stripe account (normally the embedded emulator) with realistic history through
 /// the Stripe API: customers signing up over <see cref="DemoPlan.Months"/> emulated months on a test
 /// clock, trials, upgrades, cancellations, metered usage, paid and failed invoices. Each customer is
-/// also a Tally user (viewer), so the mirror links them.
+/// also a Tally user (viewer), marked as this installation's customer, so the mirror links them.
 /// </summary>
 internal sealed class DemoSeeder(StripeTestMode stripe, StripeGateway gateway, StripeAccount account, UserAccounts users, TimeProvider clock, ILogger<DemoSeeder> logger)
 {
@@ -84,8 +84,10 @@ internal sealed class DemoSeeder(StripeTestMode stripe, StripeGateway gateway, S
     {
         var email = $"demo+{n.ToString(CultureInfo.InvariantCulture)}@example.com";
         var name = $"Demo Customer {n}";
-        await users.EnsureByEmailAsync(email, name, ct);
-        return await stripe.CreateCustomerWithCardAsync(email, name, testClockId, card, ct);
+        var userId = await users.EnsureByEmailAsync(email, name, ct);
+        // Marked as this installation's, so the mirror links the customer to its user.
+        var marker = StripeMarker.For(account.InstallationId ?? throw new InvalidOperationException("The installation id is loaded at start."), userId);
+        return await stripe.CreateCustomerWithCardAsync(email, name, testClockId, card, marker, ct);
     }
 
     private async Task<DemoSummary> ChurnAndGrowAsync(

@@ -1,4 +1,3 @@
-using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Features.Mirror;
@@ -19,10 +18,7 @@ internal sealed class MirrorKeys
 
     public HashSet<string> Invoices { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Normalised emails of customers, to link them to users.</summary>
-    public HashSet<string> Emails { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>User ids named by <c>metadata.user_id</c>.</summary>
+    /// <summary>User ids named by a Tally marker on customers (<see cref="StripeMarker"/>; whose marker it is, the links decide).</summary>
     public HashSet<long> UserIds { get; } = [];
 
     public bool IsEmpty => Customers.Count + Products.Count + Prices.Count + Subscriptions.Count + Invoices.Count == 0;
@@ -34,17 +30,15 @@ internal sealed class MirrorKeys
         {
             case CustomerRecord c:
                 Customers.Add(c.Id);
-                AddUserId(c.Metadata);
-                if (c.Email is { } email)
+                if (StripeMarker.UserIdOf(c.Metadata, c.Metadata.GetValueOrDefault(StripeMarker.InstallationKey)) is { } userId)
                 {
-                    Emails.Add(CustomerLinks.NormalizedEmail(email));
+                    UserIds.Add(userId);
                 }
 
                 break;
             case SubscriptionRecord s:
                 Subscriptions.Add(s.Id);
                 Customers.Add(s.CustomerId);
-                AddUserId(s.Metadata);
                 Prices.UnionWith(s.Items.Select(i => i.Price.Id));
                 break;
             case InvoiceRecord i:
@@ -57,14 +51,6 @@ internal sealed class MirrorKeys
             case ProductRecord p:
                 Products.Add(p.Id);
                 break;
-        }
-    }
-
-    private void AddUserId(IReadOnlyDictionary<string, string> metadata)
-    {
-        if (CustomerLinks.MetadataUserId(metadata) is { } id)
-        {
-            UserIds.Add(id);
         }
     }
 }

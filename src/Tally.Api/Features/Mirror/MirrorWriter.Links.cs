@@ -28,7 +28,7 @@ internal sealed partial class MirrorWriter
         }
     }
 
-    /// <summary>The user holding the customer, else the one its mirrored row is linked to, else the one <c>metadata.user_id</c> names.</summary>
-    private async Task<long?> UserIdForCustomerAsync(string customerId, IReadOnlyDictionary<string, string>? metadata, CancellationToken ct) =>
-        await links.HolderOfAsync(customerId, ct) ?? (await FindCustomerAsync(customerId, ct))?.UserId ?? await links.NamedByMetadataAsync(metadata, ct);
+    /// <summary>The user holding the customer, else the one its mirrored row is linked to (never what the object's own metadata says).</summary>
+    private async Task<long?> UserIdForCustomerAsync(string customerId, CancellationToken ct) =>
+        await links.HolderOfAsync(customerId, ct) ?? (await FindCustomerAsync(customerId, ct))?.UserId;
 }

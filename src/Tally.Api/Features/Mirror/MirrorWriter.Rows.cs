@@ -54,7 +54,7 @@ internal sealed partial class MirrorWriter
             await LoadChildrenAsync(history, subscriptionIds, db.Set<SubscriptionHistory>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), HistoryOf, ct);
         }
 
-        await links.PreloadAsync(customerIds, keys.Emails, keys.UserIds, ct);
+        await links.PreloadAsync(customerIds, keys.UserIds, ct);
     }
 
     private static async Task LoadAsync<T>(

@@ -20,7 +20,11 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
             (row.Email, row.Name, row.DefaultPaymentMethodId, row.Currency) = (c.Email, c.Name, c.DefaultPaymentMethodId, c.Currency);
             (row.Deleted, row.StripeCreated, row.UpdatedAt, row.TestClockId) = (c.Deleted, c.Created, clock.GetUtcNow(), c.TestClockId ?? row.TestClockId);
         });
-        if (applied && row.UserId is null && await links.LinkAsync(c.Id, c.Metadata, c.Email, c.Deleted, ct) is { } userId)
+        if (applied && c.Deleted)
+        {
+            await links.ReleaseAsync(c.Id, ct);
+        }
+        else if (applied && row.UserId is null && await links.LinkAsync(c.Id, c.Metadata, c.Deleted, ct) is { } userId)
         {
             row.UserId = userId;
             await ClaimOrphansAsync(c.Id, userId, ct);
@@ -56,7 +60,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
             });
         if (applied)
         {
-            row.UserId ??= await UserIdForCustomerAsync(s.CustomerId, s.Metadata, ct);
+            row.UserId ??= await UserIdForCustomerAsync(s.CustomerId, ct);
             await UpsertItemsAsync(s, asOf, ct);
             await ReplaceDiscountsAsync(s, asOf, ct);
         }
@@ -76,7 +80,7 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
             });
         if (applied)
         {
-            row.UserId ??= await UserIdForCustomerAsync(i.CustomerId, null, ct);
+            row.UserId ??= await UserIdForCustomerAsync(i.CustomerId, ct);
             if (i.Lines is { } lines)
             {
                 await ReplaceLinesAsync(i.Id, lines, ct);

@@ -45,6 +45,10 @@ internal static class SubscriptionEndpoints
         {
             SubscriptionOutcome.Created => TypedResults.Ok(result.Subscription!),
             SubscriptionOutcome.NoCustomer => Problems.NoStripeCustomer(),
+            SubscriptionOutcome.PriceNotAllowed => Problems.Result(StatusCodes.Status422UnprocessableEntity, "price_not_allowed",
+                "price_id: this price is not one users may subscribe to (TALLY_ALLOWED_PRICE_IDS).",
+                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["price_id"] = ["is not an allowed price."] } }),
+            SubscriptionOutcome.AlreadySubscribed => Problems.Conflict("subscription_exists", "You already have a live subscription to this price."),
             SubscriptionOutcome.NoDefaultPrice => Problems.Result(StatusCodes.Status422UnprocessableEntity, "no_default_price",
                 "No price_id was given and no default metered price is configured (STRIPE_PRICE_METERED_ID)."),
             SubscriptionOutcome.UnknownPrice => Problems.Result(StatusCodes.Status400BadRequest, "invalid_price",

@@ -9,7 +9,9 @@ namespace Tally.Api.Features.Users;
 
 /// <summary>
 /// Zero-configuration mode (Tally generated its own signing key): makes sure a local admin exists and
-/// prints a ready token and the docs URL, so a new user can call the API at once.
+/// prints a ready token and the docs URL, so a new user can call the API at once. The token is printed
+/// on the start that created the local admin only; later starts print the <c>token</c> command instead,
+/// so a console log kept around does not hold a fresh admin token from every start.
 /// </summary>
 internal sealed class LocalAdmin(IServiceScopeFactory scopes, JwtSettings jwt, TokenIssuer tokens, IServer server, TimeProvider clock)
     : IHostedLifecycleService
@@ -17,6 +19,7 @@ internal sealed class LocalAdmin(IServiceScopeFactory scopes, JwtSettings jwt, T
     public const string LocalAdminSubject = "tally-local-admin";
     public const string LocalAdminEmail = "admin@localhost";
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(24);
+    private bool created;
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -35,6 +38,7 @@ internal sealed class LocalAdmin(IServiceScopeFactory scopes, JwtSettings jwt, T
                 Subject = LocalAdminSubject, Email = LocalAdminEmail, FullName = "Local admin", Role = Role.Admin, CreatedAt = now, UpdatedAt = now,
             });
             await db.SaveChangesAsync(cancellationToken);
+            created = true;
         }
     }
 
@@ -46,18 +50,26 @@ internal sealed class LocalAdmin(IServiceScopeFactory scopes, JwtSettings jwt, T
         }
 
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:8000";
-        var token = tokens.Issue(LocalAdminSubject, LocalAdminEmail, TokenLifetime);
+        var command = $"dotnet run --project src/Tally.Api -- token --email {LocalAdminEmail}";
         // Written to the console on purpose, never to the log: this is the zero-configuration hand-over.
+        var handOver = created
+            ? $"""
+              Admin token (24 h, user {LocalAdminEmail}, printed on this first start only):
+
+            {tokens.Issue(LocalAdminSubject, LocalAdminEmail, TokenLifetime)}
+
+            """
+            : $"""
+              Admin token: {command}
+
+            """;
         Console.WriteLine($"""
 
             Tally is running at {address}
               API docs:     {address}/scalar
               OpenAPI:      {address}/openapi/v1.json
               Signing key:  {jwt.GeneratedKeyPath} (generated; set TALLY_JWT_SIGNING_KEY to use your own)
-              Admin token (24 h, user {LocalAdminEmail}):
-
-            {token}
-
+            {handOver}
               Try: curl -H "Authorization: Bearer <token>" {address}/api/me
               More tokens: dotnet run --project src/Tally.Api -- token --email you@example.com
 

@@ -21,6 +21,13 @@ internal sealed class UserAccounts(TallyDbContext db, UserDirectory directory, T
     public Task<string?> StripeCustomerIdOfAsync(long userId, CancellationToken ct) =>
         db.Set<User>().AsNoTracking().Where(u => u.Id == userId).Select(u => u.StripeCustomerId).FirstOrDefaultAsync(ct);
 
+    /// <summary>How many customers of the user were deleted in Stripe: part of the next customer's idempotency key.</summary>
+    public Task<int> ReleasedCustomersAsync(long userId, CancellationToken ct)
+    {
+        var target = userId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return db.Set<AuditLogEntry>().CountAsync(e => e.Action == CustomerLinks.ReleasedAction && e.TargetType == "user" && e.TargetId == target, ct);
+    }
+
     /// <summary>
     /// Stores the customer id unless the user has one already (a conditional update; the column is
     /// unique); returns the id the user ends up with.
@@ -54,19 +61,21 @@ internal sealed class UserAccounts(TallyDbContext db, UserDirectory directory, T
     }
 
     /// <summary>
-    /// The user with this email, created (a viewer, not signed in yet) when unknown: pre-assigning a role
-    /// or demo data before the person's first sign-in; the first token with this email claims the row.
+    /// The id of the user with this email, created (a viewer, not signed in yet) when unknown: pre-assigning
+    /// a role or demo data before the person's first sign-in; the first token with this email claims the row.
     /// </summary>
-    public async Task EnsureByEmailAsync(string email, string? fullName, CancellationToken ct)
+    public async Task<long> EnsureByEmailAsync(string email, string? fullName, CancellationToken ct)
     {
         email = CustomerLinks.NormalizedEmail(email);
-        if (await db.Set<User>().AnyAsync(u => u.Email == email, ct))
+        if (await db.Set<User>().Where(u => u.Email == email).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct) is { } id)
         {
-            return;
+            return id;
         }
 
         var now = clock.GetUtcNow();
-        db.Add(new User { Email = email, FullName = fullName, Role = Role.Viewer, CreatedAt = now, UpdatedAt = now });
+        var user = new User { Email = email, FullName = fullName, Role = Role.Viewer, CreatedAt = now, UpdatedAt = now };
+        db.Add(user);
         await db.SaveChangesAsync(ct);
+        return user.Id;
     }
 }

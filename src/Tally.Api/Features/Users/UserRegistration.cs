@@ -12,6 +12,7 @@ internal static class UserRegistration
         builder.Services.AddSingleton<IUserResolver>(sp => sp.GetRequiredService<UserDirectory>());
         builder.Services.AddScoped<UserAccounts>();
         builder.Services.AddScoped<CustomerLinks>();
+        builder.Services.AddScoped<CustomerImports>();
         builder.Services.AddScoped<RoleChanges>();
         builder.Services.AddHostedService<LocalAdmin>();
     }

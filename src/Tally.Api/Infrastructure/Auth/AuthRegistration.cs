@@ -38,7 +38,7 @@ internal static class AuthRegistration
 
                 o.Events = new JwtBearerEvents
                 {
-                    OnTokenValidated = ProvisionAsync,
+                    OnTokenValidated = c => ProvisionAsync(c, trustsEmail: jwt.Authority is null),
                     OnChallenge = ChallengeAsync,
                     OnForbidden = c => Problems.WriteAsync(c.HttpContext, StatusCodes.Status403Forbidden, "forbidden",
                         "Your role does not allow this action."),
@@ -47,7 +47,12 @@ internal static class AuthRegistration
         builder.Services.AddAuthorization(o => o.AddTallyPolicies());
     }
 
-    private static async Task ProvisionAsync(TokenValidatedContext context)
+    /// <summary>
+    /// Maps the token to its user. Tokens signed with Tally's own key are trusted as issued
+    /// (<paramref name="trustsEmail"/>); an OIDC token's email counts for provisioning, the admin list and
+    /// linking only when <c>email_verified</c> is true: otherwise the email claim is dropped altogether.
+    /// </summary>
+    private static async Task ProvisionAsync(TokenValidatedContext context, bool trustsEmail)
     {
         var principal = context.Principal!;
         var subject = principal.FindFirstValue(TallyClaims.Subject);
@@ -57,16 +62,27 @@ internal static class AuthRegistration
             return;
         }
 
+        var identity = (ClaimsIdentity)principal.Identity!;
+        if (!trustsEmail && !string.Equals(principal.FindFirstValue(TallyClaims.EmailVerified), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var claim in identity.FindAll(TallyClaims.Email).ToList())
+            {
+                identity.RemoveClaim(claim);
+            }
+        }
+
         var directory = context.HttpContext.RequestServices.GetRequiredService<IUserResolver>();
         var user = await directory.FindOrProvisionAsync(subject, principal.FindFirstValue(TallyClaims.Email),
             principal.FindFirstValue(TallyClaims.Name), context.HttpContext.RequestAborted);
         if (user is null)
         {
-            context.Fail(new TokenRejectedException("The token's email belongs to another user."));
+            // The reason is logged, never answered: the body must not tell whether an email is registered.
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthRegistration))
+                .LogWarning("Token of subject {Subject} refused: its email belongs to another user", subject);
+            context.Fail(new TokenRejectedException("The bearer token is not valid."));
             return;
         }
 
-        var identity = (ClaimsIdentity)principal.Identity!;
         foreach (var claim in identity.FindAll(c => c.Type is TallyClaims.RoleType or TallyClaims.UserIdType).ToList())
         {
             identity.RemoveClaim(claim);

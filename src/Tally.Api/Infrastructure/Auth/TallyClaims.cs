@@ -9,6 +9,7 @@ internal static class TallyClaims
     public const string RoleType = "tally:role";
     public const string Subject = "sub";
     public const string Email = "email";
+    public const string EmailVerified = "email_verified";
     public const string Name = "name";
 
     public static long UserId(this ClaimsPrincipal principal) =>

@@ -7,7 +7,8 @@ internal sealed record StripeSettings(
     string? PriceMeteredId,
     string? ProductId,
     string DefaultCurrency,
-    Uri? ApiBase)
+    Uri? ApiBase,
+    IReadOnlySet<string>? AllowedPriceIds)
 {
     public const string SecretKeyVariable = "STRIPE_SECRET_KEY";
     public const string WebhookSecretVariable = "STRIPE_WEBHOOK_SECRET";
@@ -15,12 +16,36 @@ internal sealed record StripeSettings(
     public const string ProductIdVariable = "STRIPE_PRODUCT_ID";
     public const string DefaultCurrencyVariable = "DEFAULT_CURRENCY";
     public const string ApiBaseVariable = "STRIPE_API_BASE";
+    public const string AllowedPriceIdsVariable = "TALLY_ALLOWED_PRICE_IDS";
+    public const string EmulatorVariable = "TALLY_STRIPE_EMULATOR";
 
     public bool UsesEmulator => SecretKey is null;
 
-    public static StripeSettings Load(IConfiguration configuration, ConfigurationProblems problems)
+    /// <summary>
+    /// Reads and checks the Stripe variables. Unsafe production set-ups stop start-up: emulator mode (no key)
+    /// with PostgreSQL unless <c>TALLY_STRIPE_EMULATOR=true</c> (a key that failed to load must not silently
+    /// "bill" the emulator), a key without a webhook secret, a plain-http API base to a non-loopback host.
+    /// </summary>
+    public static StripeSettings Load(IConfiguration configuration, DatabaseSettings database, ConfigurationProblems problems)
     {
         var secretKey = configuration.NonEmpty(SecretKeyVariable);
+        var emulator = false;
+        if (configuration.NonEmpty(EmulatorVariable) is { } emulatorFlag && !DatabaseSettings.TryParseBool(emulatorFlag, out emulator))
+        {
+            problems.Add(EmulatorVariable, "must be true or false.");
+        }
+
+        if (secretKey is null && !emulator && database.Provider == DatabaseProvider.Postgres)
+        {
+            problems.Add(SecretKeyVariable, $"is required with PostgreSQL (a production database): set it, or set {EmulatorVariable}=true " +
+                "to run against the embedded Stripe emulator on purpose.");
+        }
+
+        if (secretKey is not null && emulator)
+        {
+            problems.Add(EmulatorVariable, $"=true contradicts {SecretKeyVariable}: unset one of them.");
+        }
+
         if (secretKey is not null && !(secretKey.StartsWith("sk_", StringComparison.Ordinal) || secretKey.StartsWith("rk_", StringComparison.Ordinal)))
         {
             problems.Add(SecretKeyVariable, "must be a Stripe secret or restricted key (sk_... or rk_...).");
@@ -30,6 +55,10 @@ internal sealed record StripeSettings(
         if (webhookSecret is not null && !webhookSecret.StartsWith("whsec_", StringComparison.Ordinal))
         {
             problems.Add(WebhookSecretVariable, "must be a webhook signing secret (whsec_...).");
+        }
+        else if (webhookSecret is null && secretKey is not null)
+        {
+            problems.Add(WebhookSecretVariable, $"is required with {SecretKeyVariable}: without it every webhook would be refused.");
         }
 
         var price = configuration.NonEmpty(PriceMeteredIdVariable);
@@ -57,7 +86,22 @@ internal sealed record StripeSettings(
             problems.Add(ApiBaseVariable, "must be an absolute http(s) URL.");
             apiBase = null;
         }
+        else if (apiBase is { Scheme: "http", IsLoopback: false })
+        {
+            problems.Add(ApiBaseVariable, "must be https:// unless it points to this machine (loopback): the API key would travel in clear.");
+            apiBase = null;
+        }
 
-        return new StripeSettings(secretKey, webhookSecret, price, product, currency, apiBase);
+        HashSet<string>? allowed = null;
+        if (configuration.NonEmpty(AllowedPriceIdsVariable) is { } allowedText)
+        {
+            allowed = new HashSet<string>(allowedText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
+            if (allowed.Count == 0 || allowed.Any(id => !id.StartsWith("price_", StringComparison.Ordinal)))
+            {
+                problems.Add(AllowedPriceIdsVariable, "must be a comma-separated list of Stripe price ids (price_...).");
+            }
+        }
+
+        return new StripeSettings(secretKey, webhookSecret, price, product, currency, apiBase, allowed);
     }
 }

@@ -8,7 +8,7 @@ internal sealed record TallySettings(DatabaseSettings Database, JwtSettings Jwt,
     {
         var problems = new ConfigurationProblems();
         var database = DatabaseSettings.Load(configuration, problems);
-        var stripe = StripeSettings.Load(configuration, problems);
+        var stripe = StripeSettings.Load(configuration, database, problems);
         var redis = RedisUrl.Parse(configuration.NonEmpty(RedisUrl.Variable), problems);
         problems.ThrowIfAny();
         var jwt = JwtSettings.Load(configuration, database, problems);

@@ -18,6 +18,12 @@ internal sealed class StripeAccount
 
     public string? WebhookSecret { get; set; }
 
+    /// <summary>
+    /// This installation's id (generated once, kept in <c>stripe_settings</c>): the marker on the customers it
+    /// creates and part of their idempotency keys, so two Tallys on one Stripe account never share a customer.
+    /// </summary>
+    public string? InstallationId { get; set; }
+
     /// <summary>Where Stripe delivers webhooks (emulator mode: Tally's own endpoint).</summary>
     public string? WebhookUrl { get; init; }
 
@@ -26,6 +32,12 @@ internal sealed class StripeAccount
     public string? PriceMeteredId { get; set; }
 
     public string? MeterId { get; set; }
+
+    /// <summary>
+    /// <c>TALLY_ALLOWED_PRICE_IDS</c>: the prices users may subscribe to; null means the default (the metered
+    /// price and the active metered prices of <see cref="ProductId"/>).
+    /// </summary>
+    public IReadOnlySet<string>? AllowedPriceIds { get; set; }
 
     public string? MeterEventName { get; set; }
 

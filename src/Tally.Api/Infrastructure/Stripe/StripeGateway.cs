@@ -9,18 +9,23 @@ namespace Tally.Api.Infrastructure.Stripe;
 /// only place besides <see cref="StripeErrors"/> that reads Stripe.net's exceptions. Every create
 /// carries an idempotency key derived from Tally's row ids; the expansions Tally relies on live here.
 /// </summary>
-internal sealed class StripeGateway(StripeClient stripe)
+internal sealed class StripeGateway(StripeClient stripe, StripeAccount account)
 {
     /// <summary>What a subscription fetch expands: the discounts' coupons (items embed their price already).</summary>
     private static readonly List<string> SubscriptionExpand = ["discounts", "discounts.source.coupon"];
 
-    public async Task<StripeResult<CustomerRecord>> CreateCustomerAsync(long userId, string? email, string? name, CancellationToken ct)
+    /// <summary>This installation's id: the customers it creates carry it, and so do their idempotency keys.</summary>
+    private string Installation => account.InstallationId ?? throw new InvalidOperationException("The installation id is loaded at start (StripeBootstrap).");
+
+    /// <summary>Creates the user's customer; <paramref name="generation"/> (customers of the user deleted so far) keeps a new one from replaying the last.</summary>
+    public async Task<StripeResult<CustomerRecord>> CreateCustomerAsync(long userId, int generation, string? email, string? name, CancellationToken ct)
     {
         try
         {
+            var key = $"tally-customer-{Installation}-{userId}" + (generation == 0 ? "" : $"-{generation}");
             var customer = await stripe.V1.Customers.CreateAsync(
-                new CustomerCreateOptions { Email = email, Name = name, Metadata = new() { ["user_id"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
-                new RequestOptions { IdempotencyKey = $"tally-customer-{userId}" }, ct);
+                new CustomerCreateOptions { Email = email, Name = name, Metadata = StripeMarker.For(Installation, userId) },
+                new RequestOptions { IdempotencyKey = key }, ct);
             return StripeResult<CustomerRecord>.Ok(customer.ToRecord());
         }
         catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.Conflict)
@@ -62,8 +67,14 @@ internal sealed class StripeGateway(StripeClient stripe)
     }
 
     public async Task<StripeResult<SubscriptionRecord>> CreateSubscriptionAsync(
-        string customerId, string priceId, long userId, string idempotencyKey, CancellationToken ct)
+        string customerId, string priceId, long userId, string idempotencyKey, string? request, CancellationToken ct)
     {
+        var metadata = StripeMarker.For(Installation, userId);
+        if (request is not null)
+        {
+            metadata[StripeMarker.RequestKey] = request;
+        }
+
         try
         {
             var subscription = await stripe.V1.Subscriptions.CreateAsync(
@@ -71,7 +82,7 @@ internal sealed class StripeGateway(StripeClient stripe)
                 {
                     Customer = customerId,
                     Items = [new SubscriptionItemOptions { Price = priceId }],
-                    Metadata = new() { ["user_id"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                    Metadata = metadata,
                     Expand = SubscriptionExpand,
                 },
                 new RequestOptions { IdempotencyKey = idempotencyKey }, ct);

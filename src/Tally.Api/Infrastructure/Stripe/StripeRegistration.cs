@@ -32,6 +32,7 @@ internal static class StripeRegistration
                 ProductId = settings.Stripe.ProductId,
                 PriceMeteredId = settings.Stripe.PriceMeteredId,
             };
+        account.AllowedPriceIds = settings.Stripe.AllowedPriceIds;
         builder.Services.AddSingleton(account);
         builder.Services.AddHttpClient(HttpClientName);
         builder.Services.AddSingleton(sp => new StripeClient(new StripeClientOptions

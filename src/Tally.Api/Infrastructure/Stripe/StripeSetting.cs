@@ -15,6 +15,7 @@ internal sealed class StripeSetting
     public const string MeterId = "meter_id";
     public const string MeterEventName = "meter_event_name";
     public const string PriceMeteredId = "price_metered_id";
+    public const string InstallationId = "installation_id";
 
     public required string Key { get; set; }
 
@@ -45,5 +46,30 @@ internal static class StripeSettings
     {
         db.AddRange(values.Select(kv => new StripeSetting { Key = kv.Key, Value = kv.Value }));
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The value of <paramref name="key"/>, stored as <paramref name="create"/> makes it when absent; the first writer wins a race.</summary>
+    public static async Task<string> EnsureStripeSettingAsync(this TallyDbContext db, string key, Func<string> create, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await db.Set<StripeSetting>().AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, ct) is { } existing)
+            {
+                return existing.Value;
+            }
+
+            var row = new StripeSetting { Key = key, Value = create() };
+            db.Add(row);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return row.Value;
+            }
+            catch (DbUpdateException ex) when (attempt < 3 && ex.IsUniqueViolation())
+            {
+                // Another instance starting at the same moment stored its value first: read that one.
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 }

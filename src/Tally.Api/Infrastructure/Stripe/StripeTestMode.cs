@@ -44,9 +44,13 @@ internal sealed class StripeTestMode(StripeClient stripe, StripeAccount account)
     }
 
     /// <summary>A customer on the test clock whose default payment method is the test card (e.g. <c>pm_card_visa</c>).</summary>
-    public async Task<string> CreateCustomerWithCardAsync(string email, string name, string testClockId, string card, CancellationToken ct)
+    public async Task<string> CreateCustomerWithCardAsync(
+        string email, string name, string testClockId, string card, IReadOnlyDictionary<string, string> metadata, CancellationToken ct)
     {
-        var customer = await stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = email, Name = name, TestClock = testClockId }, cancellationToken: Checked(ct));
+        var customer = await stripe.V1.Customers.CreateAsync(new CustomerCreateOptions
+        {
+            Email = email, Name = name, TestClock = testClockId, Metadata = new Dictionary<string, string>(metadata),
+        }, cancellationToken: Checked(ct));
         var pm = await stripe.V1.PaymentMethods.AttachAsync(card, new PaymentMethodAttachOptions { Customer = customer.Id }, cancellationToken: ct);
         await stripe.V1.Customers.UpdateAsync(customer.Id,
             new CustomerUpdateOptions { InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = pm.Id } }, cancellationToken: ct);

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Tally.Api.Features.Users;
+using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Tests.Support;
 
 namespace Tally.Api.Tests.Infrastructure.Auth;
@@ -49,5 +51,41 @@ public sealed class OidcTests(OidcTallyFactory factory) : IClassFixture<OidcTall
         var response = await factory.ClientFor(token).GetAsync("/api/me", Ct);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(null)]
+    public async Task UnverifiedEmail_InTheAdminList_GrantsNeitherTheEmailNorAdmin(bool? verified)
+    {
+        var token = factory.Idp!.Issue($"oidc|squatter-{Guid.NewGuid():N}", TestTokens.AdminEmail, OidcTallyFactory.Audience, emailVerified: verified);
+
+        var me = await factory.ClientFor(token).GetFromJsonAsync<JsonElement>("/api/me", TallyFactory.Json, Ct);
+
+        Assert.Equal("viewer", me.GetProperty("role").GetString());
+        Assert.Equal(JsonValueKind.Null, me.GetProperty("email").ValueKind);
+    }
+
+    [Fact]
+    public async Task UnverifiedEmail_DoesNotTakeOverAUserCreatedByEmail_AVerifiedOneDoes()
+    {
+        var email = $"pre-{Guid.NewGuid():N}@example.com";
+        var preCreated = await factory.WithDbAsync(async db =>
+        {
+            var user = new User { Email = email, Role = Role.Editor, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            db.Add(user);
+            await db.SaveChangesAsync(Ct);
+            return user.Id;
+        });
+
+        var squatter = await factory.ClientFor(factory.Idp!.Issue("oidc|squatter-" + email, email, OidcTallyFactory.Audience, emailVerified: false))
+            .GetFromJsonAsync<JsonElement>("/api/me", TallyFactory.Json, Ct);
+        var owner = await factory.ClientFor(factory.Idp!.Issue("oidc|owner-" + email, email, OidcTallyFactory.Audience, emailVerified: true))
+            .GetFromJsonAsync<JsonElement>("/api/me", TallyFactory.Json, Ct);
+
+        Assert.NotEqual(preCreated, squatter.GetProperty("id").GetInt64());
+        Assert.Equal("viewer", squatter.GetProperty("role").GetString());
+        Assert.Equal(preCreated, owner.GetProperty("id").GetInt64());
+        Assert.Equal("editor", owner.GetProperty("role").GetString());
     }
 }

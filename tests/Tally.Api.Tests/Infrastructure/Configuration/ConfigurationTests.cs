@@ -28,11 +28,61 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("TALLY_JWT_AUTHORITY", "http://idp.example.com")]
     [InlineData("TALLY_ADMIN_EMAILS", "admin@example.com,bob")]
     [InlineData("REDIS_URL", "localhost:6379")]
+    [InlineData("TALLY_ALLOWED_PRICE_IDS", "price_1,prod_2")]
     public void BadValue_IsRefused_NamingTheVariable(string variable, string value)
     {
         var error = Assert.Throws<InvalidConfigurationException>(() => Load((variable, value)));
 
         Assert.Contains(variable, error.Message);
+    }
+
+    [Fact]
+    public void AllowedPriceIds_AreAList_UnsetMeansTheDefault()
+    {
+        Assert.Equal(["price_a", "price_b"], Load(("TALLY_ALLOWED_PRICE_IDS", " price_a, price_b ,")).Stripe.AllowedPriceIds!.Order());
+        Assert.Null(Load().Stripe.AllowedPriceIds);
+    }
+
+    [Fact]
+    public void Postgres_WithoutAStripeKey_RefusesTheEmulator_UnlessAskedFor()
+    {
+        (string, string)[] postgres = [("DATABASE_URL", "postgres://u:p@localhost:5432/tally"), ("TALLY_JWT_SIGNING_KEY", new string('k', 32))];
+
+        var error = Assert.Throws<InvalidConfigurationException>(() => Load(postgres));
+
+        Assert.Contains("STRIPE_SECRET_KEY", error.Message);
+        Assert.Contains("TALLY_STRIPE_EMULATOR", error.Message);
+        Assert.True(Load([.. postgres, ("TALLY_STRIPE_EMULATOR", "true")]).Stripe.UsesEmulator);
+        Assert.True(Load().Stripe.UsesEmulator);
+    }
+
+    [Fact]
+    public void AStripeKey_WithoutAWebhookSecret_NamesTheSecret()
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => Load(("STRIPE_SECRET_KEY", "sk_live_123")));
+
+        Assert.Contains("STRIPE_WEBHOOK_SECRET", error.Message);
+        Assert.DoesNotContain("sk_live_123", error.Message);
+    }
+
+    [Theory]
+    [InlineData("http://stripe-proxy.internal", false)]
+    [InlineData("http://10.0.0.5:12111", false)]
+    [InlineData("http://127.0.0.1:12111", true)]
+    [InlineData("http://localhost:12111", true)]
+    [InlineData("https://stripe-proxy.internal", true)]
+    public void PlainHttpApiBase_OnlyToLoopback(string apiBase, bool accepted)
+    {
+        (string, string)[] values = [("STRIPE_SECRET_KEY", "sk_test_123"), ("STRIPE_WEBHOOK_SECRET", "whsec_123"), ("STRIPE_API_BASE", apiBase)];
+
+        if (accepted)
+        {
+            Assert.Equal(new Uri(apiBase), Load(values).Stripe.ApiBase);
+        }
+        else
+        {
+            Assert.Contains("STRIPE_API_BASE", Assert.Throws<InvalidConfigurationException>(() => Load(values)).Message);
+        }
     }
 
     [Fact]
@@ -46,7 +96,7 @@ public sealed class ConfigurationTests : IDisposable
     [Fact]
     public void Postgres_WithoutAKey_AsksForOne()
     {
-        var error = Assert.Throws<InvalidConfigurationException>(() => Load(("DATABASE_URL", "postgres://u:p@localhost:5432/tally")));
+        var error = Assert.Throws<InvalidConfigurationException>(() => Load(("DATABASE_URL", "postgres://u:p@localhost:5432/tally"), ("TALLY_STRIPE_EMULATOR", "true")));
 
         Assert.Contains("TALLY_JWT_SIGNING_KEY", error.Message);
     }
@@ -54,7 +104,8 @@ public sealed class ConfigurationTests : IDisposable
     [Fact]
     public void PostgresUrl_BecomesAConnectionString()
     {
-        var settings = Load(("DATABASE_URL", "postgresql://tally:p%40ss@db.internal:6543/billing?sslmode=require"), ("TALLY_JWT_SIGNING_KEY", new string('k', 32)));
+        var settings = Load(("DATABASE_URL", "postgresql://tally:p%40ss@db.internal:6543/billing?sslmode=require"), ("TALLY_JWT_SIGNING_KEY", new string('k', 32)),
+            ("TALLY_STRIPE_EMULATOR", "true"));
 
         Assert.Equal(DatabaseProvider.Postgres, settings.Database.Provider);
         var cs = new Npgsql.NpgsqlConnectionStringBuilder(settings.Database.ConnectionString);

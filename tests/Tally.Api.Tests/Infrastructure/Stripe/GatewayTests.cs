@@ -30,12 +30,14 @@ public sealed class GatewayTests(StripeTallyFactory factory) : IClassFixture<Str
         await using var scope = factory.Services.CreateAsyncScope();
         var gateway = scope.ServiceProvider.GetRequiredService<StripeGateway>();
 
-        var first = (await gateway.CreateCustomerAsync(4242, "idem@example.com", "Idem", Ct)).Value;
-        var second = (await gateway.CreateCustomerAsync(4242, "idem@example.com", "Idem", Ct)).Value;
+        var first = (await gateway.CreateCustomerAsync(4242, 0, "idem@example.com", "Idem", Ct)).Value;
+        var second = (await gateway.CreateCustomerAsync(4242, 0, "idem@example.com", "Idem", Ct)).Value;
 
         Assert.NotNull(first);
         Assert.Equal(first.Id, second?.Id);
-        Assert.Equal("4242", first.Metadata["user_id"]);
+        Assert.Equal("4242", first.Metadata["tally_user_id"]);
+        Assert.Equal(factory.Services.GetRequiredService<StripeAccount>().InstallationId, first.Metadata["tally_installation"]);
+        Assert.False(first.Metadata.ContainsKey("user_id"));
     }
 
     [Fact]
@@ -54,13 +56,13 @@ public sealed class GatewayTests(StripeTallyFactory factory) : IClassFixture<Str
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var gateway = scope.ServiceProvider.GetRequiredService<StripeGateway>();
-        var customer = (await gateway.CreateCustomerAsync(4343, "outcomes@example.com", null, Ct)).Value!;
+        var customer = (await gateway.CreateCustomerAsync(4343, 0, "outcomes@example.com", null, Ct)).Value!;
 
         Assert.Null(await gateway.GetPriceAsync("price_doesnotexist", Ct));
         Assert.Null(await gateway.GetCustomerAsync("cus_doesnotexist", Ct));
         Assert.Null(await gateway.GetInvoiceAsync("in_doesnotexist", Ct));
         Assert.Null(await gateway.GetSubscriptionAsync("sub_doesnotexist", Ct));
         Assert.Equal(StripeOutcome.UnknownObject, (await gateway.AttachPaymentMethodAsync(customer.Id, "pm_doesnotexist", true, Ct)).Outcome);
-        Assert.Equal(StripeOutcome.UnknownObject, (await gateway.CreateSubscriptionAsync(customer.Id, "price_doesnotexist", 4343, "k-unknown-price", Ct)).Outcome);
+        Assert.Equal(StripeOutcome.UnknownObject, (await gateway.CreateSubscriptionAsync(customer.Id, "price_doesnotexist", 4343, "k-unknown-price", null, Ct)).Outcome);
     }
 }
