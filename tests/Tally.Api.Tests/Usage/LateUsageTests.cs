@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Tally.Api.Features.Usage;
@@ -48,6 +49,18 @@ public sealed class LateUsageTests(UsageTallyFactory factory) : IClassFixture<Us
         Assert.Equal(7m, factory.StripeTotal(editor.CustomerId, T0, periodEnd));
         var lateRecords = await factory.WithDbAsync(db => db.Set<UsageRecord>().CountAsync(r => r.UserId == editor.UserId && r.Late, Ct));
         Assert.Equal(1, lateRecords);
+
+        // A correction of -2 in the current period: its invoice bills 3 units, not 5.
+        var (admin, _) = await factory.ClientWithRoleAsync("admin");
+        var correction = await admin.PostAsJsonAsync("/api/admin/usage/corrections",
+            new { user_id = editor.UserId, subscription_item_id = second.GetProperty("stripe_subscription_item_id").GetString(), quantity = -2, reason = "test" },
+            TallyFactory.Json, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, correction.StatusCode);
+        await factory.FlushAsync();
+        await PaidInvoice.AdvanceAsync(factory, editor.ClockId, periodEnd.AddMonths(1).AddHours(2));
+        var next = (await factory.Stripe.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = editor.SubscriptionId }, cancellationToken: Ct))
+            .Data.Where(i => i.BillingReason == "subscription_cycle").MaxBy(i => i.PeriodEnd)!;
+        Assert.Equal(6, next.AmountDue);
     }
 }
 
