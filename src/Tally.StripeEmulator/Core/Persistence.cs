@@ -64,6 +64,12 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
 
             var temp = path + ".tmp";
             await File.WriteAllBytesAsync(temp, bytes, ct);
+            if (!OperatingSystem.IsWindows())
+            {
+                // The state holds the account's secrets (webhook signing secrets): the owner's alone.
+                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
             File.Move(temp, path, overwrite: true);
         }
         finally

@@ -74,33 +74,38 @@ internal sealed record JwtSettings(
         }
 
         var keyPath = database.SqlitePath + ".signing-key";
-        return new JwtSettings(ReadOrCreateKey(keyPath), null, issuer ?? DefaultIssuer, audience ?? DefaultAudience, adminEmails, keyPath);
+        return new JwtSettings(ReadOrCreateKey(keyPath, problems), null, issuer ?? DefaultIssuer, audience ?? DefaultAudience, adminEmails, keyPath);
     }
 
-    private static byte[] ReadOrCreateKey(string path)
+    /// <summary>
+    /// The key kept beside the database: created once, mode 600 (<c>CreateNew</c>, so two processes starting
+    /// at once end with one key); an existing key readable by group or others is refused.
+    /// </summary>
+    private static byte[]? ReadOrCreateKey(string path, ConfigurationProblems problems)
     {
-        if (File.Exists(path))
+        for (var attempt = 0; attempt < 50; attempt++)
         {
-            var existing = Convert.FromBase64String(File.ReadAllText(path).Trim());
-            if (existing.Length >= MinimumKeyBytes)
+            if (!File.Exists(path) && OwnerOnly.TryCreateFile(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64))))
+            {
+                continue; // read back what was written, like any other start
+            }
+
+            if (OwnerOnly.IsShared(path))
+            {
+                problems.Add(SigningKeyVariable, $"the generated key {path} is readable by group or others: chmod 600 it (or delete it to make a new one).");
+                return null;
+            }
+
+            var text = File.ReadAllText(path).Trim();
+            if (text.Length > 0 && Convert.FromBase64String(text) is { Length: >= MinimumKeyBytes } existing)
             {
                 return existing;
             }
+
+            Thread.Sleep(20); // another process created the file a moment ago and is still writing it
         }
 
-        var key = RandomNumberGenerator.GetBytes(64);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(path, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(Convert.ToBase64String(key));
-        }
-
-        return key;
+        problems.Add(SigningKeyVariable, $"the generated key {path} is not a valid key: delete it to make a new one.");
+        return null;
     }
 }

@@ -13,6 +13,12 @@ internal sealed record TallySettings(DatabaseSettings Database, JwtSettings Jwt,
         problems.ThrowIfAny();
         var jwt = JwtSettings.Load(configuration, database, problems);
         problems.ThrowIfAny();
+        if (database.SqlitePath is { } sqlite && !File.Exists(sqlite))
+        {
+            // Created once the configuration is known to be good, empty (SQLite's empty database), the owner's alone.
+            OwnerOnly.TryCreateFile(sqlite, "");
+        }
+
         return new TallySettings(database, jwt, stripe, redis);
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Tally.Api.Infrastructure.Configuration;
 using Tally.StripeEmulator;
 
 namespace Tally.Api.Infrastructure.Stripe;
@@ -16,11 +17,11 @@ internal sealed class EmbeddedEmulator(StripeAccount account) : IHostedLifecycle
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(account.EmulatorStatePath)!;
-        Directory.CreateDirectory(directory);
+        OwnerOnly.CreateDirectory(directory);
         var secretPath = Path.Combine(directory, "webhook-secret");
         if (!File.Exists(secretPath))
         {
-            await File.WriteAllTextAsync(secretPath, "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), cancellationToken);
+            OwnerOnly.TryCreateFile(secretPath, "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
         }
 
         var secret = (await File.ReadAllTextAsync(secretPath, cancellationToken)).Trim();

@@ -138,6 +138,24 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void AnExistingSigningKey_ReadableByGroupOrOthers_IsRefused()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var path = Path.Combine(directory, "tally.db.signing-key");
+        File.WriteAllText(path, Convert.ToBase64String(new byte[64]));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var error = Assert.Throws<InvalidConfigurationException>(() => Load());
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains("chmod 600", error.Message);
+    }
+
+    [Fact]
     public void DotEnvFile_IsRead_AndRealSettingsWin()
     {
         var env = Path.Combine(directory, ".env");

@@ -48,6 +48,17 @@ public sealed class ZeroConfigStripeFlowTests : IDisposable
         var mine = await http.GetFromJsonAsync<JsonElement>("/api/billing/subscriptions", Ct);
         var mirrored = Assert.Single(mine.GetProperty("data").EnumerateArray(), s => s.GetProperty("subscription_id").GetString() == subscriptionId);
         Assert.Equal(itemId, mirrored.GetProperty("subscription_item_id").GetString());
+
+        // Secrets on disk: only the owner may read the database, the emulator's state and its webhook secret.
+        if (!OperatingSystem.IsWindows())
+        {
+            const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            Assert.Equal(owner | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(directory, "tally.db.stripe")));
+            Assert.Equal(owner, File.GetUnixFileMode(Path.Combine(directory, "tally.db.stripe", "webhook-secret")));
+            var state = Path.Combine(directory, "tally.db.stripe", "emulator.json");
+            Assert.True(!File.Exists(state) || File.GetUnixFileMode(state) == owner, "emulator.json is readable by others");
+            Assert.Equal(owner, File.GetUnixFileMode(Path.Combine(directory, "tally.db")));
+        }
     }
 
     private static async Task<JsonElement> PostAsync(HttpClient http, string path, object body)
