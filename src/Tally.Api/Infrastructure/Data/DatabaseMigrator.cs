@@ -25,6 +25,14 @@ internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, DatabaseSett
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
+        if (db is SqliteTallyDbContext)
+        {
+            // The database file may exist empty (created mode 600 before EF sees it), and then EF does not
+            // switch it to write-ahead logging as it does for a file it creates: without WAL, readers block
+            // writers and concurrent requests fail with "database is locked". The mode is kept in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = 'wal';", cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
     }
 
