@@ -21,6 +21,7 @@ dotnet build src/Tally.Api -c Release -nologo -clp:ErrorsOnly >/dev/null
 DLL=$PWD/src/Tally.Api/bin/Release/net10.0/Tally.Api.dll
 WORK=$(mktemp -d /tmp/tally-bench.XXXXXX)
 source scripts/postgres.sh
+source bench/wrk-lib.sh
 PID=""
 trap '[ -n "$PID" ] && kill $PID 2>/dev/null; wait 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
 
@@ -52,8 +53,6 @@ run() { # run PATH [header] -> "rps p50_ms p99_ms"
   [ -n "$non2xx" ] && { echo "non-2xx answers during the run: $non2xx" >&2; exit 1; }
   echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
 }
-to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'; }
-median() { sort -g | awk '{a[NR]=$1} END { if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 
 wrk -t2 -c"$CONNECTIONS" -d3s "$URL/healthz" >/dev/null            # warm-up (JIT, pools)
 wrk -t2 -c"$CONNECTIONS" -d3s -H "Authorization: Bearer $TOKEN" "$URL/api/me" >/dev/null

@@ -23,6 +23,7 @@ dotnet build src/Tally.Api -c Release -nologo -clp:ErrorsOnly >/dev/null
 DLL=$PWD/src/Tally.Api/bin/Release/net10.0/Tally.Api.dll
 WORK=$(mktemp -d /tmp/tally-bench.XXXXXX)
 source scripts/postgres.sh
+source bench/wrk-lib.sh
 PID=""
 trap '[ -n "$PID" ] && kill $PID 2>/dev/null; wait 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
 
@@ -46,8 +47,6 @@ curl -sf -X POST -H "$AUTH" "$URL/api/stripe/create_customer" >/dev/null
 curl -sf -X POST -H "$AUTH" -H "Content-Type: application/json" -d '{"payment_method_id":"pm_card_visa"}' "$URL/api/stripe/attach_payment_method" >/dev/null
 curl -sf -X POST -H "$AUTH" "$URL/api/billing/subscriptions" >/dev/null
 
-to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'; }
-median() { sort -g | awk '{a[NR]=$1} END { if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 run() { # run CONNECTIONS PATH [script] -> "rps p50_ms p99_ms"
   local out
   if [ -n "${3:-}" ]; then out=$(wrk -t2 -c"$1" -d"$DURATION" --latency -s "$3" "$URL$2")
