@@ -23,6 +23,7 @@ internal static class TallyPlatform
         builder.AddTallyDatabase(settings.Database);
         builder.AddTallyAuth(settings.Jwt);
         builder.AddTallyStripe(settings, startEmulator: command.TalksToStripe);
+        builder.AddTallyRateLimits();
         builder.AddTallyApiDocs();
         return settings;
     }
@@ -32,6 +33,7 @@ internal static class TallyPlatform
         app.UseTallyErrors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapTallyApiDocs();
     }
 }

@@ -4,6 +4,7 @@ using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Errors;
+using Tally.Api.Infrastructure.Http;
 using Tally.Api.Infrastructure.OpenApi;
 using Tally.Api.Infrastructure.Stripe;
 
@@ -14,10 +15,10 @@ internal static class CustomerEndpoints
     public static void MapCustomers(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/stripe").WithTags("Customers");
-        group.MapPost("/create_customer", CreateCustomerAsync).WithName("CreateCustomer").RequireRole(Role.Editor).ProducesProblems(502);
+        group.MapPost("/create_customer", CreateCustomerAsync).WithName("CreateCustomer").RequireRole(Role.Editor).RequireStripeRateLimit().ProducesProblems(429, 502);
         group.MapPost("/attach_payment_method", AttachPaymentMethodAsync).WithName("AttachPaymentMethod").RequireRole(Role.Editor)
-            .ProducesProblems(400, 402, 404, 413, 415, 502);
-        group.MapGet("/customer", GetCustomerAsync).WithName("GetCustomer").RequireRole(Role.Viewer).ProducesProblems(404, 502);
+            .RequireStripeRateLimit().ProducesProblems(400, 402, 404, 413, 415, 429, 502);
+        group.MapGet("/customer", GetCustomerAsync).WithName("GetCustomer").RequireRole(Role.Viewer).RequireStripeRateLimit().ProducesProblems(404, 429, 502);
         app.MapPost("/api/admin/users/{id:long}/stripe_customer", ImportCustomerAsync).WithTags("Customers").WithName("ImportStripeCustomer")
             .RequireRole(Role.Admin).ProducesProblems(400, 404, 409, 413, 415, 502);
     }

@@ -19,7 +19,7 @@ internal static class InvoiceEndpoints
         var group = app.MapGroup("/api/billing").WithTags("Invoices").RequireRole(Role.Viewer);
         group.MapGet("/invoices", ListAsync).WithName("ListInvoices").ProducesProblems(400, 404);
         group.MapGet("/invoice/{id}/pdf", PdfAsync).WithName("GetInvoicePdf")
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf").ProducesProblems(404, 409, 502);
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf").RequireStripeRateLimit().ProducesProblems(404, 409, 429, 502);
     }
 
     /// <summary>

@@ -19,7 +19,8 @@ internal static class SubscriptionEndpoints
     public static void MapSubscriptions(this IEndpointRouteBuilder app)
     {
         var billing = app.MapGroup("/api/billing/subscriptions").WithTags("Subscriptions");
-        billing.MapPost("/", CreateAsync).WithName("CreateSubscription").RequireRole(Role.Editor).ProducesProblems(400, 404, 409, 413, 415, 422, 502);
+        billing.MapPost("/", CreateAsync).WithName("CreateSubscription").RequireRole(Role.Editor).RequireStripeRateLimit()
+            .ProducesProblems(400, 404, 409, 413, 415, 422, 429, 502);
         billing.MapGet("/", ListOwnAsync).WithName("ListOwnSubscriptions").RequireRole(Role.Viewer).ProducesProblems(400);
 
         app.MapGet("/api/admin/subscriptions", AdminSubscriptionList.ListAsync).WithTags("Subscriptions").WithName("ListSubscriptions")
