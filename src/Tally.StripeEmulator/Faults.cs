@@ -13,6 +13,9 @@ public enum FaultKind
 
     /// <summary>The request waits <see cref="FaultRule.Latency"/> before it is handled.</summary>
     Latency,
+
+    /// <summary>403 <c>permission_error</c>, as for a restricted key without access: a permanent refusal.</summary>
+    PermissionDenied,
 }
 
 public enum OutageMode

@@ -52,6 +52,9 @@ internal sealed class Pipeline(Emulator emulator)
             case FaultKind.RateLimit:
                 await WriteErrorAsync(ctx, record, new StripeError(429, "invalid_request_error", "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.", "rate_limit"), requestId);
                 return;
+            case FaultKind.PermissionDenied:
+                await WriteErrorAsync(ctx, record, new StripeError(403, "permission_error", "The provided key does not have the required permissions for this endpoint (emulated fault)."), requestId);
+                return;
         }
 
         try

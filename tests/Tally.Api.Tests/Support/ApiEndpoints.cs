@@ -38,6 +38,7 @@ public static class ApiEndpoints
         ("POST", "/api/admin/usage/failed/retry", null, "admin", HttpStatusCode.OK),
         ("GET", "/api/admin/webhooks", null, "admin", HttpStatusCode.OK),
         ("POST", "/api/admin/webhooks/999999/replay", null, "admin", HttpStatusCode.NotFound),
+        ("POST", "/api/admin/webhooks/replay", null, "admin", HttpStatusCode.OK),
         // This fixture's Stripe is a closed port: an admitted caller gets the sync's 502, not 401/403.
         ("POST", "/api/admin/stripe/sync", null, "admin", HttpStatusCode.BadGateway),
         ("GET", "/api/admin/revenue", null, "admin", HttpStatusCode.OK),

@@ -24,16 +24,29 @@ internal static class WebhookKit
     /// A processor of the host's services (for a host whose own processor is off, driven by the test
     /// with <see cref="WebhookProcessor.RunOnceAsync"/>), with the host's options but the given ones.
     /// </summary>
-    public static WebhookProcessor Processor(TallyFactory factory, int? batchSize = null, int? parallelism = null, TimeSpan? retryDelay = null)
+    public static WebhookProcessor Processor(TallyFactory factory, int? batchSize = null, int? parallelism = null, TimeSpan? retryDelay = null, TimeProvider? clock = null)
     {
         var configured = factory.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
         var options = Options.Create(new WebhookOptions
         {
             ProcessorEnabled = true, BatchSize = batchSize ?? configured.BatchSize, Parallelism = parallelism ?? configured.Parallelism,
             MaxAttempts = configured.MaxAttempts, RetryDelay = retryDelay ?? configured.RetryDelay, Lease = configured.Lease, PollInterval = configured.PollInterval,
+            MaxRetryDelay = configured.MaxRetryDelay, RetryWindow = configured.RetryWindow,
         });
-        return ActivatorUtilities.CreateInstance<WebhookProcessor>(factory.Services, options);
+        return clock is null
+            ? ActivatorUtilities.CreateInstance<WebhookProcessor>(factory.Services, options)
+            : ActivatorUtilities.CreateInstance<WebhookProcessor>(factory.Services, options, clock);
     }
+
+    /// <summary>Waits until the emulator delivered every event it made and Tally stored each (its processor may be off).</summary>
+    public static Task StoredAllAsync(StripeTallyFactory factory) => Eventually.TrueAsync(async () =>
+        factory.Emulator.Control.PendingWebhooks == 0 &&
+        await factory.WithDbAsync(db => db.Set<WebhookEvent>().CountAsync(Ct)) >= (await StoredEventsAsync(factory.Stripe)).Count,
+        "every event delivered and stored");
+
+    /// <summary>Rows of <paramref name="factory"/>'s inbox by status.</summary>
+    public static Task<Dictionary<string, int>> StatusCountsAsync(TallyFactory factory) => factory.WithDbAsync(async db =>
+        (await db.Set<WebhookEvent>().GroupBy(e => e.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(Ct)).ToDictionary(g => g.Key, g => g.Count));
 
     /// <summary>Runs batches until the processor finds nothing due.</summary>
     public static async Task RunUntilIdleAsync(WebhookProcessor processor)

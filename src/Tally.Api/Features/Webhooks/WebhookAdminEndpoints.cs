@@ -22,6 +22,8 @@ internal static class WebhookAdminEndpoints
         admin.MapGet("/", ListAsync).WithName("ListWebhookEvents").WithSummary("Stored Stripe events, newest first.").ProducesProblems(400);
         admin.MapPost("/{id}/replay", ReplayAsync).WithName("ReplayWebhookEvent")
             .WithSummary("Puts a stored event back in the queue (failed, ignored or processed).").ProducesProblems(404);
+        admin.MapPost("/replay", WebhookBulkReplay.ReplayFailedAsync).WithName("ReplayFailedWebhookEvents")
+            .WithSummary("Puts every failed event (optionally of one type, received in [from, to)) back in the queue.").ProducesProblems(400);
     }
 
     private static async Task<Results<Ok<Page<WebhookEventResponse>>, ProblemHttpResult>> ListAsync(

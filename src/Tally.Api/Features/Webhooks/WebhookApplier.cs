@@ -44,9 +44,7 @@ internal sealed class WebhookApplier(StripeGateway gateway)
                 break;
             case TargetKind.Subscription:
                 current = await gateway.GetSubscriptionAsync(target.Id, ct) ?? newest.Carried as SubscriptionRecord;
-                history = events.Where(e => e.Carried is SubscriptionRecord)
-                    .Select(e => new CarriedState((SubscriptionRecord)e.Carried!, e.Created, e.Row.StripeEventId, e.Row.Type))
-                    .OrderBy(h => h.Created).ThenBy(h => h.EventId, StringComparer.Ordinal).ToList();
+                history = CarriedHistory(events);
                 break;
             case TargetKind.Invoice:
                 current = await gateway.GetInvoiceAsync(target.Id, ct) ?? newest.Carried as InvoiceRecord;
@@ -73,6 +71,12 @@ internal sealed class WebhookApplier(StripeGateway gateway)
 
         return new ResolvedTarget(target, events, current, newest.Created, history);
     }
+
+    /// <summary>The subscription states the events carried, oldest first: history needs no re-fetch, so it is recorded even while Stripe is down.</summary>
+    public static List<CarriedState> CarriedHistory(IEnumerable<ClaimedEvent> events) =>
+        events.Where(e => e.Carried is SubscriptionRecord)
+            .Select(e => new CarriedState((SubscriptionRecord)e.Carried!, e.Created, e.Row.StripeEventId, e.Row.Type))
+            .OrderBy(h => h.Created).ThenBy(h => h.EventId, StringComparer.Ordinal).ToList();
 
     /// <summary>Stages the resolved changes on <paramref name="mirror"/> (not saved).</summary>
     public static async Task StageAsync(MirrorWriter mirror, ResolvedTarget resolved, CancellationToken ct)

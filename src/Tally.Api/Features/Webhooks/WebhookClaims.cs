@@ -45,13 +45,32 @@ internal static class WebhookClaims
         return await events.AsNoTracking().Where(e => ids.Contains(e.Id) && e.LockedBy == token).ToListAsync(ct);
     }
 
-    /// <summary>Marks rows done without touching the mirror (ignored types, unreadable payloads).</summary>
-    public static Task FinishAsync(TallyDbContext db, IReadOnlyCollection<long> ids, string status, string? error, DateTimeOffset now, CancellationToken ct) =>
-        db.Set<WebhookEvent>().Where(e => ids.Contains(e.Id)).ExecuteUpdateAsync(s => s
+    /// <summary>
+    /// Marks claimed rows done, fenced by the claim's <paramref name="token"/>: a row whose lease expired
+    /// and was claimed by another processor is left to its new owner. Returns how many rows were still ours.
+    /// </summary>
+    public static Task<int> FinishAsync(TallyDbContext db, IReadOnlyCollection<long> ids, string token, string status, string? error, DateTimeOffset now, CancellationToken ct) =>
+        db.Set<WebhookEvent>().Where(e => ids.Contains(e.Id) && e.LockedBy == token).ExecuteUpdateAsync(s => s
             .SetProperty(e => e.Status, status)
             .SetProperty(e => e.Attempts, e => e.Attempts + 1)
             .SetProperty(e => e.LastError, error)
             .SetProperty(e => e.ProcessedAt, now)
             .SetProperty(e => e.LockedUntil, (DateTimeOffset?)null)
             .SetProperty(e => e.LockedBy, (string?)null), ct);
+
+    /// <summary>Puts failed rows back in the queue (or ends them failed), fenced like <see cref="FinishAsync"/>.</summary>
+    public static Task<int> RetryLaterAsync(
+        TallyDbContext db, IReadOnlyCollection<long> ids, string token, int attempts, bool failed, DateTimeOffset nextAttempt, string error, CancellationToken ct) =>
+        db.Set<WebhookEvent>().Where(e => ids.Contains(e.Id) && e.LockedBy == token).ExecuteUpdateAsync(s => s
+            .SetProperty(e => e.Status, failed ? WebhookStatus.Failed : WebhookStatus.Pending)
+            .SetProperty(e => e.Attempts, attempts)
+            .SetProperty(e => e.NextAttemptAt, nextAttempt)
+            .SetProperty(e => e.LastError, error)
+            .SetProperty(e => e.LockedUntil, (DateTimeOffset?)null)
+            .SetProperty(e => e.LockedBy, (string?)null), ct);
+
+    /// <summary>Extends the lease of the rows this claim still holds (one UPDATE for a whole batch).</summary>
+    public static Task<int> RenewAsync(TallyDbContext db, IReadOnlyCollection<long> ids, string token, DateTimeOffset until, CancellationToken ct) =>
+        db.Set<WebhookEvent>().Where(e => ids.Contains(e.Id) && e.LockedBy == token && e.Status == WebhookStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.LockedUntil, until), ct);
 }

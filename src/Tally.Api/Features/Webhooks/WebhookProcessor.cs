@@ -13,8 +13,11 @@ namespace Tally.Api.Features.Webhooks;
 /// the whole batch is written at once: one query per mirror table to load what it touches, one
 /// SaveChanges, the inbox rows marked in the same transaction. When that fails (a race with another
 /// writer, a bad object) the batch is written again group by group, so that one object's failure
-/// holds back only its own events. Failures retry with exponential back-off and end as
-/// <c>failed</c> after <see cref="WebhookOptions.MaxAttempts"/>.
+/// holds back only its own events. Every status update is fenced by the claim's token, and the lease
+/// is renewed while the batch runs (<see cref="LeaseRenewal"/>). Failures retry with capped
+/// exponential back-off: transient ones (Stripe unreachable, 5xx, 429, timeouts) for
+/// <see cref="WebhookOptions.RetryWindow"/>, permanent ones end <c>failed</c> after
+/// <see cref="WebhookOptions.MaxAttempts"/>.
 /// </summary>
 internal sealed partial class WebhookProcessor(
     IServiceScopeFactory scopes, TimeProvider clock, WebhookSignal signal, IOptions<WebhookOptions> options, ILogger<WebhookProcessor> logger)
@@ -66,6 +69,7 @@ internal sealed partial class WebhookProcessor(
         List<WebhookEvent> rows;
         Dictionary<WebhookTarget, List<ClaimedEvent>> groups;
         bool serial;
+        string claim;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
@@ -76,19 +80,21 @@ internal sealed partial class WebhookProcessor(
                 return 0;
             }
 
+            claim = rows[0].LockedBy!;
             (groups, var ignored, var unreadable) = Group(rows);
             if (ignored.Count > 0)
             {
-                await WebhookClaims.FinishAsync(db, ignored, WebhookStatus.Ignored, null, clock.GetUtcNow(), ct);
+                await WebhookClaims.FinishAsync(db, ignored, claim, WebhookStatus.Ignored, null, clock.GetUtcNow(), ct);
             }
 
             if (unreadable.Count > 0)
             {
                 logger.LogWarning("{Count} stored webhook events could not be parsed; marked failed", unreadable.Count);
-                await WebhookClaims.FinishAsync(db, unreadable, WebhookStatus.Failed, "The stored payload is not a readable Stripe event.", clock.GetUtcNow(), ct);
+                await WebhookClaims.FinishAsync(db, unreadable, claim, WebhookStatus.Failed, "The stored payload is not a readable Stripe event.", clock.GetUtcNow(), ct);
             }
         }
 
+        await using var renewal = LeaseRenewal.Start(scopes, clock, [.. rows.Select(r => r.Id)], claim, o.Lease, logger);
         var started = clock.GetTimestamp();
         var resolved = await ResolveAsync(groups, ct);
         var batched = resolved.Count > 0 && await ApplyBatchAsync(resolved, ct);
@@ -211,6 +217,10 @@ internal sealed partial class WebhookProcessor(
             });
             await InvalidatePricesAsync([target], ct);
         }
+        catch (LostClaimException ex)
+        {
+            logger.LogInformation("Webhook events for {TargetKind} {StripeObjectId} not written: {Error}", target.Target.Kind, target.Target.Id, ex.Message);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             await RecordFailureAsync(target.Target, target.Events, ex, ct);
@@ -220,9 +230,17 @@ internal sealed partial class WebhookProcessor(
     /// <summary>Saves the staged mirror changes and marks the events processed, in one transaction.</summary>
     private async Task SaveAsync(TallyDbContext db, IEnumerable<ClaimedEvent> events, CancellationToken ct)
     {
+        var claimed = events.ToList();
+        var ids = claimed.Select(e => e.Row.Id).ToList();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        await WebhookClaims.FinishAsync(db, events.Select(e => e.Row.Id).ToList(), WebhookStatus.Processed, null, clock.GetUtcNow(), ct);
+        // Fenced: when another processor took some of these rows over, nothing of this write is kept.
+        var held = await WebhookClaims.FinishAsync(db, ids, claimed[0].Row.LockedBy!, WebhookStatus.Processed, null, clock.GetUtcNow(), ct);
+        if (held != ids.Count)
+        {
+            throw new LostClaimException(ids.Count, held);
+        }
+
         await tx.CommitAsync(ct);
     }
 

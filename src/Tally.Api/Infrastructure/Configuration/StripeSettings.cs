@@ -18,6 +18,16 @@ internal sealed record StripeSettings(
     public const string ApiBaseVariable = "STRIPE_API_BASE";
     public const string AllowedPriceIdsVariable = "TALLY_ALLOWED_PRICE_IDS";
     public const string EmulatorVariable = "TALLY_STRIPE_EMULATOR";
+    public const string TimeoutVariable = "TALLY_STRIPE_TIMEOUT_SECONDS";
+
+    /// <summary>
+    /// Per HTTP attempt (Stripe.net tries up to three times): well under the webhook processor's lease
+    /// (2 min), so a hung call ends as a retryable failure instead of outliving its claim.
+    /// </summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long one HTTP attempt to Stripe may take (<c>TALLY_STRIPE_TIMEOUT_SECONDS</c>).</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
     public bool UsesEmulator => SecretKey is null;
 
@@ -102,6 +112,19 @@ internal sealed record StripeSettings(
             }
         }
 
-        return new StripeSettings(secretKey, webhookSecret, price, product, currency, apiBase, allowed);
+        var timeout = DefaultTimeout;
+        if (configuration.NonEmpty(TimeoutVariable) is { } timeoutText)
+        {
+            if (int.TryParse(timeoutText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 300)
+            {
+                timeout = TimeSpan.FromSeconds(seconds);
+            }
+            else
+            {
+                problems.Add(TimeoutVariable, "must be a whole number of seconds from 1 to 300.");
+            }
+        }
+
+        return new StripeSettings(secretKey, webhookSecret, price, product, currency, apiBase, allowed) { Timeout = timeout };
     }
 }

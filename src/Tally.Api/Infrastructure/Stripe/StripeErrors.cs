@@ -15,6 +15,22 @@ internal static class StripeErrors
     public static bool IsTransient(StripeException ex) =>
         ex.HttpStatusCode is 0 or >= HttpStatusCode.InternalServerError or HttpStatusCode.TooManyRequests;
 
+    /// <summary>An HTTP attempt to Stripe ran past <c>TALLY_STRIPE_TIMEOUT_SECONDS</c> (HttpClient's timeout, not a caller's cancellation).</summary>
+    public static bool IsTimeout(Exception ex) => ex is TaskCanceledException { InnerException: TimeoutException };
+
+    /// <summary>
+    /// A failure that waiting can cure: Stripe unreachable, timed out, 5xx or 429. Anything else (a 4xx,
+    /// a bug, bad data) is permanent: retrying it the same way gives the same answer.
+    /// </summary>
+    public static bool IsTransient(Exception ex) => ex switch
+    {
+        StripeException s => IsTransient(s),
+        HttpRequestException or IOException or TimeoutException => true,
+        _ when IsTimeout(ex) => true,
+        System.Data.Common.DbException { IsTransient: true } => true,
+        _ => ex.InnerException is { } inner && IsTransient(inner),
+    };
+
     /// <summary>The problem answer for a Stripe failure that reached the request pipeline; null when <paramref name="exception"/> is not one.</summary>
     public static (int Status, string Code, string Detail)? Problem(Exception exception) => exception switch
     {
@@ -22,6 +38,7 @@ internal static class StripeErrors
         StripeException { StripeError.Type: "card_error" } card => (402, card.StripeError.Code ?? "card_declined", card.StripeError.Message ?? "The card was declined."),
         StripeException stripe when IsTransient(stripe) => (502, "stripe_unavailable", "Stripe could not be reached or did not answer; try again shortly."),
         StripeException or StripeStateException => (502, "stripe_error", "Stripe refused the request."),
+        _ when IsTimeout(exception) => (502, "stripe_unavailable", "Stripe did not answer in time; try again shortly."),
         _ => null,
     };
 
@@ -39,7 +56,10 @@ internal static class StripeErrors
     }
 
     /// <summary>What went wrong, for a stored <c>last_error</c> and the logs: Stripe's error code and message; null when not a Stripe failure.</summary>
-    public static string? Describe(Exception exception) => exception is StripeException s
-        ? $"Stripe answered {(int)s.HttpStatusCode} {s.StripeError?.Type} {s.StripeError?.Code}: {s.StripeError?.Message ?? "no message"}"
-        : null;
+    public static string? Describe(Exception exception) => exception switch
+    {
+        StripeException s => $"Stripe answered {(int)s.HttpStatusCode} {s.StripeError?.Type} {s.StripeError?.Code}: {s.StripeError?.Message ?? "no message"}",
+        _ when IsTimeout(exception) => "Stripe did not answer in time (timed out)",
+        _ => null,
+    };
 }
