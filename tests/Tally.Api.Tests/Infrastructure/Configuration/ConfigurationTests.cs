@@ -29,11 +29,21 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("TALLY_ADMIN_EMAILS", "admin@example.com,bob")]
     [InlineData("REDIS_URL", "localhost:6379")]
     [InlineData("TALLY_ALLOWED_PRICE_IDS", "price_1,prod_2")]
+    [InlineData("TALLY_STRIPE_TIMEOUT_SECONDS", "0")]
+    [InlineData("TALLY_STRIPE_TIMEOUT_SECONDS", "20s")]
     public void BadValue_IsRefused_NamingTheVariable(string variable, string value)
     {
         var error = Assert.Throws<InvalidConfigurationException>(() => Load((variable, value)));
 
         Assert.Contains(variable, error.Message);
+    }
+
+    [Fact]
+    public void StripeTimeout_IsSecondsPerAttempt_DefaultWellUnderTheWebhookLease()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(5), Load(("TALLY_STRIPE_TIMEOUT_SECONDS", "5")).Stripe.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(20), Load().Stripe.Timeout);
+        Assert.True(Load().Stripe.Timeout * 3 < new Tally.Api.Features.Webhooks.WebhookOptions().Lease);
     }
 
     [Fact]

@@ -52,4 +52,21 @@ public sealed class RateLimitTests(RateLimitTallyFactory factory) : IClassFixtur
         using var otherUser = await other.GetAsync("/api/stripe/customer", Ct);
         await ProblemAssert.IsProblemAsync(otherUser, HttpStatusCode.NotFound, "no_stripe_customer");
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("many")]
+    public async Task BadLimit_StopsStartUp_NamingTheVariable(string value)
+    {
+        await using var bad = new LimitFactory(value);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () => await bad.InitializeAsync());
+
+        Assert.Contains("TALLY_RATE_LIMIT_STRIPE_PER_MINUTE", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class LimitFactory(string value) : TallyFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["TALLY_RATE_LIMIT_STRIPE_PER_MINUTE"] = value };
+    }
 }
