@@ -3,11 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Stripe;
 using Tally.Api.Features.Mirror;
-using MirrorSubscription = Tally.Api.Features.Mirror.Subscription;
 using Tally.Api.Features.Webhooks;
 using Tally.Api.Tests.Support;
 using Tally.StripeEmulator;
 using static Tally.Api.Tests.Support.WebhookKit;
+using MirrorSubscription = Tally.Api.Features.Mirror.Subscription;
 
 namespace Tally.Api.Tests.Webhooks;
 
