@@ -96,7 +96,8 @@ public sealed class WebhookOutageTests(NoProcessorTallyFactory factory) : IClass
         await using var replica = new ReplicaTallyFactory(factory);
         await replica.InitializeAsync();
         var client = replica.ClientFor(null);
-        foreach (var e in await StoredEventsAsync(stripe))
+        var stored = (await factory.WithDbAsync(db => db.Set<WebhookEvent>().Select(e => e.StripeEventId).ToListAsync(Ct))).ToHashSet(StringComparer.Ordinal);
+        foreach (var e in (await StoredEventsAsync(stripe)).Where(e => stored.Contains(System.Text.Json.JsonDocument.Parse(e).RootElement.GetProperty("id").GetString()!)))
         {
             using var response = await PostAsync(client, e, Sign(e));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
