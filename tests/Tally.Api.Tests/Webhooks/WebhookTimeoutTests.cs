@@ -24,7 +24,7 @@ public sealed class WebhookTimeoutTests(StripeTimeoutTallyFactory factory) : ICl
             var run = Processor(factory).RunOnceAsync(Ct);
 
             // Without a timeout the batch waits for the emulator, which never answers: this limit is what fails.
-            Assert.True(await Eventually.WithinAsync(() => Task.FromResult(run.IsCompleted), Eventually.DefaultTimeout), "the batch ended although Stripe never answered");
+            Assert.True(await Eventually.WithinAsync(() => Task.FromResult(run.IsCompleted), Eventually.DefaultTimeout), "the batch to end (its Stripe call timed out) while Stripe still held the request");
             await run;
             var row = await factory.WithDbAsync(db => db.Set<WebhookEvent>().AsNoTracking().SingleAsync(e => e.ObjectId == customer.Id && e.Type == "customer.created", Ct));
             Assert.Equal((WebhookStatus.Pending, 1), (row.Status, row.Attempts));
