@@ -2,10 +2,10 @@
 # Usage ingest of a Release build: POST /api/billing/report_usage (real JWT, a unique Idempotency-Key
 # per request) and the batch endpoint (1,000 reports per request) against a bare GET /healthz in the
 # same run, rounds alternating; then the flusher drains and the Stripe meter events are counted.
-#   bench/usage.sh [--postgres] [--rounds 5] [--duration 5s] [--connections 64] [--batch-connections 4]
+#   bench/usage.sh [--postgres] [--rounds 5] [--duration 5s] [--connections 64] [--batch-connections 4] [--warmup 20s]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=5 DURATION=5s CONNECTIONS=64 BATCH_CONNECTIONS=4 USE_PG=0
+ROUNDS=5 DURATION=5s CONNECTIONS=64 BATCH_CONNECTIONS=4 USE_PG=0 WARMUP=20s
 while [ $# -gt 0 ]; do
   case $1 in
     --postgres) USE_PG=1 ;;
@@ -13,6 +13,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift ;;
     --connections) CONNECTIONS=$2; shift ;;
     --batch-connections) BATCH_CONNECTIONS=$2; shift ;;
+    --warmup) WARMUP=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -56,8 +57,11 @@ run() { # run CONNECTIONS PATH [script] -> "rps p50_ms p99_ms"
   echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(to_ms "$(echo "$out" | awk '$1=="50%" {print $2}')") $(to_ms "$(echo "$out" | awk '$1=="99%" {print $2}')")"
 }
 
-wrk -t2 -c"$CONNECTIONS" -d3s "$URL/healthz" >/dev/null                           # warm-up (JIT, pools)
-wrk -t2 -c"$CONNECTIONS" -d5s -s bench/usage/report.lua "$URL/api/billing/report_usage" >/dev/null
+# Warm-up (JIT tiering, pools): on a loaded 2-core machine the JIT was still recompiling hot methods
+# a minute after start (about half of Tally's CPU samples), so each path gets a long warm-up.
+wrk -t2 -c"$CONNECTIONS" -d5s "$URL/healthz" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s bench/usage/report.lua "$URL/api/billing/report_usage" >/dev/null
+wrk -t2 -c"$BATCH_CONNECTIONS" -d"$WARMUP" -s bench/usage/batch.lua "$URL/api/billing/report_usage/batch" >/dev/null
 : >"$WORK/health"; : >"$WORK/report"; : >"$WORK/batch"
 for r in $(seq 1 "$ROUNDS"); do
   run "$CONNECTIONS" /healthz >>"$WORK/health"

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Errors;
 
 namespace Tally.Api.Features.Usage;
@@ -13,7 +12,7 @@ internal static class UsageBatchEndpoint
     public const int MaxEvents = 1_000;
 
     internal static async Task<Results<Ok<BatchUsageResponse>, ProblemHttpResult>> ReportBatchAsync(
-        BatchUsageRequest? body, HttpContext http, UserAccounts users, UsageIntake intake, UsageLedger ledger, IOptions<JsonOptions> json,
+        BatchUsageRequest? body, HttpContext http, UsageIntake intake, UsageLedger ledger, IOptions<JsonOptions> json,
         CancellationToken ct)
     {
         if (body?.Events is not { Count: > 0 } events)
@@ -26,7 +25,7 @@ internal static class UsageBatchEndpoint
             return Problems.Validation("events", $"must hold at most {MaxEvents} reports.");
         }
 
-        var (userId, customerId, forbidden) = await UsageEndpoints.ActingUserAsync(http, body.UserId, users, ct);
+        var (userId, customerId, forbidden) = await UsageEndpoints.ActingUserAsync(http, body.UserId, ct);
         if (forbidden is not null)
         {
             return forbidden;

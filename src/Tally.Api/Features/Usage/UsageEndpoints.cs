@@ -23,9 +23,12 @@ internal static class UsageEndpoints
         app.MapUsageAdmin();
     }
 
-    /// <summary>The user a request acts for: the caller, or the one an admin names; null with the problem otherwise.</summary>
+    /// <summary>
+    /// The user a request acts for: the caller, or the one an admin names; null with the problem otherwise.
+    /// The caller comes from authentication's cached profile: only an admin naming another user reads the database.
+    /// </summary>
     internal static async Task<(long UserId, string? CustomerId, ProblemHttpResult? Problem)> ActingUserAsync(
-        HttpContext http, long? named, UserAccounts users, CancellationToken ct)
+        HttpContext http, long? named, CancellationToken ct)
     {
         var me = http.CurrentUser();
         if (named is null || named == me.Id)
@@ -38,7 +41,7 @@ internal static class UsageEndpoints
             return (0, null, Problems.Result(StatusCodes.Status403Forbidden, "forbidden", "Only admins may act for another user."));
         }
 
-        return await users.FindAsync(named.Value, ct) is { } user
+        return await http.RequestServices.GetRequiredService<UserAccounts>().FindAsync(named.Value, ct) is { } user
             ? (user.Id, user.StripeCustomerId, null)
             : (0, null, Problems.NotFound("user_not_found", $"No user has id {named}."));
     }
@@ -58,7 +61,7 @@ internal static class UsageEndpoints
             $"This {IdempotencyHeader} was already used for a different report; use a new key for a different report.");
 
     private static async Task<Results<Accepted<UsageRecordResponse>, ProblemHttpResult>> ReportAsync(
-        ReportUsageRequest? body, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, HttpContext http, UserAccounts users,
+        ReportUsageRequest? body, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, HttpContext http,
         UsageIntake intake, UsageLedger ledger, CancellationToken ct)
     {
         if (body is null)
@@ -71,7 +74,7 @@ internal static class UsageEndpoints
             return badKey.ToProblem();
         }
 
-        var (userId, customerId, forbidden) = await ActingUserAsync(http, body.UserId, users, ct);
+        var (userId, customerId, forbidden) = await ActingUserAsync(http, body.UserId, ct);
         if (forbidden is not null)
         {
             return forbidden;

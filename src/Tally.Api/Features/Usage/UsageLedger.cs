@@ -25,7 +25,7 @@ internal sealed class UsageLedger : IAsyncDisposable
     public UsageLedger(IServiceScopeFactory scopes, IOptions<UsageOptions> options, ILogger<UsageLedger> logger)
     {
         this.scopes = scopes;
-        commits = new GroupCommit<UsageRecord, LedgerResult>(WriteAsync, MaxBatch, options.Value.QueueCapacity, logger);
+        commits = new GroupCommit<UsageRecord, LedgerResult>(WriteAsync, MaxBatch, options.Value.QueueCapacity, logger, dedicatedThread: true);
     }
 
     /// <summary>Reports waiting to be written.</summary>
@@ -74,16 +74,19 @@ internal sealed class UsageLedger : IAsyncDisposable
         });
     }
 
-    /// <summary>PostgreSQL: one unnest insert that skips stored keys; the skipped rows are answered with the stored ones.</summary>
+    /// <summary>
+    /// PostgreSQL: one unnest insert that skips stored keys, synchronous on the writer's own thread; the
+    /// skipped rows (rare) are answered with the stored ones, read after the insert.
+    /// </summary>
     private static async Task<IReadOnlyList<LedgerResult>> WritePostgresAsync(TallyDbContext db, IReadOnlyList<UsageRecord> records, CancellationToken ct)
     {
         var rows = records.Select(Copy).ToList();
-        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        var inserted = await PostgresLedgerInsert.InsertAsync(connection, rows, ct);
-        var skipped = rows.Where(r => !inserted.Contains(r.Id)).ToList();
+        db.Database.OpenConnection();
+        var inserted = PostgresLedgerInsert.Insert((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), rows);
+        var skipped = rows.Where((_, i) => !inserted[i]).ToList();
         var stored = skipped.Count == 0 ? [] : await StoredAsync(db, skipped, ct);
-        return rows.Select(r => inserted.Contains(r.Id) ? new LedgerResult(r, Duplicate: false) : new LedgerResult(stored[(r.UserId, r.IdempotencyKey!)], Duplicate: true)).ToList();
+        return rows.Select((r, i) => inserted[i] ? new LedgerResult(r, Duplicate: false) : new LedgerResult(stored[(r.UserId, r.IdempotencyKey!)], Duplicate: true))
+            .ToList();
     }
 
     /// <summary>The records already stored under the idempotency keys of <paramref name="records"/>.</summary>

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Errors;
 using Tally.Api.Infrastructure.Http;
@@ -15,7 +14,7 @@ internal static class UsageQueryEndpoints
     private static readonly string[] Statuses = [UsageStatus.Pending, UsageStatus.Reported, UsageStatus.Failed, UsageStatus.Late];
 
     internal static async Task<Results<Ok<Page<UsageRecordResponse>>, ProblemHttpResult>> ListAsync(
-        HttpContext http, TallyDbContext db, UserAccounts users, int? limit, string? cursor, [FromQuery(Name = "user_id")] long? userId,
+        HttpContext http, TallyDbContext db, int? limit, string? cursor, [FromQuery(Name = "user_id")] long? userId,
         [FromQuery(Name = "subscription_item_id")] string? itemId, string? status, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
@@ -28,7 +27,7 @@ internal static class UsageQueryEndpoints
             return Problems.Validation("status", $"must be one of {string.Join(", ", Statuses)}.");
         }
 
-        var (target, _, forbidden) = await UsageEndpoints.ActingUserAsync(http, userId, users, ct);
+        var (target, _, forbidden) = await UsageEndpoints.ActingUserAsync(http, userId, ct);
         if (forbidden is not null)
         {
             return forbidden;
@@ -67,13 +66,13 @@ internal static class UsageQueryEndpoints
 
     /// <summary>
     /// Live usage per metered item in its current period: what Tally holds (delivered, pending, failed),
-    /// Stripe's own total when it can say, and the amount the price puts on it (per-unit prices; null for tiered ones).
+    /// Stripe's own total when it can say, and the amount the price puts on it (per-unit or tiered; null when a tiered price's tiers cannot be read now).
     /// </summary>
     internal static async Task<Results<Ok<UsageSummaryResponse>, ProblemHttpResult>> SummaryAsync(
-        HttpContext http, TallyDbContext db, UserAccounts users, UsageTargets targets, MeterNames meters, StripeGateway gateway, StripeTime stripeTime,
+        HttpContext http, TallyDbContext db, UsageTargets targets, UsagePricing pricing, MeterNames meters, StripeGateway gateway, StripeTime stripeTime,
         [FromQuery(Name = "user_id")] long? userId, CancellationToken ct)
     {
-        var (target, customerId, forbidden) = await UsageEndpoints.ActingUserAsync(http, userId, users, ct);
+        var (target, customerId, forbidden) = await UsageEndpoints.ActingUserAsync(http, userId, ct);
         if (forbidden is not null)
         {
             return forbidden;
@@ -91,7 +90,7 @@ internal static class UsageQueryEndpoints
             decimal Of(string s) => totals.Where(t => t.Status == s).Sum(t => t.Total);
             var local = totals.Sum(t => t.Total);
             var stripeTotal = await gateway.MeterTotalAsync(item.MeterId, item.CustomerId, start, end, ct);
-            long? amount = item.UnitAmount is { } unit ? (long)Math.Round(unit * Math.Max(0, local), MidpointRounding.AwayFromZero) : null;
+            var amount = await pricing.EstimateAsync(item, local, ct);
             items.Add(new UsageSummaryItem(item.ItemId, item.SubscriptionId, item.PriceId, await meters.EventNameAsync(item.MeterId, ct) ?? "",
                 start, end, local, Of(UsageStatus.Reported), Of(UsageStatus.Pending), Of(UsageStatus.Failed), stripeTotal, item.Currency, amount));
         }

@@ -7,11 +7,12 @@ internal static class UsageRegistration
         builder.Services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<UsageLedger>();
         builder.Services.AddSingleton<MeterNames>();
+        builder.Services.AddSingleton<UsagePricing>();
         builder.Services.AddSingleton<StripeTime>();
         builder.Services.AddSingleton<MeterEventRateLimit>();
         builder.Services.AddSingleton<UsagePipelineState>();
-        builder.Services.AddScoped<UsageTargets>();
-        builder.Services.AddScoped<UsageIntake>();
+        builder.Services.AddSingleton<UsageTargets>();
+        builder.Services.AddSingleton<UsageIntake>();
         builder.Services.AddScoped<UsageBatching>();
         builder.Services.AddScoped<UsageSending>();
         builder.Services.AddSingleton<UsageFlusher>();

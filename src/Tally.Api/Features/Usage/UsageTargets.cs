@@ -8,7 +8,8 @@ namespace Tally.Api.Features.Usage;
 /// <summary>A metered subscription item a user may report against, as the mirror has it.</summary>
 internal sealed record UsageTarget(
     string ItemId, string SubscriptionId, string Status, string CustomerId, string PriceId, string MeterId, string Currency, decimal? UnitAmount,
-    string? Interval, long IntervalCount, DateTimeOffset? CurrentPeriodStart, DateTimeOffset? CurrentPeriodEnd, DateTimeOffset Created)
+    string? Interval, long IntervalCount, DateTimeOffset? CurrentPeriodStart, DateTimeOffset? CurrentPeriodEnd, DateTimeOffset Created,
+    string? BillingScheme = null)
 {
     private static readonly string[] Reportable = ["active", "trialing", "past_due"];
 
@@ -44,8 +45,12 @@ internal sealed record UsageTarget(
     }
 }
 
-/// <summary>The metered items of a user's subscriptions, read from the mirror (cached briefly per user: the hot path).</summary>
-internal sealed class UsageTargets(TallyDbContext db, IMemoryCache cache)
+/// <summary>
+/// The metered items of a user's subscriptions, read from the mirror (cached briefly per user: the hot
+/// path). A singleton that opens a database scope only on a cache miss, so a report answered from the
+/// cache rents no DbContext.
+/// </summary>
+internal sealed class UsageTargets(IServiceScopeFactory scopes, IMemoryCache cache)
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
 
@@ -57,6 +62,8 @@ internal sealed class UsageTargets(TallyDbContext db, IMemoryCache cache)
             return known!;
         }
 
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
         var rows = await (
             from s in db.MirroredSubscriptions()
             where s.UserId == userId || (customerId != null && s.StripeCustomerId == customerId)
@@ -67,12 +74,16 @@ internal sealed class UsageTargets(TallyDbContext db, IMemoryCache cache)
             select new UsageTarget(
                 i.StripeSubscriptionItemId, s.StripeSubscriptionId, s.Status, s.StripeCustomerId, p.StripePriceId, p.MeterId!, p.Currency,
                 p.UnitAmountDecimal ?? p.UnitAmount, p.RecurringInterval, p.RecurringIntervalCount, i.CurrentPeriodStart, i.CurrentPeriodEnd,
-                i.StripeCreated)).ToListAsync(ct);
+                i.StripeCreated, p.BillingScheme)).ToListAsync(ct);
         cache.Set(key, (IReadOnlyList<UsageTarget>)rows, CacheLifetime);
         return rows;
     }
 
     /// <summary>Whether Stripe has already finalised the invoice of the subscription's period ending at <paramref name="periodEnd"/> (as mirrored).</summary>
-    public Task<bool> IsInvoicedAsync(string subscriptionId, DateTimeOffset periodEnd, CancellationToken ct) =>
-        db.MirroredInvoices().AnyAsync(i => i.StripeSubscriptionId == subscriptionId && i.PeriodEnd == periodEnd && i.Status != "draft", ct);
+    public async Task<bool> IsInvoicedAsync(string subscriptionId, DateTimeOffset periodEnd, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TallyDbContext>().MirroredInvoices()
+            .AnyAsync(i => i.StripeSubscriptionId == subscriptionId && i.PeriodEnd == periodEnd && i.Status != "draft", ct);
+    }
 }

@@ -20,10 +20,16 @@ internal sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
     private int depth;
 
     /// <param name="write">Writes the items in one transaction; returns one result per item, in order.</param>
-    public GroupCommit(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, int maxBatch, int capacity, ILogger logger)
+    /// <param name="dedicatedThread">
+    /// Run the writer on a thread of its own that blocks on the queue and on <paramref name="write"/>, for
+    /// a write that does synchronous I/O: under load every await of a thread-pool writer waits behind the
+    /// requests queued on the pool, and the writer is what every request waits for.
+    /// </param>
+    public GroupCommit(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, int maxBatch, int capacity, ILogger logger,
+        bool dedicatedThread = false)
     {
         (this.write, this.maxBatch, this.capacity, this.logger) = (write, maxBatch, capacity, logger);
-        loop = Task.Run(RunAsync);
+        loop = dedicatedThread ? RunOnOwnThread() : Task.Run(RunAsync);
     }
 
     /// <summary>Items accepted and not written yet.</summary>
@@ -52,37 +58,65 @@ internal sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<Submission>();
-        var items = new List<TItem>(maxBatch);
+        var (batch, items) = (new List<Submission>(), new List<TItem>(maxBatch));
         while (await queue.Reader.WaitToReadAsync())
         {
-            batch.Clear();
-            items.Clear();
-            while (items.Count < maxBatch && queue.Reader.TryRead(out var submission))
+            Take(batch, items);
+            await WriteAsync(batch, items);
+        }
+    }
+
+    private Task RunOnOwnThread()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            var (batch, items) = (new List<Submission>(), new List<TItem>(maxBatch));
+            while (queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                batch.Add(submission);
-                items.AddRange(submission.Items);
+                Take(batch, items);
+                WriteAsync(batch, items).GetAwaiter().GetResult();
             }
 
-            try
+            done.SetResult();
+        })
+        { IsBackground = true, Name = $"GroupCommit<{typeof(TItem).Name}>" };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Take(List<Submission> batch, List<TItem> items)
+    {
+        batch.Clear();
+        items.Clear();
+        while (items.Count < maxBatch && queue.Reader.TryRead(out var submission))
+        {
+            batch.Add(submission);
+            items.AddRange(submission.Items);
+        }
+    }
+
+    /// <summary>Writes one group and answers its submitters; never throws.</summary>
+    private async Task WriteAsync(List<Submission> batch, List<TItem> items)
+    {
+        try
+        {
+            var results = await write(items, CancellationToken.None);
+            var offset = 0;
+            foreach (var submission in batch)
             {
-                var results = await write(items, CancellationToken.None);
-                var offset = 0;
-                foreach (var submission in batch)
-                {
-                    submission.Done.TrySetResult(results.Skip(offset).Take(submission.Items.Count).ToList());
-                    offset += submission.Items.Count;
-                }
+                submission.Done.TrySetResult(results.Skip(offset).Take(submission.Items.Count).ToList());
+                offset += submission.Items.Count;
             }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "A group commit of {Count} items failed; nothing of it was written", items.Count);
-                batch.ForEach(s => s.Done.TrySetException(ex));
-            }
-            finally
-            {
-                Interlocked.Add(ref depth, -items.Count);
-            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "A group commit of {Count} items failed; nothing of it was written", items.Count);
+            batch.ForEach(s => s.Done.TrySetException(ex));
+        }
+        finally
+        {
+            Interlocked.Add(ref depth, -items.Count);
         }
     }
 

@@ -9,7 +9,7 @@ namespace Tally.Api.Infrastructure.Stripe;
 /// only place besides <see cref="StripeErrors"/> that reads Stripe.net's exceptions. Every create
 /// carries an idempotency key derived from Tally's row ids; the expansions Tally relies on live here.
 /// </summary>
-internal sealed class StripeGateway(StripeClient stripe, StripeAccount account)
+internal sealed partial class StripeGateway(StripeClient stripe, StripeAccount account)
 {
     /// <summary>What a subscription fetch expands: the discounts' coupons (items embed their price already).</summary>
     private static readonly List<string> SubscriptionExpand = ["discounts", "discounts.source.coupon"];
