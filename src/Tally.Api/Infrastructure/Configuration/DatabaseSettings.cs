@@ -52,8 +52,38 @@ internal sealed record DatabaseSettings(DatabaseProvider Provider, string Connec
         {
             problems.Add(UrlVariable, $"the directory of the SQLite file '{path}' does not exist.");
         }
+        else if (Directory.Exists(fullPath))
+        {
+            problems.Add(UrlVariable, $"'{path}' is a directory; name the SQLite file in it (e.g. {Path.Combine(path, "tally.db")}).");
+        }
+        else if (!IsSqliteFileOrAbsent(fullPath))
+        {
+            problems.Add(UrlVariable, $"'{path}' exists and is not a SQLite database; name a new file or a Tally database.");
+        }
 
         return new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={fullPath};Pooling=True", fullPath, autoMigrate);
+    }
+
+    /// <summary>An empty or missing file (SQLite creates the database), or one starting with SQLite's header.</summary>
+    private static bool IsSqliteFileOrAbsent(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> header = stackalloc byte[16];
+            var read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            return read == 0 || (read == 16 && header.SequenceEqual("SQLite format 3\0"u8));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not readable: SQLite will say why when it opens it.
+            return true;
+        }
     }
 
     private static string? TryParsePostgresUrl(string url, out string? error)

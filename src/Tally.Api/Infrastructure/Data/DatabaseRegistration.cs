@@ -16,7 +16,8 @@ internal static class DatabaseRegistration
             builder.Services.AddDbContextPool<TallyDbContext, SqliteTallyDbContext>(o => ConfigureSqlite(o, database.ConnectionString));
         }
 
-        builder.Services.AddHostedService<DatabaseMigrator>();
+        builder.Services.AddSingleton<DatabaseMigrator>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator>());
     }
 
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
