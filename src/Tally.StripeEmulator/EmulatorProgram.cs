@@ -13,11 +13,24 @@ public static class EmulatorProgram
         var options = new StripeEmulatorOptions { Port = 12111, HandleShutdownSignals = true };
         for (var i = 0; i < args.Length; i++)
         {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            string Next() => args[++i];
+            if (args[i] is "--port" or "--host" or "--state" or "--webhook-url" or "--webhook-secret" && i + 1 >= args.Length)
+            {
+                await Console.Error.WriteLineAsync($"{args[i]} needs a value");
+                return 2;
+            }
+
             switch (args[i])
             {
                 case "--port":
-                    options.Port = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    var port = Next();
+                    if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 0 or > 65535)
+                    {
+                        await Console.Error.WriteLineAsync($"--port '{port}' is not a port number (0-65535; 0 picks a free one)");
+                        return 2;
+                    }
+
+                    options.Port = number;
                     break;
                 case "--host":
                     options.Host = Next();
@@ -50,7 +63,18 @@ public static class EmulatorProgram
         }
 
         // The host's console lifetime turns Ctrl-C and SIGTERM into a shutdown; wait for it.
-        await using var server = await StripeEmulatorServer.StartAsync(options);
+        StripeEmulatorServer server;
+        try
+        {
+            server = await StripeEmulatorServer.StartAsync(options);
+        }
+        catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync($"Cannot listen on {options.Host}:{options.Port}: the address is already in use; choose another with --port.");
+            return 3;
+        }
+
+        await using var running = server;
         Console.WriteLine(server.ApiBase);
         if (options.WebhookUrl is not null)
         {

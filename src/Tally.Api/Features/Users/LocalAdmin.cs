@@ -20,17 +20,30 @@ internal sealed class LocalAdmin(IServiceScopeFactory scopes, JwtSettings jwt, T
     public const string LocalAdminEmail = "admin@localhost";
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(24);
     private bool created;
+    private bool localAdminDemoted;
+    private string? anotherAdmin;
+    private bool noAdmin;
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
         if (!jwt.KeyWasGenerated)
         {
+            // Nobody can administer Tally yet (no admin user, no admin email configured): say how to get one.
+            noAdmin = jwt.AdminEmails.Count == 0 && !await db.Set<User>().AnyAsync(u => u.Role == Role.Admin, cancellationToken);
             return;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
-        if (!await db.Set<User>().AnyAsync(u => u.Subject == LocalAdminSubject, cancellationToken))
+        var local = await db.Set<User>().Where(u => u.Subject == LocalAdminSubject).Select(u => new { u.Role }).FirstOrDefaultAsync(cancellationToken);
+        if (local is { Role: not Role.Admin })
+        {
+            localAdminDemoted = true;
+            anotherAdmin = await db.Set<User>().Where(u => u.Role == Role.Admin && u.Email != null).OrderBy(u => u.Id)
+                .Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (local is null)
         {
             var now = clock.GetUtcNow();
             db.Add(new User
@@ -46,13 +59,30 @@ internal sealed class LocalAdmin(IServiceScopeFactory scopes, JwtSettings jwt, T
     {
         if (!jwt.KeyWasGenerated)
         {
+            if (noAdmin)
+            {
+                Console.WriteLine($"""
+
+                    Tally has no admin yet. Make one, then get a token for it:
+                      set {JwtSettings.AdminEmailsVariable}=you@example.com (provisioned as admin on its first request), or
+                      dotnet run --project src/Tally.Api -- users set-role --email you@example.com --role admin
+                      dotnet run --project src/Tally.Api -- token --email you@example.com   (with a shared signing key)
+
+                    """);
+            }
+
             return Task.CompletedTask;
         }
 
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:8000";
         var command = $"dotnet run --project src/Tally.Api -- token --email {LocalAdminEmail}";
         // Written to the console on purpose, never to the log: this is the zero-configuration hand-over.
-        var handOver = created
+        var handOver = localAdminDemoted
+            ? $"""
+              Admin token: {LocalAdminEmail} is no longer an admin; {(anotherAdmin is null ? "no admin is left" : $"get a token for an admin with: dotnet run --project src/Tally.Api -- token --email {anotherAdmin}")}
+
+            """
+            : created
             ? $"""
               Admin token (24 h, user {LocalAdminEmail}, printed on this first start only):
 

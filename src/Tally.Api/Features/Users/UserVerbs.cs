@@ -11,7 +11,7 @@ internal static class UserVerbs
 
     private static async Task<int> SetRoleAsync(WebApplication app, CliCommand command)
     {
-        var email = command.Required("email").Trim().ToLowerInvariant();
+        var email = command.RequiredEmail("email");
         if (!Roles.TryParse(command.Required("role"), out var role))
         {
             throw new CliUsageException($"--role must be one of {Roles.AllNames}.");

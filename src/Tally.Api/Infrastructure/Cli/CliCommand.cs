@@ -47,7 +47,7 @@ internal sealed record CliCommand(CliVerb? Definition, IReadOnlyDictionary<strin
             }
         }
 
-        var verb = verbs.FirstOrDefault(v => v.Name == name) ?? throw new CliUsageException($"Unknown verb '{name}'.");
+        var verb = verbs.FirstOrDefault(v => v.Name == name) ?? throw UnknownVerb(name, verbs);
         var options = new Dictionary<string, string?>();
         var hostArgs = new List<string>();
         for (var i = 0; i < rest.Count; i++)
@@ -58,36 +58,71 @@ internal sealed record CliCommand(CliVerb? Definition, IReadOnlyDictionary<strin
                 return new CliCommand(null, options, []);
             }
 
-            var option = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..].Split('=', 2)[0] : null;
-            if (option is not null && verb.Flags.Contains(option))
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
             {
-                options[option] = "true";
+                throw new CliUsageException($"Unexpected argument '{arg}' for '{verb.Name}' (see --help).");
             }
-            else if (option is null || !verb.Options.Contains(option))
+
+            var (option, inlineValue) = arg[2..].Split('=', 2) is [var n, var v] ? (n, v) : (arg[2..], null);
+            var hostOption = HostOptions.FirstOrDefault(h => h.Equals(option, StringComparison.OrdinalIgnoreCase));
+            if (verb.Flags.Contains(option))
             {
-                hostArgs.Add(arg);
+                options[option] = inlineValue ?? "true";
+                continue;
             }
-            else if (arg.Contains('='))
+
+            if (hostOption is null && !verb.Options.Contains(option))
             {
-                options[option] = arg.Split('=', 2)[1];
+                throw new CliUsageException($"Unknown option '--{option}' for '{verb.Name}' (see --help).");
             }
-            else if (i + 1 < rest.Count)
+
+            var value = inlineValue ?? (i + 1 < rest.Count && !rest[i + 1].StartsWith("--", StringComparison.Ordinal) ? rest[++i] : null);
+            if (string.IsNullOrWhiteSpace(value))
             {
-                options[option] = rest[++i];
+                throw new CliUsageException($"--{option} needs a value.");
+            }
+
+            if (hostOption is not null)
+            {
+                hostArgs.Add($"--{hostOption}={value}");
             }
             else
             {
-                throw new CliUsageException($"--{option} needs a value.");
+                // Checked here, before anything is created: every verb's --email is one address.
+                options[option] = option == "email" ? Email(option, value) : value;
             }
         }
 
         return new CliCommand(verb, options, [.. hostArgs]);
     }
 
+    /// <summary>Options for the host itself, passed on to its configuration.</summary>
+    private static readonly string[] HostOptions = ["urls", "environment", "contentRoot"];
+
+    /// <summary>An unknown verb; for a verb group (<c>users</c>) the message lists its verbs.</summary>
+    private static CliUsageException UnknownVerb(string name, IReadOnlyList<CliVerb> verbs)
+    {
+        var group = verbs.Where(v => v.Name.StartsWith(name + " ", StringComparison.Ordinal)).ToList();
+        return group.Count == 0
+            ? new CliUsageException($"Unknown verb '{name}'.")
+            : new CliUsageException($"'{name}' needs one of its verbs:{Environment.NewLine}{string.Join(Environment.NewLine, group.Select(v => $"  {v.Synopsis}"))}");
+    }
+
     public string Required(string option) =>
         Options.TryGetValue(option, out var value) && !string.IsNullOrWhiteSpace(value)
             ? value
             : throw new CliUsageException($"'{Verb}' needs --{option}.");
+
+    /// <summary>A required option holding one email address, lower-cased.</summary>
+    public string RequiredEmail(string option) => Email(option, Required(option));
+
+    private static string Email(string option, string value)
+    {
+        value = value.Trim();
+        return System.Net.Mail.MailAddress.TryCreate(value, out var address) && address.Address == value && address.Host.Length > 0
+            ? value.ToLowerInvariant()
+            : throw new CliUsageException($"--{option} '{value}' is not an email address.");
+    }
 
     public string? Optional(string option) => Options.TryGetValue(option, out var value) ? value : null;
 

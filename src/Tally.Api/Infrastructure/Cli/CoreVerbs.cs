@@ -12,6 +12,11 @@ internal static class CoreVerbs
         "run the service (the default verb); applies migrations first;\n--demo fills the embedded Stripe emulator with 12 months of demo data",
         [], ["no-migrate", "demo"], TalksToStripe: true, async (app, _) =>
         {
+            // What the host would check or do first, done before it starts: a bad setting or a database
+            // Tally cannot use then ends in a message (TallyCli), not in a failed host's stack trace.
+            app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+            HostingSetup.CheckAddressesFree(app.Configuration);
+            await app.Services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(CancellationToken.None);
             await app.RunAsync();
             return 0;
         });
@@ -24,10 +29,10 @@ internal static class CoreVerbs
     });
 
     public static readonly CliVerb Token = new(
-        "token", "token --email E [--sub S] [--ttl 1h]", "print a bearer token signed with the configured key",
+        "token", "token --email E [--sub S] [--name N] [--ttl 1h]", "print a bearer token signed with the configured key\n(--sub defaults to the email, --name is the display name)",
         ["email", "sub", "ttl", "name"], [], TalksToStripe: false, (app, command) =>
         {
-            var email = command.Required("email").Trim().ToLowerInvariant();
+            var email = command.RequiredEmail("email");
             var ttl = ParseDuration(command.Optional("ttl") ?? "1h");
             var issuer = app.Services.GetRequiredService<TokenIssuer>();
             Console.WriteLine(issuer.Issue(command.Optional("sub") ?? email, email, ttl, command.Optional("name")));

@@ -28,20 +28,24 @@ internal static class TallyCli
             return 0;
         }
 
+        DatabaseSettings? database = null;
         try
         {
             var builder = WebApplication.CreateBuilder(HostingSetup.Options(command));
-            return await command.Definition!.RunAsync(build(builder, command), command);
-        }
-        catch (InvalidConfigurationException ex)
-        {
-            Console.Error.WriteLine(ex.Message);
-            return ConfigurationError;
+            var app = build(builder, command);
+            database = app.Services.GetService<DatabaseSettings>();
+            return await command.Definition!.RunAsync(app, command);
         }
         catch (CliUsageException ex)
         {
             Console.Error.WriteLine(ex.Message);
             return UsageError;
+        }
+        catch (Exception ex) when (StartupFailures.Describe(ex, database) is { } message)
+        {
+            // A setting, the database or the listening address: a message that says what to change, no stack trace.
+            Console.Error.WriteLine(message);
+            return ConfigurationError;
         }
     }
 }

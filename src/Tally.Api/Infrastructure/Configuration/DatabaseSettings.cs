@@ -52,8 +52,38 @@ internal sealed record DatabaseSettings(DatabaseProvider Provider, string Connec
         {
             problems.Add(UrlVariable, $"the directory of the SQLite file '{path}' does not exist.");
         }
+        else if (Directory.Exists(fullPath))
+        {
+            problems.Add(UrlVariable, $"'{path}' is a directory; name the SQLite file in it (e.g. {Path.Combine(path, "tally.db")}).");
+        }
+        else if (!IsSqliteFileOrAbsent(fullPath))
+        {
+            problems.Add(UrlVariable, $"'{path}' exists and is not a SQLite database; name a new file or a Tally database.");
+        }
 
         return new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={fullPath};Pooling=True", fullPath, autoMigrate);
+    }
+
+    /// <summary>An empty or missing file (SQLite creates the database), or one starting with SQLite's header.</summary>
+    private static bool IsSqliteFileOrAbsent(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> header = stackalloc byte[16];
+            var read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            return read == 0 || (read == 16 && header.SequenceEqual("SQLite format 3\0"u8));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not readable: SQLite will say why when it opens it.
+            return true;
+        }
     }
 
     private static string? TryParsePostgresUrl(string url, out string? error)
@@ -94,18 +124,55 @@ internal sealed record DatabaseSettings(DatabaseProvider Provider, string Connec
             var kv = pair.Split('=', 2);
             var key = Uri.UnescapeDataString(kv[0]);
             var value = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : "";
+            var keyword = NpgsqlKeyword(builder, key);
+            if (keyword is null)
+            {
+                error = $"unknown connection option '{key}' in the postgres:// URL (libpq names such as sslmode, application_name, " +
+                    "connect_timeout, or Npgsql's connection string keywords).";
+                return null;
+            }
+
             try
             {
-                builder[key.Equals("sslmode", StringComparison.OrdinalIgnoreCase) ? "SSL Mode" : key] = value;
+                builder[keyword] = value;
+                _ = builder.ConnectionString; // Npgsql checks some values only when the string is built.
             }
-            catch (ArgumentException)
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
             {
-                error = $"unknown connection option '{key}' in the postgres:// URL.";
+                error = $"'{value}' is not a valid value for the connection option '{key}' in the postgres:// URL.";
                 return null;
             }
         }
 
         return builder.ConnectionString;
+    }
+
+    /// <summary>libpq's names for the options Npgsql also has (e.g. <c>sslmode</c>, <c>connect_timeout</c>).</summary>
+    private static readonly Dictionary<string, string> LibpqNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["sslmode"] = "SSL Mode",
+        ["sslcert"] = "SSL Certificate",
+        ["sslkey"] = "SSL Key",
+        ["sslpassword"] = "SSL Password",
+        ["sslrootcert"] = "Root Certificate",
+        ["connect_timeout"] = "Timeout",
+        ["target_session_attrs"] = "Target Session Attributes",
+        ["gssencmode"] = "GSS Encryption Mode",
+        ["keepalives_idle"] = "TCP Keepalive Time",
+        ["keepalives_interval"] = "TCP Keepalive Interval",
+        ["passfile"] = "Passfile",
+    };
+
+    /// <summary>The Npgsql keyword for a URL option: a libpq name, or Npgsql's own keyword with '_' for spaces (<c>application_name</c>).</summary>
+    private static string? NpgsqlKeyword(NpgsqlConnectionStringBuilder builder, string key)
+    {
+        if (LibpqNames.TryGetValue(key, out var mapped))
+        {
+            return mapped;
+        }
+
+        var spaced = key.Replace('_', ' ');
+        return builder.ContainsKey(spaced) ? spaced : builder.ContainsKey(key) ? key : null;
     }
 
     internal static bool TryParseBool(string value, out bool result)

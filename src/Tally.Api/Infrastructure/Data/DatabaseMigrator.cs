@@ -10,15 +10,57 @@ namespace Tally.Api.Infrastructure.Data;
 internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, DatabaseSettings database, ILogger<DatabaseMigrator> logger)
     : IHostedLifecycleService
 {
-    public async Task StartingAsync(CancellationToken cancellationToken)
-    {
-        if (!database.AutoMigrate)
-        {
-            return;
-        }
+    private readonly SemaphoreSlim once = new(1, 1);
+    private bool ready;
 
-        await MigrateAsync(scopes, cancellationToken);
-        logger.LogInformation("Database schema is up to date ({Provider})", database.Provider);
+    public Task StartingAsync(CancellationToken cancellationToken) => EnsureReadyAsync(cancellationToken);
+
+    /// <summary>
+    /// Migrates (or, with automatic migration off, checks that nothing is pending) once per process.
+    /// <c>serve</c> calls it before the host starts, so that a database it cannot use stops the start
+    /// with a message rather than a failed host's stack trace.
+    /// </summary>
+    public async Task EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        await once.WaitAsync(cancellationToken);
+        try
+        {
+            if (ready)
+            {
+                return;
+            }
+
+            if (database.AutoMigrate)
+            {
+                await MigrateAsync(scopes, cancellationToken);
+                logger.LogInformation("Database schema is up to date ({Provider})", database.Provider);
+            }
+            else
+            {
+                await RequireUpToDateAsync(cancellationToken);
+            }
+
+            ready = true;
+        }
+        finally
+        {
+            once.Release();
+        }
+    }
+
+    /// <summary>With migrations left to the <c>migrate</c> verb, a database behind the code stops the start with a message.</summary>
+    private async Task RequireUpToDateAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new InvalidConfigurationException([
+                $"{DatabaseSettings.AutoMigrateVariable}: the database lacks {pending.Count} migration(s) (the last: {pending[^1]}) and automatic " +
+                "migration is off (--no-migrate or TALLY_AUTO_MIGRATE=false); run the 'migrate' verb first.",
+            ]);
+        }
     }
 
     public static async Task MigrateAsync(IServiceScopeFactory scopes, CancellationToken cancellationToken)

@@ -124,6 +124,30 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void PostgresUrl_AcceptsLibpqAndNpgsqlOptions()
+    {
+        var settings = Load(("DATABASE_URL", "postgres://u:p@db:5432/tally?application_name=tally-eu&connect_timeout=7&target_session_attrs=primary&Maximum%20Pool%20Size=40&sslmode=disable"),
+            ("TALLY_JWT_SIGNING_KEY", new string('k', 32)), ("TALLY_STRIPE_EMULATOR", "true"));
+
+        var cs = new Npgsql.NpgsqlConnectionStringBuilder(settings.Database.ConnectionString);
+        Assert.Equal(("tally-eu", 7, "primary", 40, Npgsql.SslMode.Disable), (cs.ApplicationName, cs.Timeout, cs.TargetSessionAttributes, cs.MaxPoolSize, cs.SslMode));
+    }
+
+    [Theory]
+    [InlineData("connect_timeout=soon", "'soon' is not a valid value for the connection option 'connect_timeout'")]
+    [InlineData("sslmode=sometimes", "'sometimes' is not a valid value for the connection option 'sslmode'")]
+    [InlineData("Maximum%20Pool%20Size=many", "'many' is not a valid value for the connection option 'Maximum Pool Size'")]
+    [InlineData("colour=blue", "unknown connection option 'colour'")]
+    public void PostgresUrl_BadOption_SaysWhich(string query, string message)
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => Load(("DATABASE_URL", $"postgres://u:p@db:5432/tally?{query}"),
+            ("TALLY_JWT_SIGNING_KEY", new string('k', 32)), ("TALLY_STRIPE_EMULATOR", "true")));
+
+        Assert.Contains("DATABASE_URL", error.Message);
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
     public void RedisUrl_BecomesAConfigurationString()
     {
         var settings = Load(("REDIS_URL", "rediss://:s%3Acret@cache.internal:6380/2"));

@@ -49,6 +49,12 @@ public sealed class ZeroConfigStripeFlowTests : IDisposable
         var mirrored = Assert.Single(mine.GetProperty("data").EnumerateArray(), s => s.GetProperty("subscription_id").GetString() == subscriptionId);
         Assert.Equal(itemId, mirrored.GetProperty("subscription_item_id").GetString());
 
+        // Expected races (the endpoint and the webhook both writing the new customer and subscription,
+        // a first migration probing for its history table) are handled, and so are not logged as failures.
+        var output = tally.Stdout + tally.Stderr;
+        Assert.DoesNotContain("fail:", output);
+        Assert.DoesNotMatch(@"(?m)^\s+at \S+\(", output);
+
         // Secrets on disk: only the owner may read the database, the emulator's state and its webhook secret.
         if (!OperatingSystem.IsWindows())
         {
