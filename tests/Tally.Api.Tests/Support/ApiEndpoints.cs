@@ -48,4 +48,17 @@ public static class ApiEndpoints
         ("GET", "/api/admin/fx_rates", null, "admin", HttpStatusCode.OK),
         ("PUT", "/api/admin/fx_rates", """{"date":"2025-07-01","rates":{"eur":1.1}}""", "admin", HttpStatusCode.OK),
     ];
+
+    /// <summary>The lists: each takes <c>?limit=</c> and <c>?cursor=</c> (a cursor from another list is refused).</summary>
+    public static readonly string[] Paged =
+    [
+        "/api/admin/users", "/api/billing/subscriptions", "/api/admin/subscriptions", "/api/billing/invoices",
+        "/api/billing/usage_records", "/api/admin/webhooks",
+    ];
+
+    /// <summary>The GET endpoints that take <c>?user_id=</c>: one that names no user is 404 <c>user_not_found</c> on each.</summary>
+    public static readonly string[] UserFiltered =
+    [
+        "/api/admin/subscriptions", "/api/billing/invoices", "/api/billing/usage_records", "/api/billing/usage_summary",
+    ];
 }

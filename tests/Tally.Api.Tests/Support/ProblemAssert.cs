@@ -13,6 +13,8 @@ public static class ProblemAssert
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var json = JsonDocument.Parse(body).RootElement;
         Assert.Equal((int)status, json.GetProperty("status").GetInt32());
+        // Every problem names its type (RFC 9457), whatever the status.
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("type").GetString()), $"no type: {body}");
         if (code is not null)
         {
             Assert.Equal(code, json.GetProperty("code").GetString());

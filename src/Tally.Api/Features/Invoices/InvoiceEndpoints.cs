@@ -30,7 +30,7 @@ internal static class InvoiceEndpoints
         HttpContext http, TallyDbContext db, UserAccounts users, int? limit, string? cursor, [FromQuery(Name = "user_id")] long? userId,
         CancellationToken ct)
     {
-        if (!PageRequest.TryParse(limit, null, out var page, out var problem))
+        if (!PageRequest.TryParse(limit, null, "invoices", out var page, out var problem))
         {
             return problem!;
         }

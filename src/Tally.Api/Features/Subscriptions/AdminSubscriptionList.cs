@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Features.Revenue;
+using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Errors;
 using Tally.Api.Infrastructure.Http;
@@ -22,9 +23,9 @@ internal static class AdminSubscriptionList
         ["incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid", "paused"];
 
     public static async Task<Results<Ok<Page<AdminSubscriptionResponse>>, ProblemHttpResult>> ListAsync(
-        [AsParameters] AdminSubscriptionQuery q, TallyDbContext db, SubscriptionMrr mrr, TimeProvider clock, CancellationToken ct)
+        [AsParameters] AdminSubscriptionQuery q, TallyDbContext db, UserAccounts users, SubscriptionMrr mrr, TimeProvider clock, CancellationToken ct)
     {
-        if (!PageRequest.TryParse(q.Limit, q.Cursor, out var page, out var problem))
+        if (!PageRequest.TryParse(q.Limit, q.Cursor, "admin_subscriptions", out var page, out var problem))
         {
             return problem!;
         }
@@ -37,6 +38,12 @@ internal static class AdminSubscriptionList
         if (q.Sort is not (null or "created" or "-created"))
         {
             return Problems.Validation("sort", "must be created or -created.");
+        }
+
+        // One rule for every user filter: a user id that names no user is 404, not an empty list.
+        if (q.UserId is { } userId && await users.FindAsync(userId, ct) is null)
+        {
+            return Problems.NotFound("user_not_found", $"No user has id {userId}.");
         }
 
         var query = db.MirroredSubscriptions();

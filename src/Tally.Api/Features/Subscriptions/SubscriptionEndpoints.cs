@@ -63,7 +63,7 @@ internal static class SubscriptionEndpoints
     private static async Task<Results<Ok<Page<SubscriptionResponse>>, ProblemHttpResult>> ListOwnAsync(
         HttpContext http, TallyDbContext db, UserAccounts users, int? limit, string? cursor, CancellationToken ct)
     {
-        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        if (!PageRequest.TryParse(limit, cursor, "subscriptions", out var page, out var problem))
         {
             return problem!;
         }

@@ -17,7 +17,7 @@ internal static class UsageQueryEndpoints
         HttpContext http, TallyDbContext db, int? limit, string? cursor, [FromQuery(Name = "user_id")] long? userId,
         [FromQuery(Name = "subscription_item_id")] string? itemId, string? status, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
-        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        if (!PageRequest.TryParse(limit, cursor, "usage_records", out var page, out var problem))
         {
             return problem!;
         }

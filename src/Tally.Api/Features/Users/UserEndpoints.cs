@@ -29,7 +29,7 @@ internal static class UserEndpoints
     private static async Task<Results<Ok<Page<UserResponse>>, ProblemHttpResult>> ListUsersAsync(
         TallyDbContext db, int? limit, string? cursor, string? role, CancellationToken ct)
     {
-        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        if (!PageRequest.TryParse(limit, cursor, "users", out var page, out var problem))
         {
             return problem!;
         }

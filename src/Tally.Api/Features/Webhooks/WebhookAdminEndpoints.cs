@@ -29,7 +29,7 @@ internal static class WebhookAdminEndpoints
     private static async Task<Results<Ok<Page<WebhookEventResponse>>, ProblemHttpResult>> ListAsync(
         TallyDbContext db, string? status, int? limit, string? cursor, CancellationToken ct)
     {
-        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        if (!PageRequest.TryParse(limit, cursor, "webhook_events", out var page, out var problem))
         {
             return problem!;
         }

@@ -73,6 +73,14 @@ internal sealed record CliCommand(CliVerb? Definition, IReadOnlyDictionary<strin
 
             if (hostOption is null && !verb.Options.Contains(option))
             {
+                // --Section:Key=value sets a configuration value (as the host's command line does; the test
+                // host passes its settings this way); any other unknown option is a mistake worth saying.
+                if (inlineValue is not null)
+                {
+                    hostArgs.Add(arg);
+                    continue;
+                }
+
                 throw new CliUsageException($"Unknown option '--{option}' for '{verb.Name}' (see --help).");
             }
 

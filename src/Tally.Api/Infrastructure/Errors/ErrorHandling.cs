@@ -23,6 +23,14 @@ internal static class ErrorHandling
             c.ProblemDetails.Detail ??= c.ProblemDetails.Title;
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
             c.ProblemDetails.Extensions.Remove("exception");
+            // Every answer has a type: the status's section of RFC 9110 (ASP.NET Core knows most; 402, 413 and 429 it does not).
+            c.ProblemDetails.Type ??= status switch
+            {
+                402 => "https://tools.ietf.org/html/rfc9110#section-15.5.3",
+                413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+                429 => "https://tools.ietf.org/html/rfc6585#section-4",
+                _ => "about:blank",
+            };
         });
         builder.Services.AddExceptionHandler<TallyExceptionHandler>();
     }
@@ -77,6 +85,8 @@ internal sealed partial class TallyExceptionHandler(IProblemDetailsService probl
                 return (413, "payload_too_large", $"The request body exceeds {ErrorHandling.MaxRequestBodyBytes} bytes.", null);
             case BadHttpRequestException bad when bad.StatusCode == 415:
                 return (415, "unsupported_media_type", "The request body must be application/json.", null);
+            case BadHttpRequestException { StatusCode: 400 } bad when BindingFailure(bad.Message) is var (param, reason):
+                return (400, "validation_failed", $"{param}: {reason}", new() { [param] = [reason] });
             case BadHttpRequestException bad:
                 return (bad.StatusCode, Problems.DefaultCode(bad.StatusCode), BindingDetail(bad.Message), null);
             case HttpRequestException:
@@ -100,6 +110,45 @@ internal sealed partial class TallyExceptionHandler(IProblemDetailsService probl
         ParameterName().Match(message) is { Success: true } m
             ? $"The parameter '{m.Groups["name"].Value}' is missing or not valid for this endpoint."
             : "The request is not valid for this endpoint.";
+
+    /// <summary>
+    /// A parameter that is missing or does not convert, as the field (in the API's snake_case) and what
+    /// it must be; the framework's own text (which quotes the value and C# types) is not passed on.
+    /// </summary>
+    private static (string Field, string Reason)? BindingFailure(string message)
+    {
+        if (BodyMissing().IsMatch(message))
+        {
+            return ("body", "a JSON body is required.");
+        }
+
+        if (BindFailed().Match(message) is { Success: true } failed)
+        {
+            // The type reads "int?", "Nullable<long>", "DateTimeOffset?" and the like.
+            var type = failed.Groups["type"].Value.ToLowerInvariant();
+            return (Snake(failed.Groups["name"].Value),
+                type.Contains("date", StringComparison.Ordinal) ? "must be a date or date-time (ISO 8601)."
+                : type.Contains("int", StringComparison.Ordinal) || type.Contains("long", StringComparison.Ordinal) ? "must be a whole number."
+                : type.Contains("decimal", StringComparison.Ordinal) || type.Contains("double", StringComparison.Ordinal) ? "must be a number."
+                : type.Contains("bool", StringComparison.Ordinal) ? "must be true or false."
+                : "is not valid.");
+        }
+
+        return RequiredMissing().Match(message) is { Success: true } missing
+            ? (Snake(missing.Groups["name"].Value), "is required.")
+            : null;
+    }
+
+    private static string Snake(string name) => string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(Implicit body inferred for parameter|Required parameter \"[^\"]*\" was not provided from body)")]
+    private static partial System.Text.RegularExpressions.Regex BodyMissing();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?<type>[^\" ]+) (?<name>\\w+)\" from")]
+    private static partial System.Text.RegularExpressions.Regex BindFailed();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Required parameter \"(?<type>[^\" ]+) (?<name>\\w+)\" was not provided")]
+    private static partial System.Text.RegularExpressions.Regex RequiredMissing();
 
     [System.Text.RegularExpressions.GeneratedRegex("parameter \"[^\"]*?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
     private static partial System.Text.RegularExpressions.Regex ParameterName();
