@@ -95,6 +95,17 @@ internal sealed class DemoSeeder(
     {
         var n = progress.Customers + 1;
         var failing = random.NextDouble() < 0.12;
+        // The first sign-up of a month takes a monthly plan with usage, so that every month has usage to show.
+        var price = firstOfMonth ? prices[random.Next(3)] : prices[random.Next(prices.Count)];
+        var items = new List<string> { price.Id };
+        // Stripe requires one interval across a subscription's items: usage goes with monthly plans only.
+        var withUsage = metered is not null && price.Interval == "month" && (firstOfMonth || random.NextDouble() < 0.5);
+        if (withUsage)
+        {
+            items.Add(metered!);
+        }
+
+        long? trialDays = random.NextDouble() < 0.3 ? 14 : null;
         var email = $"demo+{n.ToString(CultureInfo.InvariantCulture)}@example.com";
         var name = $"Demo Customer {n}";
         var userId = await users.EnsureByEmailAsync(email, name, ct);
@@ -102,24 +113,17 @@ internal sealed class DemoSeeder(
         var marker = StripeMarker.For(account.InstallationId ?? throw new InvalidOperationException("The installation id is loaded at start."), userId);
         var customerId = await stripe.CreateCustomerWithCardAsync(email, name, progress.TestClockId!, failing ? "pm_card_chargeCustomerFail" : "pm_card_visa", marker, ct);
         (progress.Customers, progress.FailingCards) = (n, progress.FailingCards + (failing ? 1 : 0));
-        // Mirrored at once, not when its webhook comes (never, under seed-demo): the usage intake reads the
-        // customer's test clock and the subscription's metered item from the mirror.
-        await mirror.ApplyFetchedCustomerAsync(await gateway.GetCustomerAsync(customerId, ct)
-            ?? throw new InvalidOperationException($"Stripe lost the customer {customerId} just created."), ct);
-
-        // The first sign-up of a month takes a monthly plan with usage, so that every month has usage to show.
-        var price = firstOfMonth ? prices[random.Next(3)] : prices[random.Next(prices.Count)];
-        var items = new List<string> { price.Id };
-        // Stripe requires one interval across a subscription's items: usage goes with monthly plans only.
-        if (metered is not null && price.Interval == "month" && (firstOfMonth || random.NextDouble() < 0.5))
+        var subscription = await stripe.CreateSubscriptionAsync(customerId, items, trialDays, DemoMetadata, ct);
+        progress.Subscriptions++;
+        if (withUsage)
         {
-            items.Add(metered);
+            // Mirrored at once, not when the webhooks come (never, under seed-demo): the usage intake reads
+            // the customer's test clock and the subscription's metered item from the mirror.
+            await mirror.ApplyFetchedCustomerAsync(await gateway.GetCustomerAsync(customerId, ct)
+                ?? throw new InvalidOperationException($"Stripe lost the customer {customerId} just created."), ct);
+            await mirror.ApplyCreatedSubscriptionAsync(subscription, ct);
         }
 
-        long? trialDays = random.NextDouble() < 0.3 ? 14 : null;
-        var subscription = await stripe.CreateSubscriptionAsync(customerId, items, trialDays, DemoMetadata, ct);
-        await mirror.ApplyCreatedSubscriptionAsync(subscription, ct);
-        progress.Subscriptions++;
         return new Live(userId, customerId, subscription);
     }
 

@@ -76,9 +76,10 @@ internal sealed class DemoUsage(UsageIntake intake, UsageLedger ledger, UsageFlu
     }
 
     /// <summary>
-    /// Flushes until Stripe holds every report of the month (each is the only one of its customer at
-    /// its minute). Under <c>serve</c> the background flusher may be sending one of them at that very
-    /// moment, and a failed call waits for its retry: the month ends only when all have arrived.
+    /// Flushes until Stripe holds every report of the month (each is its customer's only one at that
+    /// minute; one flush sends them all unless Stripe failed). Under <c>serve</c> the background flusher
+    /// may be sending one at that very moment, and a failed call waits for its retry: the month ends
+    /// only when all have arrived, so they are on the month's invoice.
     /// </summary>
     private async Task<int> DeliverAsync(List<UsageRecord> records, DemoMonth month, CancellationToken ct)
     {
@@ -86,11 +87,7 @@ internal sealed class DemoUsage(UsageIntake intake, UsageLedger ledger, UsageFlu
         var waiting = records;
         for (var attempt = 0; waiting.Count > 0; attempt++)
         {
-            int n;
-            while ((n = await flusher.FlushOnceAsync(ct)) > 0)
-            {
-                sent += n;
-            }
+            sent += await flusher.FlushOnceAsync(ct);
 
             var still = new List<UsageRecord>();
             foreach (var r in waiting)
