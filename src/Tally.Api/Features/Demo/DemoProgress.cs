@@ -22,6 +22,8 @@ internal sealed record DemoSummary(
 /// </summary>
 internal sealed class DemoProgress(Action<string>? print = null)
 {
+    private readonly Lock gate = new();
+
     public string Step { get; set; } = "starting";
 
     public int Customers { get; set; }
@@ -45,6 +47,16 @@ internal sealed class DemoProgress(Action<string>? print = null)
     public DateTime? To { get; set; }
 
     public void Print(string line) => print?.Invoke(line);
+
+    /// <summary>Counts what was made (sign-ups run at once).</summary>
+    public void Add(int customers = 0, int subscriptions = 0, int upgrades = 0, int cancellations = 0, int failingCards = 0)
+    {
+        lock (gate)
+        {
+            (Customers, Subscriptions, Upgrades) = (Customers + customers, Subscriptions + subscriptions, Upgrades + upgrades);
+            (Cancellations, FailingCards) = (Cancellations + cancellations, FailingCards + failingCards);
+        }
+    }
 
     public DemoSummary ToSummary() =>
         new(Customers, Subscriptions, Upgrades, Cancellations, FailingCards, UsageReports, MeterEvents, TestClockId, From, To);

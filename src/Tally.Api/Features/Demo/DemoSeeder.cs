@@ -16,7 +16,7 @@ internal sealed record DemoPlan(int Months = 12, int SignupsPerMonth = 3, int Se
 /// a Tally user (viewer), marked as this installation's customer, so the mirror links them.
 /// </summary>
 internal sealed class DemoSeeder(
-    StripeTestMode stripe, StripeGateway gateway, StripeAccount account, UserAccounts users, MirrorUpdates mirror, DemoUsage usage, TimeProvider clock,
+    StripeTestMode stripe, StripeGateway gateway, StripeAccount account, IServiceScopeFactory scopes, DemoUsage usage, TimeProvider clock,
     ILogger<DemoSeeder> logger)
 {
     private static readonly (string Nickname, long Cents, string Interval)[] Plans =
@@ -30,6 +30,9 @@ internal sealed class DemoSeeder(
     private static readonly string[] Reportable = ["active", "trialing", "past_due"];
 
     private sealed record Live(long UserId, string CustomerId, SubscriptionRecord Subscription);
+
+    /// <summary>A sign-up as drawn: the customer's number, its card, plan, usage and trial.</summary>
+    private sealed record Signup(int N, bool Failing, List<string> PriceIds, bool WithUsage, long? TrialDays);
 
     public async Task<DemoSummary> SeedAsync(DemoPlan plan, DemoProgress progress, CancellationToken ct)
     {
@@ -58,10 +61,10 @@ internal sealed class DemoSeeder(
             if (!month.IsCurrent)
             {
                 Step(progress, month, plan, "signing up customers");
-                for (var i = 0; i < plan.SignupsPerMonth; i++)
-                {
-                    live.Add(await SignUpAsync(progress, prices, account.PriceMeteredId, random, firstOfMonth: i == 0, ct));
-                }
+                var signups = Enumerable.Range(0, plan.SignupsPerMonth)
+                    .Select(i => Draw(progress.Customers + 1 + i, prices, account.PriceMeteredId, random, firstOfMonth: i == 0)).ToList();
+                // At once: each waits mostly on Stripe and the database.
+                live.AddRange(await Task.WhenAll(signups.Select(signup => SignUpAsync(signup, progress, ct))));
 
                 Step(progress, month, plan, "upgrading and cancelling subscriptions");
                 await ChurnAndGrowAsync(live, prices, random, progress, ct);
@@ -90,35 +93,36 @@ internal sealed class DemoSeeder(
         return progress.ToSummary();
     }
 
-    private async Task<Live> SignUpAsync(
-        DemoProgress progress, List<PriceRecord> prices, string? metered, Random random, bool firstOfMonth, CancellationToken ct)
+    private static Signup Draw(int n, List<PriceRecord> prices, string? metered, Random random, bool firstOfMonth)
     {
-        var n = progress.Customers + 1;
         var failing = random.NextDouble() < 0.12;
         // The first sign-up of a month takes a monthly plan with usage, so that every month has usage to show.
         var price = firstOfMonth ? prices[random.Next(3)] : prices[random.Next(prices.Count)];
-        var items = new List<string> { price.Id };
         // Stripe requires one interval across a subscription's items: usage goes with monthly plans only.
         var withUsage = metered is not null && price.Interval == "month" && (firstOfMonth || random.NextDouble() < 0.5);
-        if (withUsage)
-        {
-            items.Add(metered!);
-        }
-
         long? trialDays = random.NextDouble() < 0.3 ? 14 : null;
-        var email = $"demo+{n.ToString(CultureInfo.InvariantCulture)}@example.com";
-        var name = $"Demo Customer {n}";
-        var userId = await users.EnsureByEmailAsync(email, name, ct);
+        return new Signup(n, failing, withUsage ? [price.Id, metered!] : [price.Id], withUsage, trialDays);
+    }
+
+    /// <summary>A user, its Stripe customer on the test clock and its subscription; in its own scope (sign-ups run at once).</summary>
+    private async Task<Live> SignUpAsync(Signup signup, DemoProgress progress, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var email = $"demo+{signup.N.ToString(CultureInfo.InvariantCulture)}@example.com";
+        var name = $"Demo Customer {signup.N}";
+        var userId = await scope.ServiceProvider.GetRequiredService<UserAccounts>().EnsureByEmailAsync(email, name, ct);
         // Marked as this installation's, so the mirror links the customer to its user.
         var marker = StripeMarker.For(account.InstallationId ?? throw new InvalidOperationException("The installation id is loaded at start."), userId);
-        var customerId = await stripe.CreateCustomerWithCardAsync(email, name, progress.TestClockId!, failing ? "pm_card_chargeCustomerFail" : "pm_card_visa", marker, ct);
-        (progress.Customers, progress.FailingCards) = (n, progress.FailingCards + (failing ? 1 : 0));
-        var subscription = await stripe.CreateSubscriptionAsync(customerId, items, trialDays, DemoMetadata, ct);
-        progress.Subscriptions++;
-        if (withUsage)
+        var card = signup.Failing ? "pm_card_chargeCustomerFail" : "pm_card_visa";
+        var customerId = await stripe.CreateCustomerWithCardAsync(email, name, progress.TestClockId!, card, marker, ct);
+        progress.Add(customers: 1, failingCards: signup.Failing ? 1 : 0);
+        var subscription = await stripe.CreateSubscriptionAsync(customerId, signup.PriceIds, signup.TrialDays, DemoMetadata, ct);
+        progress.Add(subscriptions: 1);
+        if (signup.WithUsage)
         {
             // Mirrored at once, not when the webhooks come (never, under seed-demo): the usage intake reads
             // the customer's test clock and the subscription's metered item from the mirror.
+            var mirror = scope.ServiceProvider.GetRequiredService<MirrorUpdates>();
             await mirror.ApplyFetchedCustomerAsync(await gateway.GetCustomerAsync(customerId, ct)
                 ?? throw new InvalidOperationException($"Stripe lost the customer {customerId} just created."), ct);
             await mirror.ApplyCreatedSubscriptionAsync(subscription, ct);
@@ -129,10 +133,11 @@ internal sealed class DemoSeeder(
 
     private async Task ChurnAndGrowAsync(List<Live> live, List<PriceRecord> prices, Random random, DemoProgress progress, CancellationToken ct)
     {
+        var fetched = await Task.WhenAll(live.Select(l => gateway.GetSubscriptionAsync(l.Subscription.Id, ct)));
         for (var i = live.Count - 1; i >= 0; i--)
         {
             // Failing cards end in canceled or unpaid subscriptions along the way: leave those alone.
-            var subscription = await gateway.GetSubscriptionAsync(live[i].Subscription.Id, ct);
+            var subscription = fetched[i];
             if (subscription is null || subscription.Status is "canceled" or "unpaid" or "incomplete_expired")
             {
                 live.RemoveAt(i);
@@ -146,7 +151,7 @@ internal sealed class DemoSeeder(
             {
                 await stripe.CancelAtPeriodEndAsync(subscription.Id, ct);
                 live.RemoveAt(i);
-                progress.Cancellations++;
+                progress.Add(cancellations: 1);
             }
             else if (roll < 0.12 && plan.Price.Interval == "month")
             {
@@ -154,7 +159,7 @@ internal sealed class DemoSeeder(
                 if (better is not null)
                 {
                     live[i] = live[i] with { Subscription = await stripe.ChangePriceAsync(subscription.Id, plan.Id, better.Id, ct) };
-                    progress.Upgrades++;
+                    progress.Add(upgrades: 1);
                 }
             }
         }
