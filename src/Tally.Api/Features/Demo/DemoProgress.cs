@@ -9,7 +9,7 @@ internal sealed record DemoSummary(
 {
     public override string ToString() =>
         $"{Customers} customers ({FailingCards} with failing cards), {Subscriptions} subscriptions, {Upgrades} upgrades, {Cancellations} cancellations, " +
-        $"{UsageReports} usage reports through the usage pipeline, {MeterEvents} meter events delivered by its flusher" +
+        $"{UsageReports} usage reports through the usage pipeline, each on Stripe before its month's invoice" +
         (TestClockId is null ? "" : $", on test clock {TestClockId}") +
         (From is { } from && To is { } to ? $" from {Day(from)} to {Day(to)}" : "");
 

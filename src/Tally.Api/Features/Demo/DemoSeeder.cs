@@ -85,7 +85,7 @@ internal sealed class DemoSeeder(
             }
 
             progress.Print($"Demo: {Label(month, plan)}: {progress.Customers - before.Customers} sign-ups, {progress.Upgrades - before.Upgrades} upgrades, " +
-                $"{progress.Cancellations - before.Cancellations} cancellations, {reported.Accepted} usage reports, {reported.MeterEvents} meter events");
+                $"{progress.Cancellations - before.Cancellations} cancellations, {reported.Accepted} usage reports, on Stripe");
         }
 
         progress.Step = "done";
