@@ -209,7 +209,7 @@ internal sealed class Pipeline(Emulator emulator)
                 }
             }
         }
-        if (status == 200 && method != "GET")
+        if ((status == 200 && method != "GET") || entry is not null)
         {
             emulator.MarkDirty();
         }
