@@ -25,6 +25,7 @@ internal sealed partial class BillingJson
             ["amount_due"] = inv.AmountDue,
             ["amount_overpaid"] = 0,
             ["amount_paid"] = inv.AmountPaid,
+            ["amount_paid_off_stripe"] = 0,
             ["amount_remaining"] = inv.AmountRemaining,
             ["amount_shipping"] = 0,
             ["application"] = null,
@@ -40,6 +41,7 @@ internal sealed partial class BillingJson
             ["currency"] = inv.Currency,
             ["custom_fields"] = null,
             ["customer"] = inv.CustomerId,
+            ["customer_account"] = null,
             ["customer_address"] = null,
             ["customer_email"] = customer?["email"]?.DeepClone(),
             ["customer_name"] = customer?["name"]?.DeepClone(),
@@ -68,6 +70,11 @@ internal sealed partial class BillingJson
             ["next_payment_attempt"] = inv.NextPaymentAttempt,
             ["number"] = inv.Number,
             ["on_behalf_of"] = null,
+            ["payment_settings"] = new JsonObject { ["default_mandate"] = null, ["payment_method_options"] = null, ["payment_method_types"] = null },
+            ["payments"] = new JsonObject
+            {
+                ["object"] = "list", ["data"] = new JsonArray(), ["has_more"] = false, ["total_count"] = 0, ["url"] = $"/v1/invoice_payments?invoice={inv.Id}",
+            },
             ["parent"] = inv.SubscriptionId is null ? null : new JsonObject
             {
                 ["quote_details"] = null,
@@ -89,6 +96,7 @@ internal sealed partial class BillingJson
             ["starting_balance"] = 0,
             ["statement_descriptor"] = null,
             ["status"] = inv.Status,
+            ["status_details"] = null,
             ["status_transitions"] = new JsonObject
             {
                 ["finalized_at"] = inv.FinalizedAt,
@@ -99,6 +107,7 @@ internal sealed partial class BillingJson
             ["subtotal"] = inv.Subtotal,
             ["subtotal_excluding_tax"] = inv.Subtotal,
             ["test_clock"] = inv.TestClockId,
+            ["threshold_reason"] = null,
             ["total"] = inv.Total,
             ["total_discount_amounts"] = DiscountAmounts(inv.TotalDiscountAmounts),
             ["total_excluding_tax"] = inv.Total,
@@ -160,6 +169,7 @@ internal sealed partial class BillingJson
             },
             ["quantity"] = (long)decimal.Round(l.Quantity),
             ["quantity_decimal"] = l.Quantity.ToString(CultureInfo.InvariantCulture),
+            ["subscription"] = inv.SubscriptionId,
             ["subtotal"] = l.Amount,
             ["taxes"] = new JsonArray(),
         };
