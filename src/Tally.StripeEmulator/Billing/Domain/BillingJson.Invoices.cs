@@ -146,7 +146,18 @@ internal sealed partial class BillingJson
             ["invoice"] = inv.Id,
             ["livemode"] = false,
             ["metadata"] = new JsonObject(),
-            ["parent"] = new JsonObject
+            ["parent"] = l.InvoiceItemId is { } itemId ? new JsonObject
+            {
+                ["invoice_item_details"] = new JsonObject
+                {
+                    ["invoice_item"] = itemId,
+                    ["proration"] = false,
+                    ["proration_details"] = new JsonObject { ["credited_items"] = null },
+                    ["subscription"] = null,
+                },
+                ["subscription_item_details"] = null,
+                ["type"] = "invoice_item_details",
+            } : new JsonObject
             {
                 ["invoice_item_details"] = null,
                 ["subscription_item_details"] = new JsonObject
@@ -163,17 +174,49 @@ internal sealed partial class BillingJson
             ["pretax_credit_amounts"] = new JsonArray(),
             ["pricing"] = new JsonObject
             {
-                ["price_details"] = new JsonObject { ["price"] = l.PriceId, ["product"] = price?.ProductId },
+                ["price_details"] = price is null ? null : new JsonObject { ["price"] = l.PriceId, ["product"] = price.ProductId },
                 ["type"] = "price_details",
                 ["unit_amount_decimal"] = l.PriceDriven && price?.TiersMode is not null ? null : l.UnitAmountDecimal.ToString(CultureInfo.InvariantCulture),
             },
             ["quantity"] = (long)decimal.Round(l.Quantity),
             ["quantity_decimal"] = l.Quantity.ToString(CultureInfo.InvariantCulture),
-            ["subscription"] = inv.SubscriptionId,
+            ["subscription"] = l.InvoiceItemId is null ? inv.SubscriptionId : null,
             ["subtotal"] = l.Amount,
             ["taxes"] = new JsonArray(),
         };
     }
+
+    public JsonObject InvoiceItem(InvoiceItem ii) => new()
+    {
+        ["id"] = ii.Id,
+        ["object"] = "invoiceitem",
+        ["amount"] = ii.Amount,
+        ["currency"] = ii.Currency,
+        ["customer"] = ii.CustomerId,
+        ["customer_account"] = null,
+        ["date"] = ii.Date,
+        ["description"] = ii.Description,
+        ["discountable"] = true,
+        ["discounts"] = new JsonArray(),
+        ["invoice"] = ii.InvoiceId,
+        ["livemode"] = false,
+        ["metadata"] = Metadata(ii.Metadata),
+        ["net_amount"] = ii.Amount,
+        ["parent"] = null,
+        ["period"] = new JsonObject { ["end"] = ii.Date, ["start"] = ii.Date },
+        ["pricing"] = new JsonObject
+        {
+            ["price_details"] = ii.PriceId is null ? null : new JsonObject { ["price"] = ii.PriceId, ["product"] = ii.ProductId },
+            ["type"] = "price_details",
+            ["unit_amount_decimal"] = ii.UnitAmountDecimal.ToString(CultureInfo.InvariantCulture),
+        },
+        ["proration"] = false,
+        ["proration_details"] = new JsonObject { ["discount_amounts"] = new JsonArray() },
+        ["quantity"] = (long)decimal.Round(ii.Quantity),
+        ["quantity_decimal"] = ii.Quantity.ToString(CultureInfo.InvariantCulture),
+        ["tax_rates"] = new JsonArray(),
+        ["test_clock"] = ii.TestClockId,
+    };
 
     private static JsonArray DiscountAmounts(IEnumerable<(string DiscountId, long Amount)> amounts) =>
         new([.. amounts.Select(a => (JsonNode?)new JsonObject { ["amount"] = a.Amount, ["discount"] = a.DiscountId })]);
