@@ -76,4 +76,34 @@ public sealed class DraftInvoiceTests(EmulatorFixture fx) : IClassFixture<Emulat
             stripe.V1.Invoices.CreatePreviewAsync(new InvoiceCreatePreviewOptions { Customer = idle }, cancellationToken: Ct));
         Assert.Equal("invoice_upcoming_none", none.StripeError.Code);
     }
+
+    [Fact]
+    public async Task PendingInvoiceItems_SurviveARestart()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"emu-items-{Guid.NewGuid():N}.json");
+        var key = EmulatorFixture.NewKey();
+        try
+        {
+            string customer, item;
+            await using (var server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { StatePath = path }, Ct))
+            {
+                var stripe = Clients.For(server, key, 0);
+                customer = await CatalogSeed.CustomerAsync(stripe);
+                item = (await stripe.V1.InvoiceItems.CreateAsync(new InvoiceItemCreateOptions { Customer = customer, Amount = 990, Currency = "eur" }, cancellationToken: Ct)).Id;
+            }
+
+            await using (var server = await StripeEmulatorServer.StartAsync(new StripeEmulatorOptions { StatePath = path }, Ct))
+            {
+                var stripe = Clients.For(server, key, 0);
+                var draft = await stripe.V1.Invoices.CreateAsync(new InvoiceCreateOptions { Customer = customer, PendingInvoiceItemsBehavior = "include" }, cancellationToken: Ct);
+                Assert.Equal("eur", draft.Currency);
+                Assert.Equal(990, draft.Total);
+                Assert.Equal(item, draft.Lines.Data.Single().Parent.InvoiceItemDetails.InvoiceItem);
+            }
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
 }
