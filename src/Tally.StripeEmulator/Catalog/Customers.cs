@@ -46,13 +46,16 @@ internal static partial class Customers
             ["object"] = "customer",
             ["address"] = null,
             ["balance"] = 0,
+            ["business_name"] = null,
             ["created"] = created,
             ["currency"] = null,
+            ["customer_account"] = null,
             ["default_source"] = null,
             ["delinquent"] = false,
             ["description"] = null,
             ["discount"] = null,
             ["email"] = null,
+            ["individual_name"] = null,
             ["invoice_prefix"] = Ids.Upper(8),
             ["invoice_settings"] = new JsonObject
             {

@@ -54,6 +54,7 @@ internal static class Products
             ["shippable"] = null,
             ["statement_descriptor"] = p.Text("statement_descriptor"),
             ["tax_code"] = p.Text("tax_code"),
+            ["tax_details"] = null,
             ["type"] = "service",
             ["unit_label"] = p.Text("unit_label"),
             ["updated"] = now,

@@ -140,6 +140,7 @@ internal static class TestCards
         },
         ["created"] = created,
         ["customer"] = null,
+        ["customer_account"] = null,
         ["livemode"] = false,
         ["metadata"] = new JsonObject(),
         ["type"] = "card",

@@ -2,7 +2,8 @@ namespace Tally.StripeEmulator.Core;
 
 /// <summary>
 /// Saved responses per <c>Idempotency-Key</c> for one account, kept 24 h of emulated time.
-/// Guarded by the account lock.
+/// Guarded by the account lock. Completed entries are part of the state snapshot
+/// (<see cref="Persistence"/>), so a retry after a restart still replays instead of acting twice.
 /// </summary>
 internal sealed class IdempotencyCache
 {
@@ -43,6 +44,33 @@ internal sealed class IdempotencyCache
         entries[key] = entry;
         order.Enqueue((key, entry));
         return (Outcome.Started, entry);
+    }
+
+    /// <summary>Completed, unexpired entries oldest first: what a snapshot keeps (in-flight ones never finished).</summary>
+    public IEnumerable<(string Key, Entry Entry)> Completed(DateTimeOffset now)
+    {
+        Trim(now);
+        foreach (var (key, entry) in order)
+        {
+            if (!entry.InFlight && entries.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
+            {
+                yield return (key, entry);
+            }
+        }
+    }
+
+    /// <summary>Puts back a saved entry (oldest first); expired ones and those past the bound are dropped.</summary>
+    public void Restore(string key, Entry entry, DateTimeOffset now)
+    {
+        if (entry.Created + Retention <= now)
+        {
+            return;
+        }
+
+        entry.InFlight = false;
+        entries[key] = entry;
+        order.Enqueue((key, entry));
+        Trim(now);
     }
 
     public bool IsInFlight(string key) => entries.TryGetValue(key, out var e) && e.InFlight;

@@ -46,6 +46,12 @@ internal static class Lists
 
     public static int Limit(Params p)
     {
+        if (p.Has("starting_after") && p.Has("ending_before"))
+        {
+            throw StripeError.Invalid("You may only specify one of these parameters: ending_before, starting_after.", "ending_before");
+        }
+
+
         var limit = p.Long("limit") ?? 10;
         if (limit is < 1 or > 100)
         {
@@ -58,8 +64,8 @@ internal static class Lists
     /// <summary>Filter on <c>created</c> given as <c>created=ts</c> or <c>created[gt|gte|lt|lte]=ts</c>.</summary>
     public static Func<JsonObject, bool> Created(Params p, string key = "created")
     {
-        var exact = p.Long(key);
         var range = p.Obj(key);
+        var exact = range is null ? p.Long(key) : null;
         if (exact is null && range is null)
         {
             return static _ => true;

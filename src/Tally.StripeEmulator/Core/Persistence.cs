@@ -6,9 +6,10 @@ namespace Tally.StripeEmulator.Core;
 /// <summary>
 /// Snapshot of every account to <see cref="StripeEmulatorOptions.StatePath"/>: written (debounced)
 /// after changes and on dispose, read at start. Format:
-/// <c>{"version":1,"accounts":[{"api_key","objects":{type:[...]},"test_clocks":{id:unix},"modules":{name:state}}]}</c>.
+/// <c>{"version":1,"accounts":[{"api_key","objects":{type:[...]},"test_clocks":{id:unix},"modules":{name:state},
+/// "idempotency":[{"key","fingerprint","created","request_id","status","content_type","body"(base64)}]}]}</c>.
 /// </summary>
-internal sealed class Persistence(Emulator emulator, string path) : IAsyncDisposable
+internal sealed partial class Persistence(Emulator emulator, string path) : IAsyncDisposable
 {
     private readonly SemaphoreSlim signal = new(0, 1);
     private readonly CancellationTokenSource stop = new();
@@ -125,6 +126,7 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
                     state.WriteTo(w);
                 }
                 w.WriteEndObject();
+                WriteIdempotency(w, account);
                 w.WriteEndObject();
             }
         }
@@ -178,6 +180,11 @@ internal sealed class Persistence(Emulator emulator, string path) : IAsyncDispos
                     {
                         account.TestClocks.Set(id, DateTimeOffset.FromUnixTimeSeconds((long)t!));
                     }
+                }
+
+                if (a["idempotency"] is JsonArray idempotency)
+                {
+                    LoadIdempotency(account, idempotency);
                 }
 
                 if (a["modules"] is JsonObject modules)

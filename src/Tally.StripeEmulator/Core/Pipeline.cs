@@ -104,6 +104,7 @@ internal sealed class Pipeline(Emulator emulator)
 
         if (route.Auth == RouteAuth.None)
         {
+            ParameterSchema.Shared.Validate(route.Key, parameters);
             var open = route.Handler(req);
             await WriteAsync(ctx, record, open.Status, open.ContentType, open.Body());
             return;
@@ -111,6 +112,7 @@ internal sealed class Pipeline(Emulator emulator)
 
         var account = ApiKeys.Authenticate(emulator, req.Credential);
         req.Account = account;
+        ParameterSchema.Shared.Validate(route.Key, parameters);
         IdempotencyCache.Entry? entry = null;
         var key = method == "POST" ? req.IdempotencyKey : null;
         if (key is not null)
@@ -212,7 +214,7 @@ internal sealed class Pipeline(Emulator emulator)
                 }
             }
         }
-        if (status == 200 && method != "GET")
+        if ((status == 200 && method != "GET") || entry is not null)
         {
             emulator.MarkDirty();
         }

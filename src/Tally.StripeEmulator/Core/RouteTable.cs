@@ -19,7 +19,22 @@ internal sealed class RouteTable
 {
     private readonly List<Route> routes = [];
 
-    internal sealed record Route(string Method, string[] Segments, int Literals, ApiHandler Handler, RouteAuth Auth);
+    internal sealed record Route(string Method, string[] Segments, int Literals, ApiHandler Handler, RouteAuth Auth)
+    {
+        /// <summary><c>POST /v1/customers/{id}</c>: the key of the route's accepted parameters in <see cref="ParameterSchema"/>.</summary>
+        public string Key { get; } = Method + " /" + string.Join('/', Segments);
+    }
+
+    internal IReadOnlyList<Route> All
+    {
+        get
+        {
+            lock (routes)
+            {
+                return [.. routes];
+            }
+        }
+    }
 
     public RouteTable Get(string template, ApiHandler handler, RouteAuth auth = RouteAuth.ApiKey) => Map("GET", template, handler, auth);
 

@@ -1,55 +1,93 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Stripe;
 using Tally.Api.Features.Demo;
+using Tally.Api.Features.Usage;
 using Tally.Api.Features.Users;
 using Tally.Api.Tests.Support;
 
 namespace Tally.Api.Tests.Demo;
 
-public sealed class DemoSeederTests(StripeTallyFactory factory) : IClassFixture<StripeTallyFactory>
+/// <summary>
+/// The whole seeder against the emulator, on a fake "today": 29 February 2028 (a year back is
+/// 28 February 2027, a window holding two Februaries' worth of edges) with the background flusher and
+/// webhooks running as under <c>serve --demo</c>. Its usage goes through the usage pipeline: every
+/// month's report in its month, on Stripe, on the month's invoice, and Stripe's totals equal the ledger's.
+/// </summary>
+public sealed class DemoSeederTests
 {
+    private static readonly DateTimeOffset LeapDay = new(2028, 2, 29, 15, 0, 0, TimeSpan.Zero);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Seed_FillsStripeWithHistory_ThroughTheStripeApi()
+    public async Task Seed_OnALeapDay_FillsStripe_AndReportsEveryMonthsUsageThroughThePipeline()
     {
-        var summary = await DemoRegistration.SeedOnceAsync(factory.Services, new DemoPlan(Months: 6, SignupsPerMonth: 4, Seed: 7), Ct);
+        await using var factory = new StripeTallyFactory();
+        await factory.InitializeAsync();
+        var today = new FakeTimeProvider(LeapDay);
+
+        var summary = await DemoRegistration.SeedOnceAsync(factory.Services, new DemoPlan(Months: 12, SignupsPerMonth: 2, Seed: 7), today: today, ct: Ct);
 
         Assert.NotNull(summary);
         Assert.Equal(24, summary.Customers);
+        Assert.Equal(24, summary.Subscriptions);
         var customers = await factory.Stripe.V1.Customers.ListAutoPagingAsync(new CustomerListOptions { Limit = 100 }, cancellationToken: Ct)
             .Where(c => c.Email?.StartsWith("demo+", StringComparison.Ordinal) == true).ToListAsync(Ct);
         Assert.Equal(24, customers.Count);
         Assert.All(customers, c => Assert.Equal(summary.TestClockId, c.TestClockId));
-
+        Assert.Equal(24, await factory.WithDbAsync(db => db.Set<User>().CountAsync(u => u.Email!.StartsWith("demo+"), Ct)));
+        var subscriptions = await factory.Stripe.V1.Subscriptions.ListAutoPagingAsync(new SubscriptionListOptions { Status = "all", Limit = 100 }, cancellationToken: Ct)
+            .Where(s => s.Metadata.GetValueOrDefault("demo") == "true").ToListAsync(Ct);
+        Assert.Equal(24, subscriptions.Count);
+        Assert.Contains(subscriptions, s => s.Status == "active");
         var invoices = await factory.Stripe.V1.Invoices.ListAutoPagingAsync(new InvoiceListOptions { Limit = 100 }, cancellationToken: Ct).ToListAsync(Ct);
         Assert.Contains(invoices, i => i.Status == "paid" && i.AmountPaid > 0 && i.BillingReason == "subscription_cycle");
-        if (summary.FailingCards > 0)
+
+        // Every month, the current one included, has usage, reported at the plan's time, in its period, delivered.
+        var plan = DemoCalendar.Months(LeapDay, 12);
+        var records = await DemoRecordsAsync(factory);
+        Assert.Equal(summary.UsageReports, records.Count);
+        Assert.Equal(Enumerable.Range(0, 13), records.Select(MonthOf).Distinct().Order());
+        Assert.All(records, r =>
         {
-            Assert.Contains(invoices, i => i.Status is "open" or "uncollectible" && i.AmountRemaining > 0);
+            Assert.Equal(plan[MonthOf(r)].UsageAt, r.Timestamp.UtcDateTime);
+            Assert.True(r.PeriodStart <= r.Timestamp && r.Timestamp < r.PeriodEnd);
+            Assert.False(r.Late);
+            Assert.Equal(UsageStatus.Reported, r.Status);
+            Assert.Equal(DemoCalendar.Quantity(7, SubscriptionOf(r), MonthOf(r)), r.Quantity);
+        });
+
+        // Stripe's meter totals equal the ledger's, period by period; each ended period's usage is on its invoice.
+        foreach (var period in records.GroupBy(r => (r.StripeCustomerId, r.PeriodStart, r.PeriodEnd)))
+        {
+            var (customer, start, end) = period.Key;
+            Assert.Equal(period.Sum(r => r.Quantity), factory.Emulator.Control.MeterTotal(StripeTallyFactory.ApiKey, customer, factory.MeterId, start, end));
+            if (end <= plan[^1].Start)
+            {
+                var billed = invoices.Where(i => i.CustomerId == customer && i.BillingReason == "subscription_cycle" && i.PeriodEnd == end.UtcDateTime)
+                    .SelectMany(i => i.Lines.Data).Where(l => l.Pricing?.PriceDetails?.PriceId == factory.PriceId).Sum(l => (decimal)(l.Quantity ?? 0));
+                Assert.Equal(period.Sum(r => r.Quantity), billed);
+            }
         }
 
-        var subscriptions = await factory.Stripe.V1.Subscriptions.ListAutoPagingAsync(new SubscriptionListOptions { Status = "all", Limit = 100 }, cancellationToken: Ct).ToListAsync(Ct);
-        Assert.Equal(24, subscriptions.Count(s => s.Metadata.GetValueOrDefault("demo") == "true"));
-        Assert.Contains(subscriptions, s => s.Status == "canceled");
-        Assert.Contains(subscriptions, s => s.Status == "active");
-
-        var users = await factory.WithDbAsync(db => db.Set<User>().CountAsync(u => u.Email!.StartsWith("demo+"), Ct));
-        Assert.Equal(24, users);
+        // A demo user's usage summary shows the current month's usage, as Stripe counts it.
+        var (admin, _) = await factory.ClientWithRoleAsync("admin");
+        var current = records.First(r => MonthOf(r) == 12);
+        var usage = await admin.GetFromJsonAsync<JsonElement>($"/api/billing/usage_summary?user_id={current.UserId}", TallyFactory.Json, Ct);
+        var item = usage.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("subscription_item_id").GetString() == current.StripeSubscriptionItemId);
+        Assert.Equal(current.Quantity, item.GetProperty("local_total").GetDecimal());
+        Assert.Equal(current.Quantity, item.GetProperty("delivered_total").GetDecimal());
+        Assert.Equal(current.Quantity, item.GetProperty("stripe_total").GetDecimal());
     }
 
-    [Fact]
-    public async Task SeedOnce_DoesNothingTheSecondTime()
-    {
-        await using var own = new StripeTallyFactory();
-        await own.InitializeAsync();
-        Assert.NotNull(await DemoRegistration.SeedOnceAsync(own.Services, new DemoPlan(Months: 1, SignupsPerMonth: 1), Ct));
-        var before = (await own.Stripe.V1.Customers.ListAsync(new CustomerListOptions { Limit = 100 }, cancellationToken: Ct)).Data.Count;
+    internal static Task<List<UsageRecord>> DemoRecordsAsync(TallyFactory factory) =>
+        factory.WithDbAsync(db => db.Set<UsageRecord>().AsNoTracking().Where(r => r.IdempotencyKey!.StartsWith("demo-")).ToListAsync(Ct));
 
-        var second = await DemoRegistration.SeedOnceAsync(own.Services, new DemoPlan(Months: 1, SignupsPerMonth: 1), Ct);
+    /// <summary>The month index in a demo key (<c>demo-{subscription}-m{index}</c>).</summary>
+    internal static int MonthOf(UsageRecord r) => int.Parse(r.IdempotencyKey![(r.IdempotencyKey!.LastIndexOf("-m", StringComparison.Ordinal) + 2)..], CultureInfo.InvariantCulture);
 
-        Assert.Null(second);
-        Assert.Equal(before, (await own.Stripe.V1.Customers.ListAsync(new CustomerListOptions { Limit = 100 }, cancellationToken: Ct)).Data.Count);
-    }
+    internal static string SubscriptionOf(UsageRecord r) => r.IdempotencyKey!["demo-".Length..r.IdempotencyKey!.LastIndexOf("-m", StringComparison.Ordinal)];
 }

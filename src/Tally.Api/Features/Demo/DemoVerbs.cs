@@ -9,14 +9,21 @@ internal static class DemoVerbs
         "seed-demo", "seed-demo", "fill the Stripe test account with demo data, then exit", [], [], TalksToStripe: true, async (app, _) =>
         {
             await using var lifecycle = await StartupWork.RunAsync(app);
-            var summary = await DemoRegistration.SeedOnceAsync(app.Services, new DemoPlan(), CancellationToken.None);
-            Console.WriteLine(summary is null
-                ? "This database already holds the demo data."
-                : $"Demo: {summary.Customers} customers, {summary.Subscriptions} subscriptions, {summary.Upgrades} upgrades, " +
-                  $"{summary.Cancellations} cancellations, {summary.FailingCards} failing cards, {summary.MeterEvents} meter events (test clock {summary.TestClockId}).");
+            var exitCode = 0;
+            try
+            {
+                var summary = await DemoRegistration.SeedOnceAsync(app.Services, new DemoPlan(), new DemoProgress(Console.WriteLine));
+                Console.WriteLine(summary is null ? "This database already holds the demo data." : $"Demo: {summary}.");
+            }
+            catch (DemoSeedingException ex)
+            {
+                Console.Error.WriteLine(DemoRegistration.FailureText(ex));
+                exitCode = 1;
+            }
 
-            // Nothing receives webhooks while this verb runs: fill the mirror from Stripe's lists instead.
+            // Nothing receives webhooks while this verb runs: fill the mirror from Stripe's lists instead
+            // (after a failure too: what was created stays, and shows).
             await SyncVerbs.SyncAndPrintAsync(app.Services);
-            return 0;
+            return exitCode;
         });
 }

@@ -22,7 +22,8 @@ internal static class BillingSnapshot
         List<Subscription> Subscriptions,
         List<Invoice> Invoices,
         BillingCounters Counters,
-        MeterUsageSnapshot Usage);
+        MeterUsageSnapshot Usage,
+        List<InvoiceItem>? InvoiceItems = null);
 
     public static JsonNode? Save(BillingEngine engine)
     {
@@ -30,7 +31,7 @@ internal static class BillingSnapshot
         {
             var state = new State(
                 [.. engine.Meters.Values], [.. engine.Clocks.Values], [.. engine.Subscriptions.Values], [.. engine.Invoices.Values],
-                engine.ExportCounters(), engine.Usage.Export());
+                engine.ExportCounters(), engine.Usage.Export(), [.. engine.InvoiceItems.Values]);
             return JsonSerializer.SerializeToNode(state, Options);
         }
     }
@@ -66,6 +67,12 @@ internal static class BillingSnapshot
             foreach (var i in state.Invoices)
             {
                 engine.Invoices[i.Id] = i;
+            }
+
+            engine.InvoiceItems.Clear();
+            foreach (var ii in state.InvoiceItems ?? [])
+            {
+                engine.InvoiceItems[ii.Id] = ii;
             }
 
             engine.ImportCounters(state.Counters);

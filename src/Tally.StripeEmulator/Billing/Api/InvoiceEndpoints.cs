@@ -11,6 +11,11 @@ internal static class InvoiceEndpoints
     public static void Map(RouteTable routes)
     {
         routes.Get("/v1/invoices", Handler(List));
+        routes.Post("/v1/invoices", Handler(Create));
+        routes.Post("/v1/invoices/create_preview", Handler((req, e) => req.Ok(e.Json.Invoice(
+            e.PreviewInvoice(req.Params.Text("customer"), req.Params.Text("subscription"))))));
+        routes.Post("/v1/invoiceitems", Handler(CreateItem));
+        routes.Get("/v1/invoiceitems/{id}", Handler((req, e) => req.Ok(e.Json.InvoiceItem(e.GetInvoiceItem(req.Route("id"))))));
         routes.Get("/v1/invoices/{id}", Handler((req, e) => req.Ok(e.Json.Invoice(e.GetInvoice(req.Route("id"))))));
         routes.Get("/v1/invoices/{id}/lines", Handler(Lines));
         routes.Post("/v1/invoices/{id}/finalize", Handler((req, e) => req.Ok(e.Json.Invoice(e.FinalizeInvoice(req.Route("id"))))));
@@ -33,6 +38,30 @@ internal static class InvoiceEndpoints
         var created = Lists.Created(p);
         var invoices = e.ListInvoices(p.Text("customer"), p.Text("subscription"), status);
         return Lists.Page(req, invoices.Select(e.Json.Invoice).Where(created).ToList(), "/v1/invoices");
+    }
+
+    private static ApiResult Create(ApiRequest req, BillingEngine e)
+    {
+        var p = req.Params;
+        var customer = p.Required("customer");
+        var behavior = p.OneOf("pending_invoice_items_behavior", "exclude", "exclude", "include");
+        return req.Ok(e.Json.Invoice(e.CreateDraftInvoice(customer, p.Text("currency")?.ToLowerInvariant(), behavior == "include", p.Bool("auto_advance") ?? false)));
+    }
+
+    private static ApiResult CreateItem(ApiRequest req, BillingEngine e)
+    {
+        var p = req.Params;
+        var quantity = p.Decimal("quantity_decimal") ?? p.Long("quantity") ?? 1;
+        if (quantity <= 0)
+        {
+            throw StripeError.Invalid("Invalid quantity: must be greater than 0", "quantity");
+        }
+
+        var item = e.CreateInvoiceItem(new BillingEngine.InvoiceItemRequest(
+            p.Required("customer"), p.Text("invoice"), p.Obj("pricing")?.Text("price"), p.Long("amount"), p.Decimal("unit_amount_decimal"),
+            p.Text("currency")?.ToLowerInvariant(), quantity, p.Text("description"),
+            p.Map("metadata").Where(kv => kv.Value.Length > 0).ToDictionary(kv => kv.Key, kv => kv.Value)));
+        return req.Ok(e.Json.InvoiceItem(item));
     }
 
     private static ApiResult Lines(ApiRequest req, BillingEngine e)

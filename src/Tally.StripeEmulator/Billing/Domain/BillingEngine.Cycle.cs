@@ -185,6 +185,7 @@ internal sealed partial class BillingEngine
         var inv = NewInvoice(sub, "subscription_cycle", end, start, end);
         inv.Lines.AddRange(sub.PendingProrations);
         sub.PendingProrations.Clear();
+        AttachPendingItems(inv);
         AddLicensedLines(inv, sub, end, next, trial: false);
         AddMeteredLines(inv, sub, start, end, zero: false);
         Recompute(inv, sub);

@@ -25,6 +25,7 @@ internal sealed partial class BillingJson
             ["amount_due"] = inv.AmountDue,
             ["amount_overpaid"] = 0,
             ["amount_paid"] = inv.AmountPaid,
+            ["amount_paid_off_stripe"] = 0,
             ["amount_remaining"] = inv.AmountRemaining,
             ["amount_shipping"] = 0,
             ["application"] = null,
@@ -40,6 +41,7 @@ internal sealed partial class BillingJson
             ["currency"] = inv.Currency,
             ["custom_fields"] = null,
             ["customer"] = inv.CustomerId,
+            ["customer_account"] = null,
             ["customer_address"] = null,
             ["customer_email"] = customer?["email"]?.DeepClone(),
             ["customer_name"] = customer?["name"]?.DeepClone(),
@@ -68,6 +70,11 @@ internal sealed partial class BillingJson
             ["next_payment_attempt"] = inv.NextPaymentAttempt,
             ["number"] = inv.Number,
             ["on_behalf_of"] = null,
+            ["payment_settings"] = new JsonObject { ["default_mandate"] = null, ["payment_method_options"] = null, ["payment_method_types"] = null },
+            ["payments"] = new JsonObject
+            {
+                ["object"] = "list", ["data"] = new JsonArray(), ["has_more"] = false, ["total_count"] = 0, ["url"] = $"/v1/invoice_payments?invoice={inv.Id}",
+            },
             ["parent"] = inv.SubscriptionId is null ? null : new JsonObject
             {
                 ["quote_details"] = null,
@@ -89,6 +96,7 @@ internal sealed partial class BillingJson
             ["starting_balance"] = 0,
             ["statement_descriptor"] = null,
             ["status"] = inv.Status,
+            ["status_details"] = null,
             ["status_transitions"] = new JsonObject
             {
                 ["finalized_at"] = inv.FinalizedAt,
@@ -99,6 +107,7 @@ internal sealed partial class BillingJson
             ["subtotal"] = inv.Subtotal,
             ["subtotal_excluding_tax"] = inv.Subtotal,
             ["test_clock"] = inv.TestClockId,
+            ["threshold_reason"] = null,
             ["total"] = inv.Total,
             ["total_discount_amounts"] = DiscountAmounts(inv.TotalDiscountAmounts),
             ["total_excluding_tax"] = inv.Total,
@@ -137,7 +146,18 @@ internal sealed partial class BillingJson
             ["invoice"] = inv.Id,
             ["livemode"] = false,
             ["metadata"] = new JsonObject(),
-            ["parent"] = new JsonObject
+            ["parent"] = l.InvoiceItemId is { } itemId ? new JsonObject
+            {
+                ["invoice_item_details"] = new JsonObject
+                {
+                    ["invoice_item"] = itemId,
+                    ["proration"] = false,
+                    ["proration_details"] = new JsonObject { ["credited_items"] = null },
+                    ["subscription"] = null,
+                },
+                ["subscription_item_details"] = null,
+                ["type"] = "invoice_item_details",
+            } : new JsonObject
             {
                 ["invoice_item_details"] = null,
                 ["subscription_item_details"] = new JsonObject
@@ -154,16 +174,49 @@ internal sealed partial class BillingJson
             ["pretax_credit_amounts"] = new JsonArray(),
             ["pricing"] = new JsonObject
             {
-                ["price_details"] = new JsonObject { ["price"] = l.PriceId, ["product"] = price?.ProductId },
+                ["price_details"] = price is null ? null : new JsonObject { ["price"] = l.PriceId, ["product"] = price.ProductId },
                 ["type"] = "price_details",
                 ["unit_amount_decimal"] = l.PriceDriven && price?.TiersMode is not null ? null : l.UnitAmountDecimal.ToString(CultureInfo.InvariantCulture),
             },
             ["quantity"] = (long)decimal.Round(l.Quantity),
             ["quantity_decimal"] = l.Quantity.ToString(CultureInfo.InvariantCulture),
+            ["subscription"] = l.InvoiceItemId is null ? inv.SubscriptionId : null,
             ["subtotal"] = l.Amount,
             ["taxes"] = new JsonArray(),
         };
     }
+
+    public JsonObject InvoiceItem(InvoiceItem ii) => new()
+    {
+        ["id"] = ii.Id,
+        ["object"] = "invoiceitem",
+        ["amount"] = ii.Amount,
+        ["currency"] = ii.Currency,
+        ["customer"] = ii.CustomerId,
+        ["customer_account"] = null,
+        ["date"] = ii.Date,
+        ["description"] = ii.Description,
+        ["discountable"] = true,
+        ["discounts"] = new JsonArray(),
+        ["invoice"] = ii.InvoiceId,
+        ["livemode"] = false,
+        ["metadata"] = Metadata(ii.Metadata),
+        ["net_amount"] = ii.Amount,
+        ["parent"] = null,
+        ["period"] = new JsonObject { ["end"] = ii.Date, ["start"] = ii.Date },
+        ["pricing"] = new JsonObject
+        {
+            ["price_details"] = ii.PriceId is null ? null : new JsonObject { ["price"] = ii.PriceId, ["product"] = ii.ProductId },
+            ["type"] = "price_details",
+            ["unit_amount_decimal"] = ii.UnitAmountDecimal.ToString(CultureInfo.InvariantCulture),
+        },
+        ["proration"] = false,
+        ["proration_details"] = new JsonObject { ["discount_amounts"] = new JsonArray() },
+        ["quantity"] = (long)decimal.Round(ii.Quantity),
+        ["quantity_decimal"] = ii.Quantity.ToString(CultureInfo.InvariantCulture),
+        ["tax_rates"] = new JsonArray(),
+        ["test_clock"] = ii.TestClockId,
+    };
 
     private static JsonArray DiscountAmounts(IEnumerable<(string DiscountId, long Amount)> amounts) =>
         new([.. amounts.Select(a => (JsonNode?)new JsonObject { ["amount"] = a.Amount, ["discount"] = a.DiscountId })]);

@@ -31,6 +31,8 @@ internal sealed partial class BillingJson(BillingEngine engine)
         ["automatic_tax"] = new JsonObject { ["disabled_reason"] = null, ["enabled"] = false, ["liability"] = null },
         ["billing_cycle_anchor"] = s.BillingCycleAnchor,
         ["billing_cycle_anchor_config"] = null,
+        ["billing_mode"] = new JsonObject { ["flexible"] = null, ["type"] = "classic" },
+        ["billing_schedules"] = null,
         ["billing_thresholds"] = null,
         ["cancel_at"] = s.CancelAt,
         ["cancel_at_period_end"] = s.CancelAtPeriodEnd,
@@ -40,6 +42,7 @@ internal sealed partial class BillingJson(BillingEngine engine)
         ["created"] = s.Created,
         ["currency"] = s.Currency,
         ["customer"] = s.CustomerId,
+        ["customer_account"] = null,
         ["days_until_due"] = null,
         ["default_payment_method"] = s.DefaultPaymentMethodId,
         ["default_source"] = null,
@@ -51,16 +54,20 @@ internal sealed partial class BillingJson(BillingEngine engine)
         ["items"] = ItemList(s),
         ["latest_invoice"] = s.LatestInvoiceId,
         ["livemode"] = false,
+        ["managed_payments"] = null,
         ["metadata"] = Metadata(s.Metadata),
         ["next_pending_invoice_item_invoice"] = null,
         ["on_behalf_of"] = null,
         ["pause_collection"] = null,
+        ["payment_settings"] = new JsonObject { ["payment_method_options"] = null, ["payment_method_types"] = null, ["save_default_payment_method"] = "off" },
         ["pending_invoice_item_interval"] = null,
         ["pending_setup_intent"] = null,
         ["pending_update"] = null,
+        ["presentment_details"] = null,
         ["schedule"] = null,
         ["start_date"] = s.StartDate,
         ["status"] = s.Status,
+        ["status_details"] = null,
         ["test_clock"] = s.TestClockId,
         ["transfer_data"] = null,
         ["trial_end"] = s.TrialEnd,
@@ -85,10 +92,12 @@ internal sealed partial class BillingJson(BillingEngine engine)
             ["object"] = "subscription_item",
             ["billing_thresholds"] = null,
             ["created"] = i.Created,
+            ["current_trial"] = null,
             ["current_period_end"] = i.CurrentPeriodEnd,
             ["current_period_start"] = i.CurrentPeriodStart,
             ["discounts"] = new JsonArray(),
             ["metadata"] = Metadata(i.Metadata),
+            ["plan"] = Plan(Host.CatalogJson(i.PriceId)),
             ["price"] = Host.CatalogJson(i.PriceId)?.DeepClone() ?? i.PriceId,
             ["subscription"] = i.SubscriptionId,
             ["tax_rates"] = new JsonArray(),
@@ -99,6 +108,38 @@ internal sealed partial class BillingJson(BillingEngine engine)
         }
 
         return o;
+    }
+
+    /// <summary>The legacy <c>plan</c> view of a recurring price that items still carry.</summary>
+    private static JsonObject? Plan(JsonObject? price)
+    {
+        if (price?["recurring"] is not JsonObject recurring)
+        {
+            return null;
+        }
+
+        return new JsonObject
+        {
+            ["id"] = price["id"]?.DeepClone(),
+            ["object"] = "plan",
+            ["active"] = price["active"]?.DeepClone(),
+            ["amount"] = price["unit_amount"]?.DeepClone(),
+            ["amount_decimal"] = price["unit_amount_decimal"]?.DeepClone(),
+            ["billing_scheme"] = price["billing_scheme"]?.DeepClone(),
+            ["created"] = price["created"]?.DeepClone(),
+            ["currency"] = price["currency"]?.DeepClone(),
+            ["interval"] = recurring["interval"]?.DeepClone(),
+            ["interval_count"] = recurring["interval_count"]?.DeepClone(),
+            ["livemode"] = false,
+            ["metadata"] = price["metadata"]?.DeepClone(),
+            ["meter"] = recurring["meter"]?.DeepClone(),
+            ["nickname"] = price["nickname"]?.DeepClone(),
+            ["product"] = price["product"]?.DeepClone(),
+            ["tiers_mode"] = price["tiers_mode"]?.DeepClone(),
+            ["transform_usage"] = null,
+            ["trial_period_days"] = recurring["trial_period_days"]?.DeepClone(),
+            ["usage_type"] = recurring["usage_type"]?.DeepClone(),
+        };
     }
 
     public JsonObject Discount(SubscriptionDiscount d) => new()

@@ -137,6 +137,27 @@ internal sealed class InvoiceLine
     /// <summary>Amount from the price's tiers / transform_quantity rather than quantity × unit amount.</summary>
     public bool PriceDriven { get; init; }
     public List<(string DiscountId, long Amount)> DiscountAmounts { get; set; } = [];
+
+    /// <summary>Set on a line that bills a one-off invoice item (then <see cref="PriceId"/> may be "", no price).</summary>
+    public string? InvoiceItemId { get; init; }
+}
+
+/// <summary>A one-off <c>invoiceitem</c>: pending until it lands on the customer's next (draft or cycle) invoice.</summary>
+internal sealed class InvoiceItem
+{
+    public required string Id { get; init; }
+    public required string CustomerId { get; init; }
+    public required string Currency { get; init; }
+    public string? PriceId { get; init; }
+    public string? ProductId { get; init; }
+    public decimal Quantity { get; init; } = 1;
+    public decimal UnitAmountDecimal { get; init; }
+    public string Description { get; init; } = "";
+    public long Date { get; init; }
+    public string? TestClockId { get; init; }
+    public string? InvoiceId { get; set; }
+    public Dictionary<string, string> Metadata { get; init; } = [];
+    public long Amount => (long)decimal.Round(UnitAmountDecimal * Quantity, MidpointRounding.AwayFromZero);
 }
 
 internal sealed class Invoice
