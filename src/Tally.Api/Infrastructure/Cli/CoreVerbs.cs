@@ -17,6 +17,11 @@ internal static class CoreVerbs
             app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
             HostingSetup.CheckAddressesFree(app.Configuration);
             await app.Services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(CancellationToken.None);
+            if (app.Services.GetService<Stripe.EmbeddedEmulator>() is { } emulator)
+            {
+                await emulator.ClaimStateAsync(CancellationToken.None);
+            }
+
             await app.RunAsync();
             return 0;
         });

@@ -64,7 +64,8 @@ internal static class StripeRegistration
             ProductId = settings.Stripe.ProductId,
             PriceMeteredId = settings.Stripe.PriceMeteredId,
         };
-        builder.Services.AddHostedService<EmbeddedEmulator>();
+        builder.Services.AddSingleton<EmbeddedEmulator>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedEmulator>());
         return account;
     }
 

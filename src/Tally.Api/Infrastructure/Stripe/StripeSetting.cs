@@ -17,6 +17,9 @@ internal sealed class StripeSetting
     public const string PriceMeteredId = "price_metered_id";
     public const string InstallationId = "installation_id";
 
+    /// <summary>Emulator mode: the id and directory of the embedded emulator state this database goes with.</summary>
+    public const string EmulatorState = "emulator_state";
+
     public required string Key { get; set; }
 
     public required string Value { get; set; }
