@@ -115,7 +115,7 @@ internal sealed partial class TallyExceptionHandler(IProblemDetailsService probl
     /// A parameter that is missing or does not convert, as the field (in the API's snake_case) and what
     /// it must be; the framework's own text (which quotes the value and C# types) is not passed on.
     /// </summary>
-    private static (string Field, string Reason)? BindingFailure(string message)
+    private static (string Name, string Reason)? BindingFailure(string message)
     {
         if (BodyMissing().IsMatch(message))
         {

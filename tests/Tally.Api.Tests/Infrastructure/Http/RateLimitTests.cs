@@ -58,15 +58,19 @@ public sealed class RateLimitTests(RateLimitTallyFactory factory) : IClassFixtur
     [InlineData("many")]
     public async Task BadLimit_StopsStartUp_NamingTheVariable(string value)
     {
-        await using var bad = new LimitFactory(value);
+        // The real executable: a setting Tally cannot start with ends in a message and exit code 3.
+        var directory = Directory.CreateTempSubdirectory("tally-rate-limit-").FullName;
+        try
+        {
+            var run = await TallyProcess.RunAsync(directory, new Dictionary<string, string> { ["TALLY_RATE_LIMIT_STRIPE_PER_MINUTE"] = value },
+                "serve", "--urls", $"http://127.0.0.1:{TallyProcess.FreePort()}");
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () => await bad.InitializeAsync());
-
-        Assert.Contains("TALLY_RATE_LIMIT_STRIPE_PER_MINUTE", error.ToString(), StringComparison.Ordinal);
-    }
-
-    private sealed class LimitFactory(string value) : TallyFactory
-    {
-        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["TALLY_RATE_LIMIT_STRIPE_PER_MINUTE"] = value };
+            Assert.True(run.ExitCode == 3, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
+            Assert.Contains("TALLY_RATE_LIMIT_STRIPE_PER_MINUTE", run.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }
