@@ -62,6 +62,10 @@ internal static class HostingSetup
             {
                 throw new IOException($"Failed to bind to address {url}: address already in use.", ex);
             }
+            catch (SocketException)
+            {
+                // Anything else (a privileged port, an address this machine lacks): Kestrel reports it when it binds.
+            }
         }
     }
 
