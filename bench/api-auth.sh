@@ -17,15 +17,9 @@ while [ $# -gt 0 ]; do
 done
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-dotnet build src/Tally.Api -c Release -nologo -clp:ErrorsOnly >/dev/null
-DLL=$PWD/src/Tally.Api/bin/Release/net10.0/Tally.Api.dll
-WORK=$(mktemp -d /tmp/tally-bench.XXXXXX)
-source scripts/postgres.sh
+source bench/release-lib.sh
 source bench/wrk-lib.sh
-PID=""
-trap '[ -n "$PID" ] && kill $PID 2>/dev/null; wait 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
 
-export TALLY_JWT_SIGNING_KEY="bench-signing-key-$(date +%s)-long-enough-for-hs256"
 export Logging__LogLevel__Default=Warning
 if [ "$USE_PG" = 1 ]; then
   pg_start

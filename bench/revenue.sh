@@ -16,18 +16,12 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-dotnet build src/Tally.Api -c Release -nologo -clp:ErrorsOnly >/dev/null
-DLL=$PWD/src/Tally.Api/bin/Release/net10.0/Tally.Api.dll
-WORK=$(mktemp -d /tmp/tally-bench.XXXXXX)
-source scripts/postgres.sh
-PID=""
-trap '[ -n "$PID" ] && kill $PID 2>/dev/null; wait 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+source bench/release-lib.sh
 
 pg_start
 export DATABASE_URL="$TALLY_TEST_POSTGRES"
-export TALLY_JWT_SIGNING_KEY="bench-signing-key-$(date +%s)-long-enough-for-hs256"
 export TALLY_ADMIN_EMAILS=bench@example.com
-export Logging__LogLevel__Default=Warning
+export Logging__LogLevel__Default=Warning TALLY_STRIPE_EMULATOR=true
 PSQL=("$PG_BIN/psql" "$TALLY_TEST_POSTGRES" -q -v ON_ERROR_STOP=1)
 (cd "$WORK" && dotnet "$DLL" migrate >/dev/null)
 start=$(date +%s.%N)

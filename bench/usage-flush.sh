@@ -19,14 +19,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-dotnet build src/Tally.Api -c Release -nologo -clp:ErrorsOnly >/dev/null
-DLL=$PWD/src/Tally.Api/bin/Release/net10.0/Tally.Api.dll
-WORK=$(mktemp -d /tmp/tally-bench.XXXXXX)
-source scripts/postgres.sh
-PID=""
-trap '[ -n "$PID" ] && kill $PID 2>/dev/null; wait 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+source bench/release-lib.sh
 
-export TALLY_JWT_SIGNING_KEY="bench-signing-key-$(date +%s)-long-enough-for-hs256"
 # Every bench user is an admin (so an editor) on its first request.
 TALLY_ADMIN_EMAILS="bench@example.com$(seq -f ',bench%g@example.com' 0 $((CUSTOMERS - 1)) | tr -d '\n')"
 export TALLY_ADMIN_EMAILS Logging__LogLevel__Default=Warning TALLY_STRIPE_EMULATOR=true

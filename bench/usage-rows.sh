@@ -19,15 +19,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-dotnet build src/Tally.Api -c Release -nologo -clp:ErrorsOnly >/dev/null
-DLL=$PWD/src/Tally.Api/bin/Release/net10.0/Tally.Api.dll
-WORK=$(mktemp -d /tmp/tally-bench.XXXXXX)
-source scripts/postgres.sh
+source bench/release-lib.sh
 source bench/wrk-lib.sh
-PID=""
-trap '[ -n "$PID" ] && kill $PID 2>/dev/null; wait 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
 
-export TALLY_JWT_SIGNING_KEY="bench-signing-key-$(date +%s)-long-enough-for-hs256"
 export TALLY_ADMIN_EMAILS=bench@example.com Logging__LogLevel__Default=Warning TALLY_STRIPE_EMULATOR=true
 pg_start
 export DATABASE_URL="$TALLY_TEST_POSTGRES"

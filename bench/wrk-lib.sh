@@ -1,4 +1,4 @@
-# Helpers shared by the wrk-based benchmarks (sourced by api-auth.sh and usage.sh).
+# Helpers shared by the wrk-based benchmarks (sourced by api-auth.sh, usage.sh and usage-rows.sh).
 
 # to_ms VALUE: wrk's latency (e.g. 850.12us, 1.20ms, 2.01s) in milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'; }
