@@ -73,14 +73,22 @@ public sealed class DemoSeederTests
             }
         }
 
-        // A demo user's usage summary shows the current month's usage, as Stripe counts it.
+        // Each demo user's usage summary shows the usage of the item's current billing period, as Stripe
+        // counts it: the current month's report, and last month's too where the period began mid-month
+        // (a subscription that started with a 14-day trial renews on the 14th of the demo's months).
         var (admin, _) = await factory.ClientWithRoleAsync("admin");
-        var current = records.First(r => MonthOf(r) == 12);
-        var usage = await admin.GetFromJsonAsync<JsonElement>($"/api/billing/usage_summary?user_id={current.UserId}", TallyFactory.Json, Ct);
-        var item = usage.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("subscription_item_id").GetString() == current.StripeSubscriptionItemId);
-        Assert.Equal(current.Quantity, item.GetProperty("local_total").GetDecimal());
-        Assert.Equal(current.Quantity, item.GetProperty("delivered_total").GetDecimal());
-        Assert.Equal(current.Quantity, item.GetProperty("stripe_total").GetDecimal());
+        var current = records.Where(r => MonthOf(r) == 12).OrderBy(r => r.Id).ToList();
+        Assert.NotEmpty(current);
+        foreach (var now in current)
+        {
+            var inPeriod = records.Where(r => r.StripeSubscriptionItemId == now.StripeSubscriptionItemId && r.PeriodStart == now.PeriodStart).Sum(r => r.Quantity);
+            var usage = await admin.GetFromJsonAsync<JsonElement>($"/api/billing/usage_summary?user_id={now.UserId}", TallyFactory.Json, Ct);
+            var item = usage.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("subscription_item_id").GetString() == now.StripeSubscriptionItemId);
+            Assert.Equal(now.PeriodStart, item.GetProperty("period_start").GetDateTimeOffset());
+            Assert.Equal(inPeriod, item.GetProperty("local_total").GetDecimal());
+            Assert.Equal(inPeriod, item.GetProperty("delivered_total").GetDecimal());
+            Assert.Equal(inPeriod, item.GetProperty("stripe_total").GetDecimal());
+        }
     }
 
     internal static Task<List<UsageRecord>> DemoRecordsAsync(TallyFactory factory) =>
