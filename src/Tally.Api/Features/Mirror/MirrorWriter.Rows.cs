@@ -54,6 +54,11 @@ internal sealed partial class MirrorWriter
             await LoadChildrenAsync(history, subscriptionIds, db.Set<SubscriptionHistory>().Where(x => subscriptionIds.Contains(x.StripeSubscriptionId)), HistoryOf, ct);
         }
 
+        if (invoiceIds.Count > 0)
+        {
+            await LoadChildrenAsync(invoiceLines, invoiceIds, db.Set<InvoiceLine>().Where(x => invoiceIds.Contains(x.StripeInvoiceId)), LineOf, ct);
+        }
+
         await links.PreloadAsync(customerIds, keys.UserIds, ct);
     }
 
