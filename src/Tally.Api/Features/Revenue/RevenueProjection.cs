@@ -21,9 +21,10 @@ internal sealed class ProjectionGate
 /// whole history, then each affected customer from its subscriptions' pieces, and moves the daily deltas by the
 /// difference, in one transaction per batch. Recomputing from scratch makes the order of changes irrelevant.
 /// </summary>
-internal sealed class RevenueProjection(TallyDbContext db, ProjectionGate gate, IOptions<RevenueOptions> options, TimeProvider clock)
+internal sealed class RevenueProjection(
+    TallyDbContext db, ProjectionGate gate, IOptions<RevenueOptions> options, TimeProvider clock, ILogger<RevenueProjection> logger)
 {
-    public const int BatchSize = 500;
+    public const int BatchSize = 1000;
     private const string LockSql = "select pg_advisory_lock(7100311011)";
     private const string UnlockSql = "select pg_advisory_unlock(7100311011)";
     private bool? caughtUp;
@@ -37,7 +38,20 @@ internal sealed class RevenueProjection(TallyDbContext db, ProjectionGate gate, 
     public bool Serves(RevenuePolicy policy) => !policy.IncludeMeteredInMrr && KeyOf(policy) == KeyOf(Policy);
 
     /// <summary>Catches up (once per scope) and tells whether nothing is stale; false sends the caller to the direct path.</summary>
-    public async Task<bool> ReadyAsync(CancellationToken ct) => caughtUp ??= await CatchUpAsync(8, ct);
+    public async Task<bool> ReadyAsync(CancellationToken ct)
+    {
+        try
+        {
+            return caughtUp ??= await CatchUpAsync(4, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The history is still there: this answer is computed from it directly, and the worker retries.
+            logger.LogWarning(ex, "Revenue projection catch-up failed; answering from the history");
+            caughtUp = false;
+            return false;
+        }
+    }
 
     /// <summary>Projects up to <paramref name="maxBatches"/> batches; true when the queue is empty.</summary>
     public async Task<bool> CatchUpAsync(int maxBatches, CancellationToken ct)
