@@ -7,6 +7,13 @@ namespace Tally.Api.Features.Revenue;
 /// </summary>
 internal static class MrrIntervals
 {
+    /// <summary>
+    /// Stored MRR is rounded to 12 decimals of a minor unit: sums of a million rows then stay exact in SQL and in
+    /// <c>decimal</c> (PostgreSQL's numeric sum of 28-digit values would not fit a <c>decimal</c>), and the error is
+    /// below 10⁻⁶ of a minor unit on any total, far under the output rounding.
+    /// </summary>
+    public const int Scale = 12;
+
     public static IEnumerable<SubscriptionMrrInterval> Pieces(SubscriptionState s, IReadOnlyDictionary<string, PriceTerms> prices, RevenuePolicy policy)
     {
         var cuts = new SortedSet<DateTimeOffset> { s.From };
@@ -28,7 +35,7 @@ internal static class MrrIntervals
             yield return new SubscriptionMrrInterval
             {
                 SubscriptionId = s.SubscriptionId, CustomerId = s.CustomerId, Currency = currency, ValidFrom = from,
-                ValidTo = i + 1 < starts.Count ? starts[i + 1] : s.To, Mrr = MrrCalculator.SubMrr(s, from, prices, policy),
+                ValidTo = i + 1 < starts.Count ? starts[i + 1] : s.To, Mrr = Math.Round(MrrCalculator.SubMrr(s, from, prices, policy), Scale),
                 Eligible = MrrCalculator.Eligible(s, from, policy), ScheduledToCancel = s.ScheduledToCancel,
                 SignupCandidate = from == s.From || from == s.TrialEnd, StateFrom = s.From,
                 MissingPrices = missing.Count == 0 ? null : string.Join(',', missing),
