@@ -28,6 +28,7 @@ trap '[ -n "$PID" ] && kill $PID 2>/dev/null; wait 2>/dev/null; [ "$PROVIDER" = 
 export TALLY_JWT_SIGNING_KEY="bench-signing-key-$(date +%s)-long-enough-for-hs256"
 export TALLY_ADMIN_EMAILS=bench@example.com
 export Logging__LogLevel__Default=Warning
+export TALLY_STRIPE_EMULATOR=true   # no Stripe key: the embedded emulator, also with PostgreSQL
 if [ "$PROVIDER" = postgres ]; then
   pg_start
   export DATABASE_URL="$TALLY_TEST_POSTGRES"

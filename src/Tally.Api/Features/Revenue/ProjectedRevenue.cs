@@ -95,6 +95,11 @@ internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection proj
     /// <summary>Per customer and currency whose MRR changed in (T0, T]: x from the interval that held at T0 and ended inside, y from the one that began inside and holds at T.</summary>
     private async Task<Dictionary<string, Movements>> MovementsAsync(DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
     {
+        if (db is PostgresTallyDbContext)
+        {
+            return await MovementsInDatabaseAsync(t0, t, ct);
+        }
+
         var mrr = db.Set<CustomerMrrInterval>().AsNoTracking();
         var pairs = new Dictionary<(string Customer, string Currency), (decimal X, decimal Y)>();
         foreach (var r in await mrr.Where(r => r.ValidFrom <= t0 && r.ValidTo > t0 && r.ValidTo <= t).Select(r => new { r.CustomerId, r.Currency, r.Mrr }).ToListAsync(ct))
@@ -116,6 +121,29 @@ internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection proj
         }
 
         return result;
+    }
+
+    /// <summary>PostgreSQL: the same pairs and classification (<see cref="Movements.Classify"/>) as one aggregate, so only a row per currency leaves the database.</summary>
+    private async Task<Dictionary<string, Movements>> MovementsInDatabaseAsync(DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQuery<MovementRow>($"""
+            with e as (select customer_id, currency, mrr from revenue_customer_mrr where valid_from <= {t0} and valid_to > {t0} and valid_to <= {t}),
+                 s as (select customer_id, currency, mrr from revenue_customer_mrr where valid_from > {t0} and valid_from <= {t} and (valid_to is null or valid_to > {t})),
+                 p as (select coalesce(s.customer_id, e.customer_id) as customer_id, coalesce(s.currency, e.currency) as currency,
+                              coalesce(e.mrr, 0) as x, coalesce(s.mrr, 0) as y
+                       from s full join e on e.customer_id = s.customer_id and e.currency = s.currency),
+                 q as (select currency, x, y, x = 0 and y > 0 and exists (select 1 from invoices i where i.stripe_customer_id = p.customer_id
+                           and i.status = 'paid' and i.amount_paid > 0 and i.paid_at < {t0}) as paid
+                       from p)
+            select currency as "currency",
+                   coalesce(sum(y) filter (where x = 0 and y > 0 and not paid), 0) as "new",
+                   coalesce(sum(y) filter (where x = 0 and y > 0 and paid), 0) as "reactivation",
+                   coalesce(sum(y - x) filter (where x > 0 and y > x), 0) as "expansion",
+                   coalesce(sum(x - y) filter (where x > 0 and y > 0 and y <= x), 0) as "contraction",
+                   coalesce(sum(x) filter (where x > 0 and y = 0), 0) as "churn"
+            from q group by currency
+            """).ToListAsync(ct);
+        return rows.ToDictionary(r => r.Currency, r => new Movements(r.New, r.Reactivation, r.Expansion, r.Contraction, r.Churn), StringComparer.Ordinal);
     }
 
     private async Task<SortedSet<string>> MissingPricesAsync(DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
@@ -141,3 +169,5 @@ internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection proj
         return MrrSnapshot.At(new RevenueWindow(t0, t, states.States, prices, [], lines), t, policy).Usage;
     }
 }
+
+internal sealed record MovementRow(string Currency, decimal New, decimal Reactivation, decimal Expansion, decimal Contraction, decimal Churn);
