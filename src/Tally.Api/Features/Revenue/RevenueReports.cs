@@ -3,9 +3,9 @@ using Tally.Api.Infrastructure.Configuration;
 namespace Tally.Api.Features.Revenue;
 
 /// <summary>
-/// The dashboard at one instant T, from the mirror's history: MRR at T and at T0 = T − 30 days through
-/// the same code path (<see cref="MrrSnapshot"/>), movements, retention and churn between them, cash in
-/// (T0, T]. Everything is unrounded <c>decimal</c> until the response is built.
+/// The dashboard at one instant T: MRR at T and at T0 = T − 30 days through the same code path (the
+/// projection's levels, or <see cref="MrrSnapshot"/> over the history), movements, retention and churn
+/// between them, cash in (T0, T]. Everything is unrounded <c>decimal</c> until the response is built.
 /// </summary>
 internal sealed class RevenueReports(RevenueData data, ProjectedRevenue projected, FxRates fx, StripeSettings stripe)
 {
