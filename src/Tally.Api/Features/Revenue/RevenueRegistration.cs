@@ -9,5 +9,9 @@ internal static class RevenueRegistration
         builder.Services.AddScoped<FxRates>();
         builder.Services.AddScoped<RevenueReports>();
         builder.Services.AddScoped<SubscriptionMrr>();
+        builder.Services.AddSingleton<ProjectionGate>();
+        builder.Services.AddScoped<RevenueProjection>();
+        builder.Services.AddScoped<ProjectedRevenue>();
+        builder.Services.AddHostedService<ProjectionWorker>();
     }
 }

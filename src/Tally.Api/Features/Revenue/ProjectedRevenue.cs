@@ -1,0 +1,173 @@
+using Microsoft.EntityFrameworkCore;
+using Tally.Api.Infrastructure.Data;
+
+namespace Tally.Api.Features.Revenue;
+
+/// <summary>Sums at one instant per (currency, cohort); currency "" counts paying customers.</summary>
+internal sealed record Totals(decimal Mrr, int ActiveCustomers, int ActiveSubscriptions, decimal ScheduledToCancel, int Present)
+{
+    public static readonly Totals Zero = new(0m, 0, 0, 0m, 0);
+
+    public Totals Add(Totals o, int sign) => new(
+        Mrr + (sign * o.Mrr), ActiveCustomers + (sign * o.ActiveCustomers), ActiveSubscriptions + (sign * o.ActiveSubscriptions),
+        ScheduledToCancel + (sign * o.ScheduledToCancel), Present + (sign * o.Present));
+}
+
+/// <summary>
+/// The dashboard's facts from the projection (<see cref="RevenueProjection"/>): levels from the daily deltas plus
+/// the intervals of the instant's own day, movements from the customer intervals that start or end inside the
+/// window (every other customer's MRR is the same at T0 and T), logo churn from the paying spans.
+/// </summary>
+internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection projection, RevenueData data)
+{
+    /// <summary>Null when the projection does not answer for <paramref name="policy"/> or is behind; the caller then computes directly.</summary>
+    public async Task<RevenueFacts?> FactsAsync(DateTimeOffset t0, DateTimeOffset t, RevenuePolicy policy, CancellationToken ct)
+    {
+        if (policy.ChurnFormula != "cohort" || !projection.Serves(policy) || !await projection.ReadyAsync(ct))
+        {
+            return null;
+        }
+
+        var missing = await MissingPricesAsync(t0, t, ct);
+        var start = Level(await TotalsAsync(t0, ct), new Dictionary<string, decimal>(), new SortedSet<string>(StringComparer.Ordinal));
+        var end = Level(await TotalsAsync(t, ct), await UsageAsync(t0, t, policy, ct), missing);
+        var movements = await MovementsAsync(t0, t, ct);
+        var activity = db.Set<CustomerActivity>().AsNoTracking();
+        var churned = await activity
+            .Where(a => a.ValidFrom <= t0 && a.ValidTo > t0 && a.ValidTo <= t
+                && !activity.Any(b => b.CustomerId == a.CustomerId && b.ValidFrom <= t && (b.ValidTo == null || b.ValidTo > t)))
+            .CountAsync(ct);
+        return new RevenueFacts(start, end, movements, new LogoChurn("cohort", start.ActiveCustomers, churned, 0), await data.PaidAsync(t0, t, ct));
+    }
+
+    /// <summary>Totals at <paramref name="t"/>: the deltas of the days before its day, then its day's starts and ends up to <paramref name="t"/>.</summary>
+    public async Task<Dictionary<(string Currency, int Cohort), Totals>> TotalsAsync(DateTimeOffset t, CancellationToken ct)
+    {
+        var day = MrrIntervals.DayOf(t);
+        var totals = new Dictionary<(string Currency, int Cohort), Totals>();
+        void Add(string currency, int cohort, Totals v, int sign) => totals[(currency, cohort)] = totals.GetValueOrDefault((currency, cohort), Totals.Zero).Add(v, sign);
+
+        var before = await db.Set<MrrDailyDelta>().AsNoTracking().Where(d => d.Day < day).GroupBy(d => new { d.Currency, d.Cohort })
+            .Select(g => new
+            {
+                g.Key.Currency, g.Key.Cohort, Mrr = g.Sum(d => d.Mrr), Customers = g.Sum(d => d.ActiveCustomers),
+                Subscriptions = g.Sum(d => d.ActiveSubscriptions), Scheduled = g.Sum(d => d.ScheduledToCancel), Present = g.Sum(d => d.Present),
+            })
+            .ToListAsync(ct);
+        before.ForEach(b => Add(b.Currency, b.Cohort, new Totals(b.Mrr, b.Customers, b.Subscriptions, b.Scheduled, b.Present), 1));
+
+        var mrr = db.Set<CustomerMrrInterval>().AsNoTracking();
+        foreach (var r in await mrr.Where(r => r.ValidFrom >= day && r.ValidFrom <= t).ToListAsync(ct))
+        {
+            Add(r.Currency, r.Cohort, Of(r), 1);
+        }
+
+        foreach (var r in await mrr.Where(r => r.ValidTo >= day && r.ValidTo <= t).ToListAsync(ct))
+        {
+            Add(r.Currency, r.Cohort, Of(r), -1);
+        }
+
+        var activity = db.Set<CustomerActivity>().AsNoTracking();
+        foreach (var a in await activity.Where(a => a.ValidFrom >= day && a.ValidFrom <= t).ToListAsync(ct))
+        {
+            Add("", a.Cohort, Totals.Zero with { ActiveCustomers = 1 }, 1);
+        }
+
+        foreach (var a in await activity.Where(a => a.ValidTo >= day && a.ValidTo <= t).ToListAsync(ct))
+        {
+            Add("", a.Cohort, Totals.Zero with { ActiveCustomers = 1 }, -1);
+        }
+
+        return totals;
+    }
+
+    public static Level Level(Dictionary<(string Currency, int Cohort), Totals> totals, IReadOnlyDictionary<string, decimal> usage, IReadOnlySet<string> missing)
+    {
+        var byCurrency = totals.Where(kv => kv.Key.Currency.Length > 0).GroupBy(kv => kv.Key.Currency, StringComparer.Ordinal)
+            .Select(g => (g.Key, Sum: g.Aggregate(Totals.Zero, (sum, kv) => sum.Add(kv.Value, 1))))
+            .Where(c => c.Sum.Present > 0)
+            .ToDictionary(c => c.Key, c => new CurrencyLevel(c.Sum.Mrr, c.Sum.ActiveCustomers, c.Sum.ActiveSubscriptions, c.Sum.ScheduledToCancel, usage.GetValueOrDefault(c.Key)), StringComparer.Ordinal);
+        return new Level(byCurrency, totals.Where(kv => kv.Key.Currency.Length == 0).Sum(kv => kv.Value.ActiveCustomers), missing);
+    }
+
+    private static Totals Of(CustomerMrrInterval r) => new(r.Mrr, r.Active ? 1 : 0, r.ActiveSubscriptions, r.ScheduledToCancel, 1);
+
+    /// <summary>Per customer and currency whose MRR changed in (T0, T]: x from the interval that held at T0 and ended inside, y from the one that began inside and holds at T.</summary>
+    private async Task<Dictionary<string, Movements>> MovementsAsync(DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
+    {
+        if (db is PostgresTallyDbContext)
+        {
+            return await MovementsInDatabaseAsync(t0, t, ct);
+        }
+
+        var mrr = db.Set<CustomerMrrInterval>().AsNoTracking();
+        var pairs = new Dictionary<(string Customer, string Currency), (decimal X, decimal Y)>();
+        foreach (var r in await mrr.Where(r => r.ValidFrom <= t0 && r.ValidTo > t0 && r.ValidTo <= t).Select(r => new { r.CustomerId, r.Currency, r.Mrr }).ToListAsync(ct))
+        {
+            pairs[(r.CustomerId, r.Currency)] = (r.Mrr, 0m);
+        }
+
+        foreach (var r in await mrr.Where(r => r.ValidFrom > t0 && r.ValidFrom <= t && (r.ValidTo == null || r.ValidTo > t)).Select(r => new { r.CustomerId, r.Currency, r.Mrr }).ToListAsync(ct))
+        {
+            pairs[(r.CustomerId, r.Currency)] = (pairs.GetValueOrDefault((r.CustomerId, r.Currency)).X, r.Mrr);
+        }
+
+        var candidates = pairs.Where(p => p.Value.X == 0 && p.Value.Y > 0).Select(p => p.Key.Customer).ToHashSet(StringComparer.Ordinal);
+        var paying = await data.PaidBeforeAsync(candidates, t0, ct);
+        var result = new Dictionary<string, Movements>(StringComparer.Ordinal);
+        foreach (var ((customer, currency), (x, y)) in pairs)
+        {
+            result[currency] = result.GetValueOrDefault(currency, Movements.Zero).Add(Movements.Classify(x, y, paying.Contains(customer)));
+        }
+
+        return result;
+    }
+
+    /// <summary>PostgreSQL: the same pairs and classification (<see cref="Movements.Classify"/>) as one aggregate, so only a row per currency leaves the database.</summary>
+    private async Task<Dictionary<string, Movements>> MovementsInDatabaseAsync(DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQuery<MovementRow>($"""
+            with e as (select customer_id, currency, mrr from revenue_customer_mrr where valid_from <= {t0} and valid_to > {t0} and valid_to <= {t}),
+                 s as (select customer_id, currency, mrr from revenue_customer_mrr where valid_from > {t0} and valid_from <= {t} and (valid_to is null or valid_to > {t})),
+                 p as (select coalesce(s.customer_id, e.customer_id) as customer_id, coalesce(s.currency, e.currency) as currency,
+                              coalesce(e.mrr, 0) as x, coalesce(s.mrr, 0) as y
+                       from s full join e on e.customer_id = s.customer_id and e.currency = s.currency),
+                 q as (select currency, x, y, x = 0 and y > 0 and exists (select 1 from invoices i where i.stripe_customer_id = p.customer_id
+                           and i.status = 'paid' and i.amount_paid > 0 and i.paid_at < {t0}) as paid
+                       from p)
+            select currency as "currency",
+                   coalesce(sum(y) filter (where x = 0 and y > 0 and not paid), 0) as "new",
+                   coalesce(sum(y) filter (where x = 0 and y > 0 and paid), 0) as "reactivation",
+                   coalesce(sum(y - x) filter (where x > 0 and y > x), 0) as "expansion",
+                   coalesce(sum(x - y) filter (where x > 0 and y > 0 and y <= x), 0) as "contraction",
+                   coalesce(sum(x) filter (where x > 0 and y = 0), 0) as "churn"
+            from q group by currency
+            """).ToListAsync(ct);
+        return rows.ToDictionary(r => r.Currency, r => new Movements(r.New, r.Reactivation, r.Expansion, r.Contraction, r.Churn), StringComparer.Ordinal);
+    }
+
+    private async Task<SortedSet<string>> MissingPricesAsync(DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
+    {
+        var named = await db.Set<SubscriptionMrrInterval>().AsNoTracking()
+            .Where(i => i.MissingPrices != null
+                && ((i.ValidFrom <= t0 && (i.ValidTo == null || i.ValidTo > t0)) || (i.ValidFrom <= t && (i.ValidTo == null || i.ValidTo > t))))
+            .Select(i => i.MissingPrices!).Distinct().ToListAsync(ct);
+        return new SortedSet<string>(named.SelectMany(n => n.Split(',')), StringComparer.Ordinal);
+    }
+
+    /// <summary>Usage MRR at T per currency, of the few subscriptions with metered lines, straight from their states.</summary>
+    private async Task<IReadOnlyDictionary<string, decimal>> UsageAsync(DateTimeOffset t0, DateTimeOffset t, RevenuePolicy policy, CancellationToken ct)
+    {
+        var prices = await data.PricesAsync(ct);
+        var lines = await data.UsageAsync(t0, t, prices, ct);
+        if (lines.Count == 0)
+        {
+            return new Dictionary<string, decimal>();
+        }
+
+        var states = await data.LoadAsync(t, t, [.. lines.Select(g => g.Key)], ct);
+        return MrrSnapshot.At(new RevenueWindow(t0, t, states.States, prices, [], lines), t, policy).Usage;
+    }
+}
+
+internal sealed record MovementRow(string Currency, decimal New, decimal Reactivation, decimal Expansion, decimal Contraction, decimal Churn);
