@@ -51,7 +51,7 @@ PID=$!
 for _ in $(seq 1 150); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.2; done
 # The projection (revenue_* tables) is rebuilt from the history by the server's worker on its first start.
 start=$(date +%s.%N)
-until [ "$(scalar 'select count(*) from revenue_projection_state')" = 1 ] && [ "$(scalar 'select count(*) from revenue_projection_changes')" = 0 ]; do sleep 1; done
+until [ "$(scalar "select count(*) from revenue_projection_state where policy_key <> ''")" = 1 ] && [ "$(scalar 'select count(*) from revenue_projection_changes')" = 0 ]; do sleep 1; done
 catchup=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}')
 echo "projection caught up with $N subscriptions in $catchup s"
 TOKEN=$(cd "$WORK" && dotnet "$DLL" token --email bench@example.com --ttl 2h)

@@ -7,7 +7,7 @@ namespace Tally.Api.Features.Revenue;
 /// <summary>Re-projects some subscriptions and their customers inside the caller's transaction.</summary>
 internal sealed class ProjectionBatch(TallyDbContext db, RevenuePolicy policy)
 {
-    private readonly Dictionary<(DateTimeOffset Day, string Currency, int Cohort), MrrDailyDelta> deltas = [];
+    private readonly DailyDeltas deltas = new();
 
     public async Task ProjectAsync(List<string> subscriptionIds, CancellationToken ct)
     {
@@ -31,12 +31,12 @@ internal sealed class ProjectionBatch(TallyDbContext db, RevenuePolicy policy)
         var activity = db.Set<CustomerActivity>().Where(i => customers.Contains(i.CustomerId));
         foreach (var row in await mrr.AsNoTracking().ToListAsync(ct))
         {
-            Move(row, -1);
+            deltas.Move(row, -1);
         }
 
         foreach (var row in await activity.AsNoTracking().ToListAsync(ct))
         {
-            Move(row, -1);
+            deltas.Move(row, -1);
         }
 
         await mrr.ExecuteDeleteAsync(ct);
@@ -45,8 +45,8 @@ internal sealed class ProjectionBatch(TallyDbContext db, RevenuePolicy policy)
         foreach (var customer in customers)
         {
             var (rows, spans, signup) = MrrIntervals.Customer(customer, [.. all[customer]]);
-            rows.ForEach(r => Move(r, 1));
-            spans.ForEach(s => Move(s, 1));
+            rows.ForEach(r => deltas.Move(r, 1));
+            spans.ForEach(s => deltas.Move(s, 1));
             db.AddRange(rows);
             db.AddRange(spans);
             if (signup is not null)
@@ -60,52 +60,12 @@ internal sealed class ProjectionBatch(TallyDbContext db, RevenuePolicy policy)
         db.ChangeTracker.Clear();
     }
 
-    private void Move(CustomerMrrInterval r, int sign)
-    {
-        Add(r.ValidFrom, r.Currency, r.Cohort, sign, r);
-        if (r.ValidTo is { } to)
-        {
-            Add(to, r.Currency, r.Cohort, -sign, r);
-        }
-    }
-
-    private void Move(CustomerActivity a, int sign)
-    {
-        Add(a.ValidFrom, "", a.Cohort, sign, null);
-        if (a.ValidTo is { } to)
-        {
-            Add(to, "", a.Cohort, -sign, null);
-        }
-    }
-
-    /// <summary>Counts <paramref name="r"/> (or, without it, one paying customer) on <paramref name="at"/>'s day, times <paramref name="sign"/>.</summary>
-    private void Add(DateTimeOffset at, string currency, int cohort, int sign, CustomerMrrInterval? r)
-    {
-        var key = (MrrIntervals.DayOf(at), currency, cohort);
-        if (!deltas.TryGetValue(key, out var d))
-        {
-            deltas[key] = d = new MrrDailyDelta { Day = key.Item1, Currency = currency, Cohort = cohort };
-        }
-
-        if (r is null)
-        {
-            d.ActiveCustomers += sign;
-            return;
-        }
-
-        d.Mrr += sign * r.Mrr;
-        d.ActiveCustomers += r.Active ? sign : 0;
-        d.ActiveSubscriptions += sign * r.ActiveSubscriptions;
-        d.ScheduledToCancel += sign * r.ScheduledToCancel;
-        d.Present += sign;
-    }
-
     private async Task ApplyDeltasAsync(CancellationToken ct)
     {
-        var days = deltas.Keys.Select(k => k.Day).Distinct().ToList();
+        var days = deltas.Values.Keys.Select(k => k.Day).Distinct().ToList();
         var stored = (await db.Set<MrrDailyDelta>().Where(d => days.Contains(d.Day)).ToListAsync(ct))
             .ToDictionary(d => (d.Day, d.Currency, d.Cohort));
-        foreach (var (key, d) in deltas)
+        foreach (var (key, d) in deltas.Values)
         {
             if (!stored.TryGetValue(key, out var row))
             {

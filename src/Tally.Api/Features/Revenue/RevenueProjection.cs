@@ -9,15 +9,20 @@ namespace Tally.Api.Features.Revenue;
 /// <summary>One projection writer per process at a time (PostgreSQL adds an advisory lock across processes).</summary>
 internal sealed class ProjectionGate
 {
+    private volatile bool building;
+
     public SemaphoreSlim Lock { get; } = new(1, 1);
 
-    /// <summary>Triggers and policy checked by this process.</summary>
+    /// <summary>Policy checked (and the projection built if needed) by this process.</summary>
     public bool Checked { get; set; }
+
+    /// <summary>A full build is running in this process: requests answer from the history instead of waiting for it.</summary>
+    public bool Building { get => building; set => building = value; }
 }
 
 /// <summary>
 /// Keeps Revenue's MRR intervals equal to <see cref="MrrCalculator"/> over the mirror's history, under the
-/// configured policy: takes the queued subscriptions (<see cref="ProjectionTriggers"/>), recomputes each from its
+/// configured policy: takes the queued subscriptions (<see cref="ProjectionQueue"/>), recomputes each from its
 /// whole history, then each affected customer from its subscriptions' pieces, and moves the daily deltas by the
 /// difference, in one transaction per batch. Recomputing from scratch makes the order of changes irrelevant.
 /// </summary>
@@ -40,6 +45,11 @@ internal sealed class RevenueProjection(
     /// <summary>Catches up (once per scope) and tells whether nothing is stale; false sends the caller to the direct path.</summary>
     public async Task<bool> ReadyAsync(CancellationToken ct)
     {
+        if (gate.Building)
+        {
+            return false;
+        }
+
         try
         {
             return caughtUp ??= await CatchUpAsync(4, ct);
@@ -94,40 +104,35 @@ internal sealed class RevenueProjection(
         }
     }
 
-    /// <summary>Drops every interval and queues every subscription (after a policy change, or when triggers were missing).</summary>
+    /// <summary>
+    /// Recomputes the whole projection from the history (<see cref="ProjectionBuild"/>; after a policy change, on
+    /// the first start, or on demand). Requests in this process answer from the history meanwhile.
+    /// </summary>
     public async Task RebuildAsync(CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.Set<SubscriptionMrrInterval>().ExecuteDeleteAsync(ct);
-        await db.Set<CustomerMrrInterval>().ExecuteDeleteAsync(ct);
-        await db.Set<CustomerActivity>().ExecuteDeleteAsync(ct);
-        await db.Set<CustomerSignup>().ExecuteDeleteAsync(ct);
-        await db.Set<MrrDailyDelta>().ExecuteDeleteAsync(ct);
-        await db.Set<ProjectionChange>().ExecuteDeleteAsync(ct);
-        await db.Database.ExecuteSqlRawAsync(
-            "insert into revenue_projection_changes (subscription_id) select distinct stripe_subscription_id from subscription_history", ct);
-        await db.Set<ProjectionState>().ExecuteDeleteAsync(ct);
-        db.Add(new ProjectionState { Id = 1, PolicyKey = KeyOf(Policy), RebuiltAt = clock.GetUtcNow() });
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-        await tx.CommitAsync(ct);
+        gate.Building = true;
+        try
+        {
+            var started = clock.GetTimestamp();
+            var build = new ProjectionBuild(db, Policy);
+            await build.ResetAsync(clock.GetUtcNow(), ct);
+            await build.BuildAsync(KeyOf(Policy), ct);
+            logger.LogInformation("Revenue projection built from the history in {Seconds:0.0} s", clock.GetElapsedTime(started).TotalSeconds);
+        }
+        finally
+        {
+            gate.Building = false;
+        }
     }
 
+    /// <summary>The projection is complete under this policy (an empty key: a build did not finish), else it is built now.</summary>
     private async Task CheckAsync(CancellationToken ct)
     {
-        var triggers = await ProjectionTriggers.PresentAsync(db, ct);
         var state = await db.Set<ProjectionState>().AsNoTracking().SingleOrDefaultAsync(ct);
-        if (triggers && state?.PolicyKey == KeyOf(Policy))
+        if (state?.PolicyKey != KeyOf(Policy))
         {
-            return;
+            await RebuildAsync(ct);
         }
-
-        if (!triggers)
-        {
-            await ProjectionTriggers.CreateAsync(db, ct);
-        }
-
-        await RebuildAsync(ct);
     }
 
     private async Task<bool> ProjectBatchAsync(CancellationToken ct)
