@@ -70,13 +70,10 @@ internal sealed class CohortFacts
             facts.Members[month] = counts.GetValueOrDefault(MrrIntervals.CohortOf(month));
         }
 
-        var totals = new Dictionary<DateTimeOffset, Dictionary<(string Currency, int Cohort), Totals>>();
+        await projected.PreloadAsync([.. Grid(months, end).Select(g => g.AsOf).Distinct()], policy, ct);
         foreach (var (month, _, asOf) in Grid(months, end))
         {
-            if (!totals.TryGetValue(asOf, out var at))
-            {
-                totals[asOf] = at = await projected.TotalsAsync(asOf, ct);
-            }
+            var at = await projected.TotalsAsync(asOf, ct);
 
             var cohort = MrrIntervals.CohortOf(month);
             facts.Cells[(month, asOf)] = new CohortCellFacts(

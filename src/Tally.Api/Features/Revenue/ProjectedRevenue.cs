@@ -20,6 +20,9 @@ internal sealed record Totals(decimal Mrr, int ActiveCustomers, int ActiveSubscr
 /// </summary>
 internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection projection, RevenueData data)
 {
+    /// <summary>Totals read in this scope (after its catch-up), per instant.</summary>
+    private readonly Dictionary<DateTimeOffset, Dictionary<(string Currency, int Cohort), Totals>> levels = [];
+
     /// <summary>Null when the projection does not answer for <paramref name="policy"/> or is behind; the caller then computes directly.</summary>
     public async Task<RevenueFacts?> FactsAsync(DateTimeOffset t0, DateTimeOffset t, RevenuePolicy policy, CancellationToken ct)
     {
@@ -28,6 +31,7 @@ internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection proj
             return null;
         }
 
+        await PreloadAsync([t0, t], policy, ct);
         var missing = await MissingPricesAsync(t0, t, ct);
         var start = Level(await TotalsAsync(t0, ct), new Dictionary<string, decimal>(), new SortedSet<string>(StringComparer.Ordinal));
         var end = Level(await TotalsAsync(t, ct), await UsageAsync(t0, t, policy, ct), missing);
@@ -40,48 +44,34 @@ internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection proj
         return new RevenueFacts(start, end, movements, new LogoChurn("cohort", start.ActiveCustomers, churned, 0), await data.PaidAsync(t0, t, ct));
     }
 
-    /// <summary>Totals at <paramref name="t"/>: the deltas of the days before its day, then its day's starts and ends up to <paramref name="t"/>.</summary>
-    public async Task<Dictionary<(string Currency, int Cohort), Totals>> TotalsAsync(DateTimeOffset t, CancellationToken ct)
+    /// <summary>Reads the totals at all <paramref name="instants"/> at once (<see cref="ProjectedLevels"/>), for the later calls of <see cref="TotalsAsync"/> in this scope; false when the projection does not serve <paramref name="policy"/> or is behind.</summary>
+    public async Task<bool> PreloadAsync(IReadOnlyCollection<DateTimeOffset> instants, RevenuePolicy policy, CancellationToken ct)
     {
-        var day = MrrIntervals.DayOf(t);
-        var totals = new Dictionary<(string Currency, int Cohort), Totals>();
-        void Add(string currency, int cohort, Totals v, int sign) => totals[(currency, cohort)] = totals.GetValueOrDefault((currency, cohort), Totals.Zero).Add(v, sign);
-
-        var before = await db.Set<MrrDailyDelta>().AsNoTracking().Where(d => d.Day < day).GroupBy(d => new { d.Currency, d.Cohort })
-            .Select(g => new
-            {
-                g.Key.Currency, g.Key.Cohort, Mrr = g.Sum(d => d.Mrr), Customers = g.Sum(d => d.ActiveCustomers),
-                Subscriptions = g.Sum(d => d.ActiveSubscriptions), Scheduled = g.Sum(d => d.ScheduledToCancel), Present = g.Sum(d => d.Present),
-            })
-            .ToListAsync(ct);
-        before.ForEach(b => Add(b.Currency, b.Cohort, new Totals(b.Mrr, b.Customers, b.Subscriptions, b.Scheduled, b.Present), 1));
-
-        var mrr = db.Set<CustomerMrrInterval>().AsNoTracking();
-        foreach (var r in await mrr.Where(r => r.ValidFrom >= day && r.ValidFrom <= t).ToListAsync(ct))
+        if (!projection.Serves(policy) || !await projection.ReadyAsync(ct))
         {
-            Add(r.Currency, r.Cohort, Of(r), 1);
+            return false;
         }
 
-        foreach (var r in await mrr.Where(r => r.ValidTo >= day && r.ValidTo <= t).ToListAsync(ct))
+        foreach (var (t, totals) in await ProjectedLevels.AtAsync(db, [.. instants.Where(t => !levels.ContainsKey(t))], ct))
         {
-            Add(r.Currency, r.Cohort, Of(r), -1);
+            levels[t] = totals;
         }
 
-        var activity = db.Set<CustomerActivity>().AsNoTracking();
-        foreach (var a in await activity.Where(a => a.ValidFrom >= day && a.ValidFrom <= t).ToListAsync(ct))
-        {
-            Add("", a.Cohort, Totals.Zero with { ActiveCustomers = 1 }, 1);
-        }
+        return true;
+    }
 
-        foreach (var a in await activity.Where(a => a.ValidTo >= day && a.ValidTo <= t).ToListAsync(ct))
+    /// <summary>Totals at <paramref name="t"/> (call after the projection is ready): the deltas of the days before its day, then its day's starts and ends up to <paramref name="t"/>.</summary>
+    public async Task<IReadOnlyDictionary<(string Currency, int Cohort), Totals>> TotalsAsync(DateTimeOffset t, CancellationToken ct)
+    {
+        if (!levels.TryGetValue(t, out var totals))
         {
-            Add("", a.Cohort, Totals.Zero with { ActiveCustomers = 1 }, -1);
+            levels[t] = totals = (await ProjectedLevels.AtAsync(db, [t], ct))[t];
         }
 
         return totals;
     }
 
-    public static Level Level(Dictionary<(string Currency, int Cohort), Totals> totals, IReadOnlyDictionary<string, decimal> usage, IReadOnlySet<string> missing)
+    public static Level Level(IReadOnlyDictionary<(string Currency, int Cohort), Totals> totals, IReadOnlyDictionary<string, decimal> usage, IReadOnlySet<string> missing)
     {
         var byCurrency = totals.Where(kv => kv.Key.Currency.Length > 0).GroupBy(kv => kv.Key.Currency, StringComparer.Ordinal)
             .Select(g => (g.Key, Sum: g.Aggregate(Totals.Zero, (sum, kv) => sum.Add(kv.Value, 1))))
