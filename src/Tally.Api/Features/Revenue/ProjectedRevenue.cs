@@ -23,6 +23,8 @@ internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection proj
     /// <summary>Totals read in this scope (after its catch-up), per instant.</summary>
     private readonly Dictionary<DateTimeOffset, Dictionary<(string Currency, int Cohort), Totals>> levels = [];
 
+    private List<MissingPiece>? missingPieces;
+
     /// <summary>Null when the projection does not answer for <paramref name="policy"/> or is behind; the caller then computes directly.</summary>
     public async Task<RevenueFacts?> FactsAsync(DateTimeOffset t0, DateTimeOffset t, RevenuePolicy policy, CancellationToken ct)
     {
@@ -136,13 +138,13 @@ internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection proj
         return rows.ToDictionary(r => r.Currency, r => new Movements(r.New, r.Reactivation, r.Expansion, r.Contraction, r.Churn), StringComparer.Ordinal);
     }
 
+    /// <summary>Prices named by a piece valid at T0 or at T that the mirror lacks; the (rare) pieces naming any are read once per scope.</summary>
     private async Task<SortedSet<string>> MissingPricesAsync(DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
     {
-        var named = await db.Set<SubscriptionMrrInterval>().AsNoTracking()
-            .Where(i => i.MissingPrices != null
-                && ((i.ValidFrom <= t0 && (i.ValidTo == null || i.ValidTo > t0)) || (i.ValidFrom <= t && (i.ValidTo == null || i.ValidTo > t))))
-            .Select(i => i.MissingPrices!).Distinct().ToListAsync(ct);
-        return new SortedSet<string>(named.SelectMany(n => n.Split(',')), StringComparer.Ordinal);
+        missingPieces ??= await db.Set<SubscriptionMrrInterval>().AsNoTracking().Where(i => i.MissingPrices != null)
+            .Select(i => new MissingPiece(i.MissingPrices!, i.ValidFrom, i.ValidTo)).ToListAsync(ct);
+        bool ValidAt(MissingPiece p, DateTimeOffset at) => p.From <= at && (p.To is not { } to || to > at);
+        return new SortedSet<string>(missingPieces.Where(p => ValidAt(p, t0) || ValidAt(p, t)).SelectMany(p => p.Prices.Split(',')), StringComparer.Ordinal);
     }
 
     /// <summary>Usage MRR at T per currency, of the few subscriptions with metered lines, straight from their states.</summary>
@@ -159,5 +161,7 @@ internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection proj
         return MrrSnapshot.At(new RevenueWindow(t0, t, states.States, prices, [], lines), t, policy).Usage;
     }
 }
+
+internal sealed record MissingPiece(string Prices, DateTimeOffset From, DateTimeOffset? To);
 
 internal sealed record MovementRow(string Currency, decimal New, decimal Reactivation, decimal Expansion, decimal Contraction, decimal Churn);
