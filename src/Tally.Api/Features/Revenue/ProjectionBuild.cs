@@ -57,6 +57,13 @@ internal sealed class ProjectionBuild(TallyDbContext db, RevenuePolicy policy)
             await CustomersAsync([.. chunk], deltas, ct);
         }
 
+        if (db is PostgresTallyDbContext)
+        {
+            // Statistics and the visibility map for the bulk-loaded rows now (plans, index-only scans), not whenever autovacuum comes.
+            await db.Database.ExecuteSqlRawAsync(
+                "vacuum (analyze) revenue_subscription_mrr, revenue_customer_mrr, revenue_customer_activity, revenue_customer_signups", ct);
+        }
+
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await BulkInsert.WriteAsync(db, deltas.Values.Values.ToList(), ct);
         await db.Set<ProjectionState>().ExecuteUpdateAsync(s => s.SetProperty(p => p.PolicyKey, policyKey), ct);

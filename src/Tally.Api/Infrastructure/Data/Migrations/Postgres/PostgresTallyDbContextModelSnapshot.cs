@@ -899,8 +899,12 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("ValidFrom")
                         .HasDatabaseName("ix_revenue_customer_mrr_valid_from");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ValidFrom"), new[] { "ValidTo", "CustomerId", "Currency", "Mrr" });
+
                     b.HasIndex("ValidTo")
                         .HasDatabaseName("ix_revenue_customer_mrr_valid_to");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ValidTo"), new[] { "ValidFrom", "CustomerId", "Currency", "Mrr" });
 
                     b.HasIndex("CustomerId", "Currency", "ValidFrom")
                         .HasDatabaseName("ix_revenue_customer_mrr_customer_id_currency_valid_from");

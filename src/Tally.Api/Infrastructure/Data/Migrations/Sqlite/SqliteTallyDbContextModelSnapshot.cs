@@ -870,10 +870,12 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasName("pk_revenue_customer_mrr");
 
                     b.HasIndex("ValidFrom")
-                        .HasDatabaseName("ix_revenue_customer_mrr_valid_from");
+                        .HasDatabaseName("ix_revenue_customer_mrr_valid_from")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "ValidTo", "CustomerId", "Currency", "Mrr" });
 
                     b.HasIndex("ValidTo")
-                        .HasDatabaseName("ix_revenue_customer_mrr_valid_to");
+                        .HasDatabaseName("ix_revenue_customer_mrr_valid_to")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "ValidFrom", "CustomerId", "Currency", "Mrr" });
 
                     b.HasIndex("CustomerId", "Currency", "ValidFrom")
                         .HasDatabaseName("ix_revenue_customer_mrr_customer_id_currency_valid_from");
