@@ -45,6 +45,7 @@ internal sealed partial class MirrorWriter
         row.Rank = rank;
         row.SourceEventId = eventId;
 
+        Staged(l => l.SubscriptionStaged(s.Id));
         var ordered = rows.OrderBy(h => h.ValidFrom).ToList();
         for (var i = 0; i < ordered.Count; i++)
         {

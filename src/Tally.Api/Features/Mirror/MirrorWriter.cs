@@ -10,8 +10,10 @@ namespace Tally.Api.Features.Mirror;
 /// the information (an event's <c>created</c>, or the time of a sync); state older than what a row
 /// already holds is ignored, so an old event never overwrites newer state. Changes are staged on the
 /// context: the caller saves them in one transaction (the concurrency token is bumped on save).
+/// Changes to a subscription's history or discounts and to a price's terms are told to every
+/// <see cref="IMirrorChangeListener"/> as they are staged, so what they stage is saved with them.
 /// </summary>
-internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks links, TimeProvider clock)
+internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks links, TimeProvider clock, IEnumerable<IMirrorChangeListener> listeners)
 {
     public async Task<MirroredCustomer> UpsertCustomerAsync(CustomerRecord c, DateTimeOffset asOf, CancellationToken ct)
     {
@@ -40,6 +42,12 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
     public Task UpsertPriceAsync(PriceRecord p, DateTimeOffset asOf, CancellationToken ct) =>
         UpsertAsync(prices, p.Id, asOf, FindPriceAsync(p.Id, ct), () => new MirroredPrice { StripePriceId = p.Id, Currency = p.Currency }, row =>
         {
+            if (db.Entry(row).State == EntityState.Added || (row.Currency, row.UnitAmount, row.UnitAmountDecimal) != (p.Currency, p.UnitAmount, p.UnitAmountDecimal)
+                || (row.RecurringInterval, row.RecurringIntervalCount, row.UsageType) != (p.Interval, p.IntervalCount, p.UsageType))
+            {
+                Staged(l => l.PriceStaged(p.Id));
+            }
+
             (row.StripeProductId, row.Currency, row.UnitAmount, row.UnitAmountDecimal) = (p.ProductId, p.Currency, p.UnitAmount, p.UnitAmountDecimal);
             (row.Type, row.BillingScheme, row.RecurringInterval, row.RecurringIntervalCount) = (p.Type, p.BillingScheme, p.Interval, p.IntervalCount);
             (row.UsageType, row.MeterId, row.Active, row.Nickname, row.LookupKey) = (p.UsageType, p.MeterId, p.Active, p.Nickname, p.LookupKey);
@@ -165,9 +173,23 @@ internal sealed partial class MirrorWriter(TallyDbContext db, CustomerLinks link
 
         // A discount no longer on the subscription is kept, ended when it was last seen gone: revenue
         // reads from these rows which discounts held at any past instant.
-        foreach (var gone in existing.Where(x => s.Discounts.All(d => d.Id != x.StripeDiscountId) && (x.End is null || x.End > asOf)))
+        var ended = existing.Where(x => s.Discounts.All(d => d.Id != x.StripeDiscountId) && (x.End is null || x.End > asOf)).ToList();
+        foreach (var gone in ended)
         {
             gone.End = asOf;
+        }
+
+        if (s.Discounts.Count > 0 || ended.Count > 0)
+        {
+            Staged(l => l.SubscriptionStaged(s.Id));
+        }
+    }
+
+    private void Staged(Action<IMirrorChangeListener> tell)
+    {
+        foreach (var listener in listeners)
+        {
+            tell(listener);
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tally.Api.Infrastructure.Configuration;
+using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Errors;
 
 namespace Tally.Api.Features.Revenue;
@@ -20,7 +21,8 @@ internal static class CohortsEndpoint
 
     public static async Task<Results<Ok<CohortsResponse>, ProblemHttpResult>> GetAsync(
         DateTimeOffset? from, DateTimeOffset? to, [AsParameters] RevenueQuery query, RevenueData data, FxRates fx,
-        IOptions<RevenueOptions> options, StripeSettings stripe, TimeProvider clock, CancellationToken ct)
+        IOptions<RevenueOptions> options, StripeSettings stripe, TimeProvider clock, TallyDbContext db, RevenueProjection projection,
+        ProjectedRevenue projected, CancellationToken ct)
     {
         if (!query.TryPolicy(options.Value, out var policy, out var problem))
         {
@@ -45,35 +47,29 @@ internal static class CohortsEndpoint
             months.Add(m);
         }
 
-        var window = await data.LoadAsync(DateTimeOffset.UnixEpoch, end, ct);
-        var signups = Signups(window, policy);
+        var facts = await CohortFacts.ProjectedAsync(db, projection, projected, months, end, policy, ct)
+            ?? CohortFacts.Direct(await data.LoadAsync(DateTimeOffset.UnixEpoch, end, ct), months, end, policy);
         var rates = await fx.AtAsync(stripe.DefaultCurrency, DateOnly.FromDateTime(end.UtcDateTime), ct);
-        var snapshots = new Dictionary<DateTimeOffset, MrrSnapshot>();
-        MrrSnapshot At(DateTimeOffset t) => snapshots.TryGetValue(t, out var s) ? s : snapshots[t] = MrrSnapshot.At(window, t, policy);
-
         var missing = new SortedSet<string>(StringComparer.Ordinal);
         var cohorts = new List<Cohort>();
         foreach (var month in months)
         {
-            var members = signups.Where(kv => kv.Value >= month && kv.Value < month.AddMonths(1)).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+            var members = facts.Members[month];
             var cells = new List<CohortCell>();
             decimal? baseMrr = null;
-            for (var k = 0; month.AddMonths(k) < end; k++)
+            foreach (var (_, k, asOf) in CohortFacts.Grid([month], end))
             {
-                var asOf = month.AddMonths(k + 1) < end ? month.AddMonths(k + 1) : end;
-                var snapshot = At(asOf);
-                var active = snapshot.ActiveCustomers().Count(members.Contains);
-                var minor = snapshot.ByCustomer.Where(kv => members.Contains(kv.Key.Customer)).GroupBy(kv => kv.Key.Currency).ToList();
-                missing.UnionWith(minor.Where(g => g.Sum(kv => kv.Value) > 0 && rates.RateOf(g.Key) is null).Select(g => g.Key));
+                var (active, minor) = facts.Cells[(month, asOf)];
+                missing.UnionWith(minor.Where(g => g.Value > 0 && rates.RateOf(g.Key) is null).Select(g => g.Key));
                 decimal? mrr = minor.All(g => rates.RateOf(g.Key) is not null)
-                    ? minor.Sum(g => Money.Major(g.Sum(kv => kv.Value), g.Key) * rates.RateOf(g.Key)!.Value)
+                    ? minor.Sum(g => Money.Major(g.Value, g.Key) * rates.RateOf(g.Key)!.Value)
                     : null;
                 baseMrr ??= k == 0 ? mrr : null;
-                cells.Add(new CohortCell(k, asOf, active, members.Count == 0 ? null : Money.Round((decimal)active / members.Count, 4),
+                cells.Add(new CohortCell(k, asOf, active, members == 0 ? null : Money.Round((decimal)active / members, 4),
                     Money.Round(mrr, 2), baseMrr is > 0 && mrr is { } v ? Money.Round(v / baseMrr.Value, 4) : null));
             }
 
-            cohorts.Add(new Cohort(month.ToString("yyyy-MM"), members.Count, cells));
+            cohorts.Add(new Cohort(month.ToString("yyyy-MM"), members, cells));
         }
 
         var errors = missing.Select(c => new FxError(c, "fx_rate_missing", $"No {c}→{stripe.DefaultCurrency} rate dated on or before {rates.Date:yyyy-MM-dd}.")).ToList();

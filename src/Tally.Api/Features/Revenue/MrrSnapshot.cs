@@ -82,7 +82,7 @@ internal sealed record Movements(decimal New, decimal Reactivation, decimal Expa
         return result;
     }
 
-    private static Movements Classify(decimal x, decimal y, bool paidBefore)
+    public static Movements Classify(decimal x, decimal y, bool paidBefore)
     {
         if (x == 0 && y > 0)
         {

@@ -30,17 +30,43 @@ internal sealed record RevenueWindow(
 /// <summary>Reads the mirror's history, prices and invoices for a window (T0, T].</summary>
 internal sealed class RevenueData(TallyDbContext db)
 {
-    public async Task<RevenueWindow> LoadAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    public Task<RevenueWindow> LoadAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct) => LoadAsync(from, to, null, ct);
+
+    /// <param name="only">Just these subscriptions' states, and no cash (all when null).</param>
+    public async Task<RevenueWindow> LoadAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? only, CancellationToken ct)
     {
-        var rows = await db.SubscriptionHistoryDuring(from, to).ToListAsync(ct);
-        var discounts = (await db.MirroredSubscriptionDiscounts().ToListAsync(ct))
+        var history = db.SubscriptionHistoryDuring(from, to);
+        var discounts = db.MirroredSubscriptionDiscounts();
+        if (only is not null)
+        {
+            var ids = only.ToList();
+            history = history.Where(h => ids.Contains(h.StripeSubscriptionId));
+            discounts = discounts.Where(d => ids.Contains(d.StripeSubscriptionId));
+        }
+
+        var rows = await history.ToListAsync(ct);
+        var held = (await discounts.ToListAsync(ct))
             .GroupBy(d => d.StripeSubscriptionId).ToDictionary(g => g.Key, g => (IReadOnlyList<DiscountState>)[.. g.Select(SubscriptionState.Of)]);
-        var states = rows.Select(h => SubscriptionState.Of(h, discounts.GetValueOrDefault(h.StripeSubscriptionId) ?? [])).ToList();
-        var prices = (await db.MirroredPrices().ToListAsync(ct)).ToDictionary(p => p.StripePriceId, PriceTerms.From);
-        var paid = await db.MirroredInvoices()
+        var states = rows.Select(h => SubscriptionState.Of(h, held.GetValueOrDefault(h.StripeSubscriptionId) ?? [])).ToList();
+        var prices = await PricesAsync(ct);
+        var paid = only is null ? await PaidAsync(from, to, ct) : [];
+        var usage = await UsageAsync(from, to, prices, ct);
+        return new RevenueWindow(from, to, states, prices, paid, usage);
+    }
+
+    public async Task<Dictionary<string, PriceTerms>> PricesAsync(CancellationToken ct) =>
+        (await db.MirroredPrices().ToListAsync(ct)).ToDictionary(p => p.StripePriceId, PriceTerms.From);
+
+    /// <summary>Paid invoices in (<paramref name="from"/>, <paramref name="to"/>].</summary>
+    public Task<List<PaidInvoice>> PaidAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        db.MirroredInvoices()
             .Where(i => i.Status == "paid" && i.PaidAt > from && i.PaidAt <= to)
             .Select(i => new PaidInvoice(i.StripeCustomerId, i.Currency, i.AmountPaid, i.PaidAt!.Value))
             .ToListAsync(ct);
+
+    /// <summary>Metered invoice lines whose period ended in the window or up to 400 days before it, per subscription.</summary>
+    public async Task<ILookup<string, UsageLine>> UsageAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyDictionary<string, PriceTerms> prices, CancellationToken ct)
+    {
         // Usage of the last completed period before T0 may lie up to one billing interval (a year at most) back.
         var usageFrom = from.AddDays(-400);
         var metered = prices.Where(p => p.Value.Metered).Select(p => p.Key).ToList();
@@ -50,7 +76,7 @@ internal sealed class RevenueData(TallyDbContext db)
                                && l.PeriodEnd > usageFrom && l.PeriodEnd <= to
                            select new UsageLine(l.StripeSubscriptionId!, l.StripeSubscriptionItemId ?? l.PriceId!, l.PriceId!, l.Amount, l.PeriodEnd!.Value))
             .ToListAsync(ct);
-        return new RevenueWindow(from, to, states, prices, paid, usage.ToLookup(u => u.SubscriptionId, StringComparer.Ordinal));
+        return usage.ToLookup(u => u.SubscriptionId, StringComparer.Ordinal);
     }
 
     /// <summary>Of <paramref name="customers"/>, those with a paid invoice (amount &gt; 0) before <paramref name="before"/>: paying history (§3.9).</summary>

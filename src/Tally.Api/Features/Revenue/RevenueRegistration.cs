@@ -1,3 +1,5 @@
+using Tally.Api.Features.Mirror;
+
 namespace Tally.Api.Features.Revenue;
 
 internal static class RevenueRegistration
@@ -9,5 +11,10 @@ internal static class RevenueRegistration
         builder.Services.AddScoped<FxRates>();
         builder.Services.AddScoped<RevenueReports>();
         builder.Services.AddScoped<SubscriptionMrr>();
+        builder.Services.AddSingleton<ProjectionGate>();
+        builder.Services.AddScoped<RevenueProjection>();
+        builder.Services.AddScoped<IMirrorChangeListener, ProjectionQueue>();
+        builder.Services.AddScoped<ProjectedRevenue>();
+        builder.Services.AddHostedService<ProjectionWorker>();
     }
 }

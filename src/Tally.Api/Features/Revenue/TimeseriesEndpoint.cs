@@ -17,7 +17,7 @@ internal static class TimeseriesEndpoint
     public const int MaxPoints = 400;
 
     public static async Task<Results<Ok<TimeseriesResponse>, ProblemHttpResult>> GetAsync(
-        DateTimeOffset? from, DateTimeOffset? to, string? interval, [AsParameters] RevenueQuery query, RevenueReports reports,
+        DateTimeOffset? from, DateTimeOffset? to, string? interval, [AsParameters] RevenueQuery query, RevenueReports reports, ProjectedRevenue projected,
         IOptions<RevenueOptions> options, StripeSettings stripe, TimeProvider clock, CancellationToken ct)
     {
         if (!query.TryPolicy(options.Value, out var policy, out var problem))
@@ -49,6 +49,8 @@ internal static class TimeseriesEndpoint
             ends.Add(Next(start, step, k));
         }
 
+        // Every point's levels (at its end and 30 days before) from one read of the daily deltas.
+        await projected.PreloadAsync([.. ends, .. ends.Select(e => e - RevenueReports.Window)], policy, ct);
         var points = new List<TimeseriesPoint>(ends.Count);
         var bucketStart = start;
         foreach (var asOf in ends)

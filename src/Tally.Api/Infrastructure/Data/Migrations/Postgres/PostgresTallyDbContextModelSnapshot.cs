@@ -802,6 +802,156 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("subscription_items", (string)null);
                 });
 
+            modelBuilder.Entity("Tally.Api.Features.Revenue.CustomerActivity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Cohort")
+                        .HasColumnType("integer")
+                        .HasColumnName("cohort");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_customer_activity");
+
+                    b.HasIndex("ValidFrom")
+                        .HasDatabaseName("ix_revenue_customer_activity_valid_from");
+
+                    b.HasIndex("ValidTo")
+                        .HasDatabaseName("ix_revenue_customer_activity_valid_to");
+
+                    b.HasIndex("CustomerId", "ValidFrom")
+                        .HasDatabaseName("ix_revenue_customer_activity_customer_id_valid_from");
+
+                    b.ToTable("revenue_customer_activity", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.CustomerMrrInterval", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<int>("ActiveSubscriptions")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_subscriptions");
+
+                    b.Property<int>("Cohort")
+                        .HasColumnType("integer")
+                        .HasColumnName("cohort");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<decimal>("Mrr")
+                        .HasColumnType("numeric")
+                        .HasColumnName("mrr");
+
+                    b.Property<decimal>("ScheduledToCancel")
+                        .HasColumnType("numeric")
+                        .HasColumnName("scheduled_to_cancel");
+
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_customer_mrr");
+
+                    b.HasIndex("ValidFrom")
+                        .HasDatabaseName("ix_revenue_customer_mrr_valid_from");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ValidFrom"), new[] { "ValidTo", "CustomerId", "Currency", "Mrr" });
+
+                    b.HasIndex("ValidTo")
+                        .HasDatabaseName("ix_revenue_customer_mrr_valid_to");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ValidTo"), new[] { "ValidFrom", "CustomerId", "Currency", "Mrr" });
+
+                    b.HasIndex("CustomerId", "Currency", "ValidFrom")
+                        .HasDatabaseName("ix_revenue_customer_mrr_customer_id_currency_valid_from");
+
+                    b.ToTable("revenue_customer_mrr", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.CustomerSignup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Cohort")
+                        .HasColumnType("integer")
+                        .HasColumnName("cohort");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("SignupAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signup_at");
+
+                    b.Property<DateTimeOffset>("StateFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("state_from");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_customer_signups");
+
+                    b.HasIndex("CustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_revenue_customer_signups_customer_id");
+
+                    b.HasIndex("SignupAt")
+                        .HasDatabaseName("ix_revenue_customer_signups_signup_at");
+
+                    b.ToTable("revenue_customer_signups", (string)null);
+                });
+
             modelBuilder.Entity("Tally.Api.Features.Revenue.FxRate", b =>
                 {
                     b.Property<long>("Id")
@@ -844,6 +994,179 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasDatabaseName("ix_fx_rates_currency_quote_currency_effective_date");
 
                     b.ToTable("fx_rates", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.MrrDailyDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ActiveCustomers")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_customers");
+
+                    b.Property<int>("ActiveSubscriptions")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_subscriptions");
+
+                    b.Property<int>("Cohort")
+                        .HasColumnType("integer")
+                        .HasColumnName("cohort");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset>("Day")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("day");
+
+                    b.Property<decimal>("Mrr")
+                        .HasColumnType("numeric")
+                        .HasColumnName("mrr");
+
+                    b.Property<int>("Present")
+                        .HasColumnType("integer")
+                        .HasColumnName("present");
+
+                    b.Property<decimal>("ScheduledToCancel")
+                        .HasColumnType("numeric")
+                        .HasColumnName("scheduled_to_cancel");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_daily_deltas");
+
+                    b.HasIndex("Day", "Currency", "Cohort")
+                        .IsUnique()
+                        .HasDatabaseName("ix_revenue_daily_deltas_day_currency_cohort");
+
+                    b.ToTable("revenue_daily_deltas", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.ProjectionChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("PriceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("price_id");
+
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("subscription_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_projection_changes");
+
+                    b.ToTable("revenue_projection_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.ProjectionState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<string>("PolicyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("policy_key");
+
+                    b.Property<DateTimeOffset>("RebuiltAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rebuilt_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_projection_state");
+
+                    b.ToTable("revenue_projection_state", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.SubscriptionMrrInterval", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<bool>("Eligible")
+                        .HasColumnType("boolean")
+                        .HasColumnName("eligible");
+
+                    b.Property<string>("MissingPrices")
+                        .HasColumnType("text")
+                        .HasColumnName("missing_prices");
+
+                    b.Property<decimal>("Mrr")
+                        .HasColumnType("numeric")
+                        .HasColumnName("mrr");
+
+                    b.Property<bool>("ScheduledToCancel")
+                        .HasColumnType("boolean")
+                        .HasColumnName("scheduled_to_cancel");
+
+                    b.Property<bool>("SignupCandidate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("signup_candidate");
+
+                    b.Property<DateTimeOffset>("StateFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("state_from");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_subscription_mrr");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_revenue_subscription_mrr_customer_id");
+
+                    b.HasIndex("MissingPrices")
+                        .HasDatabaseName("ix_revenue_subscription_mrr_missing_prices");
+
+                    b.HasIndex("SubscriptionId")
+                        .HasDatabaseName("ix_revenue_subscription_mrr_subscription_id");
+
+                    b.ToTable("revenue_subscription_mrr", (string)null);
                 });
 
             modelBuilder.Entity("Tally.Api.Features.Usage.UsageBatch", b =>

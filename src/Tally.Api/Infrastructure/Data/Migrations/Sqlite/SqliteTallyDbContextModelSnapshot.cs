@@ -779,6 +779,148 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("subscription_items", (string)null);
                 });
 
+            modelBuilder.Entity("Tally.Api.Features.Revenue.CustomerActivity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Cohort")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cohort");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("ValidFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid_from");
+
+                    b.Property<long?>("ValidTo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_customer_activity");
+
+                    b.HasIndex("ValidFrom")
+                        .HasDatabaseName("ix_revenue_customer_activity_valid_from");
+
+                    b.HasIndex("ValidTo")
+                        .HasDatabaseName("ix_revenue_customer_activity_valid_to");
+
+                    b.HasIndex("CustomerId", "ValidFrom")
+                        .HasDatabaseName("ix_revenue_customer_activity_customer_id_valid_from");
+
+                    b.ToTable("revenue_customer_activity", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.CustomerMrrInterval", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<int>("ActiveSubscriptions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active_subscriptions");
+
+                    b.Property<int>("Cohort")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cohort");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<decimal>("Mrr")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mrr");
+
+                    b.Property<decimal>("ScheduledToCancel")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scheduled_to_cancel");
+
+                    b.Property<long>("ValidFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid_from");
+
+                    b.Property<long?>("ValidTo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_customer_mrr");
+
+                    b.HasIndex("ValidFrom")
+                        .HasDatabaseName("ix_revenue_customer_mrr_valid_from")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "ValidTo", "CustomerId", "Currency", "Mrr" });
+
+                    b.HasIndex("ValidTo")
+                        .HasDatabaseName("ix_revenue_customer_mrr_valid_to")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "ValidFrom", "CustomerId", "Currency", "Mrr" });
+
+                    b.HasIndex("CustomerId", "Currency", "ValidFrom")
+                        .HasDatabaseName("ix_revenue_customer_mrr_customer_id_currency_valid_from");
+
+                    b.ToTable("revenue_customer_mrr", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.CustomerSignup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Cohort")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cohort");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("SignupAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signup_at");
+
+                    b.Property<long>("StateFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state_from");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_customer_signups");
+
+                    b.HasIndex("CustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_revenue_customer_signups_customer_id");
+
+                    b.HasIndex("SignupAt")
+                        .HasDatabaseName("ix_revenue_customer_signups_signup_at");
+
+                    b.ToTable("revenue_customer_signups", (string)null);
+                });
+
             modelBuilder.Entity("Tally.Api.Features.Revenue.FxRate", b =>
                 {
                     b.Property<long>("Id")
@@ -819,6 +961,173 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_fx_rates_currency_quote_currency_effective_date");
 
                     b.ToTable("fx_rates", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.MrrDailyDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ActiveCustomers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active_customers");
+
+                    b.Property<int>("ActiveSubscriptions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active_subscriptions");
+
+                    b.Property<int>("Cohort")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cohort");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<decimal>("Mrr")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mrr");
+
+                    b.Property<int>("Present")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("present");
+
+                    b.Property<decimal>("ScheduledToCancel")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scheduled_to_cancel");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_daily_deltas");
+
+                    b.HasIndex("Day", "Currency", "Cohort")
+                        .IsUnique()
+                        .HasDatabaseName("ix_revenue_daily_deltas_day_currency_cohort");
+
+                    b.ToTable("revenue_daily_deltas", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.ProjectionChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("PriceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("price_id");
+
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subscription_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_projection_changes");
+
+                    b.ToTable("revenue_projection_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.ProjectionState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("PolicyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_key");
+
+                    b.Property<long>("RebuiltAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rebuilt_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_projection_state");
+
+                    b.ToTable("revenue_projection_state", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.SubscriptionMrrInterval", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<bool>("Eligible")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("eligible");
+
+                    b.Property<string>("MissingPrices")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("missing_prices");
+
+                    b.Property<decimal>("Mrr")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mrr");
+
+                    b.Property<bool>("ScheduledToCancel")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scheduled_to_cancel");
+
+                    b.Property<bool>("SignupCandidate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signup_candidate");
+
+                    b.Property<long>("StateFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state_from");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<long>("ValidFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid_from");
+
+                    b.Property<long?>("ValidTo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_subscription_mrr");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_revenue_subscription_mrr_customer_id");
+
+                    b.HasIndex("MissingPrices")
+                        .HasDatabaseName("ix_revenue_subscription_mrr_missing_prices");
+
+                    b.HasIndex("SubscriptionId")
+                        .HasDatabaseName("ix_revenue_subscription_mrr_subscription_id");
+
+                    b.ToTable("revenue_subscription_mrr", (string)null);
                 });
 
             modelBuilder.Entity("Tally.Api.Features.Usage.UsageBatch", b =>
