@@ -32,7 +32,7 @@ internal sealed class DemoSeeder(
     private sealed record Live(long UserId, string CustomerId, SubscriptionRecord Subscription);
 
     /// <summary>A sign-up as drawn: the customer's number, its card, plan, usage and trial.</summary>
-    private sealed record Signup(int N, bool Failing, List<string> PriceIds, bool WithUsage, long? TrialDays);
+    private sealed record DrawnSignup(int N, bool Failing, List<string> PriceIds, bool WithUsage, long? TrialDays);
 
     public async Task<DemoSummary> SeedAsync(DemoPlan plan, DemoProgress progress, CancellationToken ct)
     {
@@ -93,7 +93,7 @@ internal sealed class DemoSeeder(
         return progress.ToSummary();
     }
 
-    private static Signup Draw(int n, List<PriceRecord> prices, string? metered, Random random, bool firstOfMonth)
+    private static DrawnSignup Draw(int n, List<PriceRecord> prices, string? metered, Random random, bool firstOfMonth)
     {
         var failing = random.NextDouble() < 0.12;
         // The first sign-up of a month takes a monthly plan with usage, so that every month has usage to show.
@@ -101,11 +101,11 @@ internal sealed class DemoSeeder(
         // Stripe requires one interval across a subscription's items: usage goes with monthly plans only.
         var withUsage = metered is not null && price.Interval == "month" && (firstOfMonth || random.NextDouble() < 0.5);
         long? trialDays = random.NextDouble() < 0.3 ? 14 : null;
-        return new Signup(n, failing, withUsage ? [price.Id, metered!] : [price.Id], withUsage, trialDays);
+        return new DrawnSignup(n, failing, withUsage ? [price.Id, metered!] : [price.Id], withUsage, trialDays);
     }
 
     /// <summary>A user, its Stripe customer on the test clock and its subscription; in its own scope (sign-ups run at once).</summary>
-    private async Task<Live> SignUpAsync(Signup signup, DemoProgress progress, CancellationToken ct)
+    private async Task<Live> SignUpAsync(DrawnSignup signup, DemoProgress progress, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var email = $"demo+{signup.N.ToString(CultureInfo.InvariantCulture)}@example.com";

@@ -28,23 +28,23 @@ internal sealed record StoredEventFields(string? Id, string? Type, string? ApiVe
             reader.Read();
             switch (field)
             {
-                case Field.Id:
+                case EnvelopeField.Id:
                     id = Text(ref reader);
                     break;
-                case Field.Object:
+                case EnvelopeField.Object:
                     kind = Text(ref reader);
                     break;
-                case Field.Type:
+                case EnvelopeField.Type:
                     type = Text(ref reader);
                     break;
-                case Field.ApiVersion:
+                case EnvelopeField.ApiVersion:
                     apiVersion = Text(ref reader);
                     break;
-                case Field.Created:
+                case EnvelopeField.Created:
                     created = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var t) ? t : null;
                     reader.Skip();
                     break;
-                case Field.Data:
+                case EnvelopeField.Data:
                     objectId = Member(ref reader, "object"u8, static (ref Utf8JsonReader r) => Member(ref r, "id"u8, Text));
                     break;
                 default:
@@ -64,7 +64,7 @@ internal sealed record StoredEventFields(string? Id, string? Type, string? ApiVe
 
     private delegate string? ValueReader(ref Utf8JsonReader reader);
 
-    private enum Field
+    private enum EnvelopeField
     {
         Other,
         Id,
@@ -75,14 +75,14 @@ internal sealed record StoredEventFields(string? Id, string? Type, string? ApiVe
         Data,
     }
 
-    private static Field FieldOf(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("id"u8) ? Field.Id
-        : reader.ValueTextEquals("object"u8) ? Field.Object
-        : reader.ValueTextEquals("type"u8) ? Field.Type
-        : reader.ValueTextEquals("api_version"u8) ? Field.ApiVersion
-        : reader.ValueTextEquals("created"u8) ? Field.Created
-        : reader.ValueTextEquals("data"u8) ? Field.Data
-        : Field.Other;
+    private static EnvelopeField FieldOf(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("id"u8) ? EnvelopeField.Id
+        : reader.ValueTextEquals("object"u8) ? EnvelopeField.Object
+        : reader.ValueTextEquals("type"u8) ? EnvelopeField.Type
+        : reader.ValueTextEquals("api_version"u8) ? EnvelopeField.ApiVersion
+        : reader.ValueTextEquals("created"u8) ? EnvelopeField.Created
+        : reader.ValueTextEquals("data"u8) ? EnvelopeField.Data
+        : EnvelopeField.Other;
 
     /// <summary>The string at the reader, or null for any other value (which is skipped).</summary>
     private static string? Text(ref Utf8JsonReader reader)
