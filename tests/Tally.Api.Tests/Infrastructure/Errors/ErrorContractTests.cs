@@ -39,10 +39,11 @@ public sealed class ErrorContractTests(TallyFactory factory) : IClassFixture<Tal
     [MemberData(nameof(Paged))]
     public async Task ALimitThatIsNotANumber_IsValidationFailed_NamingLimit(string path)
     {
-        var problem = await ProblemAssert.IsProblemAsync(await Admin().GetAsync($"{path}?limit=abc", Ct), HttpStatusCode.BadRequest, "validation_failed");
+        // Not hex: the body's trace id (hex digits) cannot contain it by chance, as "abc" once did.
+        var problem = await ProblemAssert.IsProblemAsync(await Admin().GetAsync($"{path}?limit=lots", Ct), HttpStatusCode.BadRequest, "validation_failed");
 
         Assert.Equal("must be a whole number.", problem.GetProperty("errors").GetProperty("limit")[0].GetString());
-        Assert.DoesNotContain("abc", problem.ToString());
+        Assert.DoesNotContain("lots", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
