@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tally.Api.Infrastructure.Data;
+using Tally.Api.Infrastructure.Telemetry;
 
 namespace Tally.Api.Features.Usage;
 
@@ -22,10 +23,11 @@ internal sealed class UsageLedger : IAsyncDisposable
     private readonly IServiceScopeFactory scopes;
     private readonly GroupCommit<UsageRecord, LedgerResult> commits;
 
-    public UsageLedger(IServiceScopeFactory scopes, IOptions<UsageOptions> options, ILogger<UsageLedger> logger)
+    public UsageLedger(IServiceScopeFactory scopes, IOptions<UsageOptions> options, TallyMetrics metrics, ILogger<UsageLedger> logger)
     {
         this.scopes = scopes;
         commits = new GroupCommit<UsageRecord, LedgerResult>(WriteAsync, MaxBatch, options.Value.QueueCapacity, logger, dedicatedThread: true);
+        metrics.ObserveUsageQueue(() => commits.Depth);
     }
 
     /// <summary>Reports waiting to be written.</summary>
