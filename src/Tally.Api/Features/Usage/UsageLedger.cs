@@ -111,7 +111,7 @@ internal sealed class UsageLedger : IAsyncDisposable
         UserId = r.UserId, StripeCustomerId = r.StripeCustomerId, StripeSubscriptionItemId = r.StripeSubscriptionItemId, MeterEventName = r.MeterEventName,
         MeterId = r.MeterId, Quantity = r.Quantity, Timestamp = r.Timestamp, PeriodStart = r.PeriodStart, PeriodEnd = r.PeriodEnd, Late = r.Late,
         Kind = r.Kind, Status = r.Status, IdempotencyKey = r.IdempotencyKey, RequestHash = r.RequestHash, Metadata = r.Metadata, Note = r.Note,
-        Actor = r.Actor, CreatedAt = r.CreatedAt,
+        Actor = r.Actor, CreatedAt = r.CreatedAt, TraceParent = r.TraceParent,
     };
 
     public ValueTask DisposeAsync() => commits.DisposeAsync();

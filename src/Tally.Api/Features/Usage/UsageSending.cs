@@ -91,8 +91,11 @@ internal sealed class UsageSending(
 
     private async Task SendAsync(UsageBatch batch, string owner, CancellationToken ct)
     {
-        using var span = TallyTelemetry.Source.StartActivity("usage flush batch");
-        span?.SetTag("tally.usage.batch_id", batch.Id);
+        using var span = await StartSpanAsync(batch, ct);
+        if (span is not null)
+        {
+            System.Diagnostics.Activity.Current = span; // set inside StartSpanAsync, it did not flow back out of it
+        }
         StripeResult<string> result;
         if (batch.Value == 0)
         {
@@ -133,6 +136,26 @@ internal sealed class UsageSending(
                 await FinishAsync(batch.Id, owner, BatchStatus.Failed, UsageStatus.Failed, Truncate(result.Message), now, ct);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The batch's span (only while tracing is on): a child of the trace of its first record's request,
+    /// linked to the traces of the others (up to 32), so a report and its delivery share one trace id.
+    /// </summary>
+    private async Task<System.Diagnostics.Activity?> StartSpanAsync(UsageBatch batch, CancellationToken ct)
+    {
+        if (!TallyTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var parents = await db.Set<UsageRecord>().AsNoTracking().Where(r => r.BatchId == batch.Id && r.TraceParent != null)
+            .OrderBy(r => r.Id).Select(r => r.TraceParent!).Take(32).ToListAsync(ct);
+        var contexts = parents.Select(p => System.Diagnostics.ActivityContext.TryParse(p, null, out var c) ? c : default).Where(c => c != default).Distinct().ToList();
+        var span = TallyTelemetry.Source.StartActivity("usage flush batch", System.Diagnostics.ActivityKind.Internal,
+            contexts.FirstOrDefault(), links: contexts.Skip(1).Select(c => new System.Diagnostics.ActivityLink(c)));
+        span?.SetTag("tally.usage.batch_id", batch.Id);
+        return span;
     }
 
     /// <summary>Closes the batch (fenced by the claim) and sets its records' status, in one transaction.</summary>

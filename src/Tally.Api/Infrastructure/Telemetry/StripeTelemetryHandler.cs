@@ -59,4 +59,8 @@ internal sealed partial class StripeTelemetryHandler(TallyMetrics metrics, TimeP
 internal static class TallyTelemetry
 {
     public static readonly ActivitySource Source = new(TallyMetrics.MeterName);
+
+    /// <summary>The current span's W3C <c>traceparent</c> while Tally's spans are exported; null otherwise (nothing is stored for nothing).</summary>
+    public static string? CurrentTraceParent() =>
+        Source.HasListeners() && Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } current ? current.Id : null;
 }
