@@ -28,17 +28,24 @@ scrape_configs:
       - files: ['$PROMETHEUS_DIR/targets/*.json']
         refresh_interval: 1s
 YAML
-  local port
-  for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 40000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-  done
-  prometheus --config.file="$PROMETHEUS_DIR/prometheus.yml" --storage.tsdb.path="$PROMETHEUS_DIR/data" \
-    --web.listen-address="127.0.0.1:$port" --log.level=warn >"$PROMETHEUS_DIR/prometheus.log" 2>&1 &
-  echo $! >"$PROMETHEUS_DIR/prometheus.pid"
-  for _ in $(seq 1 100); do
+  local port attempt
+  # A port free when probed can be taken before Prometheus binds it: then try another, up to 3 times.
+  for attempt in 1 2 3; do
+    for _ in $(seq 1 50); do
+      port=$(( 20000 + RANDOM % 40000 ))
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+    done
+    prometheus --config.file="$PROMETHEUS_DIR/prometheus.yml" --storage.tsdb.path="$PROMETHEUS_DIR/data" \
+      --web.listen-address="127.0.0.1:$port" --log.level=warn >"$PROMETHEUS_DIR/prometheus.log" 2>&1 &
+    echo $! >"$PROMETHEUS_DIR/prometheus.pid"
+    for _ in $(seq 1 100); do
+      curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break
+      kill -0 "$(cat "$PROMETHEUS_DIR/prometheus.pid")" 2>/dev/null || break
+      sleep 0.1
+    done
     curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break
-    sleep 0.1
+    kill "$(cat "$PROMETHEUS_DIR/prometheus.pid")" 2>/dev/null
+    wait "$(cat "$PROMETHEUS_DIR/prometheus.pid")" 2>/dev/null
   done
   if ! curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1; then
     cat "$PROMETHEUS_DIR/prometheus.log" >&2
