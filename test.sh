@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Tally's whole test suite: builds, starts a throwaway PostgreSQL, runs every test project on
+# Runs Tally's whole test suite: builds, starts a throwaway PostgreSQL (and Redis, Prometheus), runs every test project on
 # SQLite and the database-touching ones again on PostgreSQL, and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -13,7 +13,8 @@ failed=0
 
 source scripts/postgres.sh
 source scripts/redis.sh
-cleanup() { pg_stop; redis_stop; rm -rf "$RESULTS"; }
+source scripts/prometheus.sh
+cleanup() { pg_stop; redis_stop; prometheus_stop; rm -rf "$RESULTS"; }
 trap cleanup EXIT
 
 finish() {
@@ -65,8 +66,9 @@ run_tests() {
   failed=$((failed + run_failed))
 }
 
-# Redis backs the second-level cache tests in both runs.
+# Redis backs the second-level cache tests in both runs; Prometheus scrapes the metrics tests' Tally.
 redis_start || { echo "!! could not start Redis"; failed=$((failed + 1)); }
+prometheus_start || { echo "!! could not start Prometheus"; failed=$((failed + 1)); }
 
 # One run per project, each with its own results directory: in one solution-wide run two projects
 # can write their TRX reports under the same file name, and the totals would lose one of them.

@@ -9,7 +9,7 @@ namespace Tally.Api.Tests.Support;
 /// </summary>
 public static class HermeticEnvironment
 {
-    private static readonly string[] Prefixes = ["TALLY_", "STRIPE_", "Webhooks__"];
+    private static readonly string[] Prefixes = ["TALLY_", "STRIPE_", "Webhooks__", "OTEL_"];
 
     private static readonly string[] Names =
         ["DATABASE_URL", "REDIS_URL", "DEFAULT_CURRENCY", "ASPNETCORE_URLS", "URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS"];

@@ -124,6 +124,20 @@ public sealed partial class TallyProcess : IAsyncDisposable
         return Stdout.Contains(text, StringComparison.Ordinal);
     }
 
+    /// <summary>Sends SIGTERM (what a container runtime or systemd sends) and returns the exit code once the process has ended.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var limit = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(limit.Token);
+        process.WaitForExit(); // the last of the output is read
+        return process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)

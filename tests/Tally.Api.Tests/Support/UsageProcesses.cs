@@ -16,6 +16,7 @@ namespace Tally.Api.Tests.Support;
 public sealed class UsageProcesses : IAsyncDisposable
 {
     public const string ApiKey = "sk_test_usage_processes";
+    public const string WebhookSecret = "whsec_usage_processes_0123456789";
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -49,7 +50,7 @@ public sealed class UsageProcesses : IAsyncDisposable
         set.Environment = new Dictionary<string, string>
         {
             ["DATABASE_URL"] = set.database.Url, ["TALLY_JWT_SIGNING_KEY"] = TestTokens.SigningKey, ["TALLY_ADMIN_EMAILS"] = TestTokens.AdminEmail,
-            ["STRIPE_SECRET_KEY"] = ApiKey, ["STRIPE_API_BASE"] = set.Emulator.ApiBase, ["STRIPE_WEBHOOK_SECRET"] = "whsec_usage_processes_0123456789",
+            ["STRIPE_SECRET_KEY"] = ApiKey, ["STRIPE_API_BASE"] = set.Emulator.ApiBase, ["STRIPE_WEBHOOK_SECRET"] = WebhookSecret,
             ["STRIPE_PRICE_METERED_ID"] = price.Id, ["STRIPE_PRODUCT_ID"] = product.Id,
             ["Usage__FlushInterval"] = "00:00:00.200", ["Usage__StripeRatePerSecond"] = "1000", ["Usage__RetryDelay"] = "00:00:00.050",
             ["Usage__Lease"] = "00:00:05", ["Webhooks__ProcessorEnabled"] = "false",
@@ -57,10 +58,16 @@ public sealed class UsageProcesses : IAsyncDisposable
         return set;
     }
 
-    /// <summary>Starts one more Tally process; returns it and an admin client on it.</summary>
-    public async Task<(TallyProcess Tally, HttpClient Admin)> ServeAsync()
+    /// <summary>Starts one more Tally process (with <paramref name="extra"/> settings besides the set's); returns it and an admin client on it.</summary>
+    public async Task<(TallyProcess Tally, HttpClient Admin)> ServeAsync(IReadOnlyDictionary<string, string>? extra = null)
     {
-        var (tally, url) = await TallyProcess.ServeAsync(directory, Environment, StartTimeout);
+        var environment = new Dictionary<string, string>(Environment);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var (tally, url) = await TallyProcess.ServeAsync(directory, environment, StartTimeout);
         return (tally, ClientFor(url, TestTokens.For("usage-admin", TestTokens.AdminEmail)));
     }
 

@@ -12,7 +12,7 @@ internal static class RevenueEndpoints
 {
     public static void MapRevenue(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/admin").WithTags("Revenue").RequireRole(Role.Admin);
+        var admin = app.MapGroup("/api/admin").WithTags("Revenue").RequireRole(Role.Admin).AddEndpointFilter(Infrastructure.Telemetry.TallyMetrics.TimeRevenueAsync);
         admin.MapGet("/revenue", GetRevenueAsync).WithName("GetRevenue").ProducesProblems(400);
         admin.MapGet("/revenue/timeseries", TimeseriesEndpoint.GetAsync).WithName("GetRevenueTimeseries").ProducesProblems(400);
         admin.MapGet("/revenue/cohorts", CohortsEndpoint.GetAsync).WithName("GetRevenueCohorts").ProducesProblems(400);

@@ -15,14 +15,14 @@ internal static class PostgresLedgerInsert
     private const string Sql = """
         WITH input AS MATERIALIZED (
             SELECT nextval(pg_get_serial_sequence('usage_records', 'id')) AS id, t.*
-            FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) WITH ORDINALITY
+            FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) WITH ORDINALITY
                 AS t(user_id, stripe_customer_id, stripe_subscription_item_id, meter_event_name, meter_id, quantity, "timestamp", period_start,
-                     period_end, late, kind, status, idempotency_key, request_hash, metadata, note, actor, created_at, ord)
+                     period_end, late, kind, status, idempotency_key, request_hash, metadata, note, actor, created_at, trace_parent, ord)
         ), inserted AS (
             INSERT INTO usage_records (id, user_id, stripe_customer_id, stripe_subscription_item_id, meter_event_name, meter_id, quantity, "timestamp",
-                period_start, period_end, late, kind, status, idempotency_key, request_hash, metadata, note, actor, created_at)
+                period_start, period_end, late, kind, status, idempotency_key, request_hash, metadata, note, actor, created_at, trace_parent)
             SELECT id, user_id, stripe_customer_id, stripe_subscription_item_id, meter_event_name, meter_id, quantity, "timestamp",
-                period_start, period_end, late, kind, status, idempotency_key, request_hash, metadata, note, actor, created_at
+                period_start, period_end, late, kind, status, idempotency_key, request_hash, metadata, note, actor, created_at, trace_parent
             FROM input
             ON CONFLICT (user_id, idempotency_key) DO NOTHING
             RETURNING id
@@ -52,6 +52,7 @@ internal static class PostgresLedgerInsert
         Add(command, NpgsqlDbType.Varchar, rows, r => r.Note);
         Add(command, NpgsqlDbType.Varchar, rows, r => r.Actor);
         Add(command, NpgsqlDbType.TimestampTz, rows, r => r.CreatedAt);
+        Add(command, NpgsqlDbType.Varchar, rows, r => r.TraceParent);
         command.Prepare();
         var inserted = new bool[rows.Count];
         using var reader = command.ExecuteReader();

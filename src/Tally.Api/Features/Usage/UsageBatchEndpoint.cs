@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Tally.Api.Infrastructure.Errors;
+using Tally.Api.Infrastructure.Telemetry;
 
 namespace Tally.Api.Features.Usage;
 
@@ -13,22 +14,22 @@ internal static class UsageBatchEndpoint
 
     internal static async Task<Results<Ok<BatchUsageResponse>, ProblemHttpResult>> ReportBatchAsync(
         BatchUsageRequest? body, HttpContext http, UsageIntake intake, UsageLedger ledger, IOptions<JsonOptions> json,
-        CancellationToken ct)
+        TallyMetrics metrics, CancellationToken ct)
     {
         if (body?.Events is not { Count: > 0 } events)
         {
-            return Problems.Validation("events", "must be a non-empty array.");
+            return metrics.Rejected(Problems.Validation("events", "must be a non-empty array."));
         }
 
         if (events.Count > MaxEvents)
         {
-            return Problems.Validation("events", $"must hold at most {MaxEvents} reports.");
+            return metrics.Rejected(Problems.Validation("events", $"must hold at most {MaxEvents} reports."), events.Count);
         }
 
         var (userId, customerId, forbidden) = await UsageEndpoints.ActingUserAsync(http, body.UserId, ct);
         if (forbidden is not null)
         {
-            return forbidden;
+            return metrics.Rejected(forbidden, events.Count);
         }
 
         var rejected = new List<RejectedUsage>();
@@ -51,7 +52,7 @@ internal static class UsageBatchEndpoint
         {
             if (!ledger.TryStore(prepared.ConvertAll(p => p.Record), out var stored))
             {
-                return UsageEndpoints.Busy(http);
+                return metrics.Rejected(UsageEndpoints.Busy(http), events.Count);
             }
 
             results = await stored.WaitAsync(ct);
@@ -71,6 +72,12 @@ internal static class UsageBatchEndpoint
             records.Add(result.Record.ToResponse());
         }
 
+        foreach (var r in rejected)
+        {
+            metrics.UsageReported("rejected", r.Code);
+        }
+
+        metrics.Stored(accepted, duplicates, results.Count(r => !r.Duplicate && r.Record.Late));
         return TypedResults.Ok(new BatchUsageResponse(accepted, duplicates, [.. rejected.OrderBy(r => r.Index)], records));
     }
 

@@ -4,6 +4,7 @@ using Tally.Api.Features.Users;
 using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Errors;
 using Tally.Api.Infrastructure.OpenApi;
+using Tally.Api.Infrastructure.Telemetry;
 
 namespace Tally.Api.Features.Usage;
 
@@ -60,44 +61,63 @@ internal static class UsageEndpoints
         Problems.Result(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused",
             $"This {IdempotencyHeader} was already used for a different report; use a new key for a different report.");
 
+    /// <summary>Records a refused report in <c>tally.usage.reports</c> (by its problem code) and returns the problem.</summary>
+    internal static ProblemHttpResult Rejected(this TallyMetrics metrics, ProblemHttpResult problem, long count = 1)
+    {
+        metrics.UsageReported("rejected", problem.ProblemDetails.Extensions.TryGetValue("code", out var code) ? code as string : null, count);
+        return problem;
+    }
+
+    /// <summary>Records stored reports in <c>tally.usage.reports</c> and the late ones in <c>tally.usage.late</c>.</summary>
+    internal static void Stored(this TallyMetrics metrics, int accepted, int duplicates, int late)
+    {
+        metrics.UsageReported("accepted", count: accepted);
+        metrics.UsageReported("duplicate", count: duplicates);
+        if (late > 0)
+        {
+            metrics.UsageLate(late);
+        }
+    }
+
     private static async Task<Results<Accepted<UsageRecordResponse>, ProblemHttpResult>> ReportAsync(
         ReportUsageRequest? body, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, HttpContext http,
-        UsageIntake intake, UsageLedger ledger, CancellationToken ct)
+        UsageIntake intake, UsageLedger ledger, TallyMetrics metrics, CancellationToken ct)
     {
         if (body is null)
         {
-            return Problems.Validation("quantity", "is required.");
+            return metrics.Rejected(Problems.Validation("quantity", "is required."));
         }
 
         if (UsageRules.CheckIdempotencyKey(idempotencyKey) is { } badKey)
         {
-            return badKey.ToProblem();
+            return metrics.Rejected(badKey.ToProblem());
         }
 
         var (userId, customerId, forbidden) = await ActingUserAsync(http, body.UserId, ct);
         if (forbidden is not null)
         {
-            return forbidden;
+            return metrics.Rejected(forbidden);
         }
 
         var report = new UsageReport(userId, customerId, body.Quantity, body.SubscriptionItemId, body.Metadata, body.Timestamp, idempotencyKey);
         var (record, problem) = await intake.PrepareAsync(report, ct);
         if (record is null)
         {
-            return problem!.ToProblem();
+            return metrics.Rejected(problem!.ToProblem());
         }
 
         if (!ledger.TryStore([record], out var stored))
         {
-            return Busy(http);
+            return metrics.Rejected(Busy(http));
         }
 
         var result = (await stored.WaitAsync(ct))[0];
         if (result.Duplicate && result.Record.RequestHash != record.RequestHash)
         {
-            return KeyReused();
+            return metrics.Rejected(KeyReused());
         }
 
+        metrics.Stored(result.Duplicate ? 0 : 1, result.Duplicate ? 1 : 0, !result.Duplicate && result.Record.Late ? 1 : 0);
         return TypedResults.Accepted((string?)null, result.Record.ToResponse());
     }
 }

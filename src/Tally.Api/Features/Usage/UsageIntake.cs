@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tally.Api.Infrastructure.Stripe;
+using Tally.Api.Infrastructure.Telemetry;
 
 namespace Tally.Api.Features.Usage;
 
@@ -79,6 +80,7 @@ internal sealed class UsageIntake(UsageTargets targets, MeterNames meters, Strip
             MeterEventName = eventName, Quantity = quantity, Timestamp = timestamp, PeriodStart = period.Start, PeriodEnd = period.End, Late = late,
             Kind = report.Kind, IdempotencyKey = report.IdempotencyKey, Metadata = metadata, Note = report.Note, Actor = report.Actor,
             CreatedAt = UsageRules.Milliseconds(clock.GetUtcNow()),
+            TraceParent = TallyTelemetry.CurrentTraceParent(),
             RequestHash = report.IdempotencyKey is null
                 ? null
                 : UsageRules.RequestHash(report.UserId, quantity, report.SubscriptionItemId, report.Timestamp, metadata),

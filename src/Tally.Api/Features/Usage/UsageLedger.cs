@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tally.Api.Infrastructure.Data;
+using Tally.Api.Infrastructure.Telemetry;
 
 namespace Tally.Api.Features.Usage;
 
@@ -22,10 +23,11 @@ internal sealed class UsageLedger : IAsyncDisposable
     private readonly IServiceScopeFactory scopes;
     private readonly GroupCommit<UsageRecord, LedgerResult> commits;
 
-    public UsageLedger(IServiceScopeFactory scopes, IOptions<UsageOptions> options, ILogger<UsageLedger> logger)
+    public UsageLedger(IServiceScopeFactory scopes, IOptions<UsageOptions> options, TallyMetrics metrics, ILogger<UsageLedger> logger)
     {
         this.scopes = scopes;
         commits = new GroupCommit<UsageRecord, LedgerResult>(WriteAsync, MaxBatch, options.Value.QueueCapacity, logger, dedicatedThread: true);
+        metrics.ObserveUsageQueue(() => commits.Depth);
     }
 
     /// <summary>Reports waiting to be written.</summary>
@@ -109,7 +111,7 @@ internal sealed class UsageLedger : IAsyncDisposable
         UserId = r.UserId, StripeCustomerId = r.StripeCustomerId, StripeSubscriptionItemId = r.StripeSubscriptionItemId, MeterEventName = r.MeterEventName,
         MeterId = r.MeterId, Quantity = r.Quantity, Timestamp = r.Timestamp, PeriodStart = r.PeriodStart, PeriodEnd = r.PeriodEnd, Late = r.Late,
         Kind = r.Kind, Status = r.Status, IdempotencyKey = r.IdempotencyKey, RequestHash = r.RequestHash, Metadata = r.Metadata, Note = r.Note,
-        Actor = r.Actor, CreatedAt = r.CreatedAt,
+        Actor = r.Actor, CreatedAt = r.CreatedAt, TraceParent = r.TraceParent,
     };
 
     public ValueTask DisposeAsync() => commits.DisposeAsync();

@@ -78,6 +78,9 @@ internal sealed class UsageRecord
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? ReportedAt { get; set; }
+
+    /// <summary>The W3C <c>traceparent</c> of the request that reported it, kept only while tracing is on: its flush joins that trace (docs/adr/0013).</summary>
+    public string? TraceParent { get; set; }
 }
 
 internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageRecord>
@@ -98,6 +101,7 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         e.Property(r => r.Note).HasMaxLength(1000);
         e.Property(r => r.Actor).HasMaxLength(320);
         e.Property(r => r.BatchId).HasMaxLength(100);
+        e.Property(r => r.TraceParent).HasMaxLength(55);
         // The idempotency record: the database decides between two requests with one key.
         e.HasIndex(r => new { r.UserId, r.IdempotencyKey }).IsUnique();
         // The caller's records newest first, and the summary of an item's period.

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Stripe;
+using Tally.Api.Infrastructure.Telemetry;
 
 namespace Tally.Api.Features.Usage;
 
@@ -49,7 +50,7 @@ internal sealed class MeterEventRateLimit(IOptions<UsageOptions> options) : IDis
 /// </summary>
 internal sealed class UsageSending(
     TallyDbContext db, StripeGateway gateway, MeterEventRateLimit rate, UsagePipelineState state, IOptions<UsageOptions> options, TimeProvider clock,
-    ILogger<UsageSending> logger)
+    TallyMetrics metrics, ILogger<UsageSending> logger)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
 
@@ -68,7 +69,19 @@ internal sealed class UsageSending(
                 .ExecuteUpdateAsync(s => s.SetProperty(b => b.LockedBy, owner).SetProperty(b => b.LockedUntil, now + o.Lease), ct);
             if (claimed == 1)
             {
-                await SendAsync(batch, owner, ct);
+                try
+                {
+                    await SendAsync(batch, owner, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Shutting down mid-send: release the claim so the next flush (this instance restarted, or
+                    // another) sends the batch at once, with the same identifier, instead of after the lease.
+                    await db.Set<UsageBatch>().Where(b => b.Id == batch.Id && b.LockedBy == owner && b.Status == BatchStatus.Open)
+                        .ExecuteUpdateAsync(s => s.SetProperty(b => b.LockedBy, (string?)null).SetProperty(b => b.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
+                    throw;
+                }
+
                 sent++;
             }
         }
@@ -78,6 +91,11 @@ internal sealed class UsageSending(
 
     private async Task SendAsync(UsageBatch batch, string owner, CancellationToken ct)
     {
+        using var span = await StartSpanAsync(batch, ct);
+        if (span is not null)
+        {
+            System.Diagnostics.Activity.Current = span; // set inside StartSpanAsync, it did not flow back out of it
+        }
         StripeResult<string> result;
         if (batch.Value == 0)
         {
@@ -93,9 +111,16 @@ internal sealed class UsageSending(
         switch (result.Outcome)
         {
             case StripeOutcome.Ok:
+                if (batch.Value != 0)
+                {
+                    metrics.MeterEvent(sent: true);
+                }
+
                 await FinishAsync(batch.Id, owner, BatchStatus.Sent, UsageStatus.Reported, null, now, ct);
                 break;
             case StripeOutcome.Unavailable:
+                metrics.MeterEvent(sent: false, "unavailable");
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "unavailable");
                 state.LastStripeError = result.Message;
                 var delay = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, options.Value.RetryDelay.Ticks * (1L << Math.Min(16, batch.Attempts))));
                 await db.Set<UsageBatch>().Where(b => b.Id == batch.Id && b.LockedBy == owner).ExecuteUpdateAsync(s => s
@@ -104,11 +129,33 @@ internal sealed class UsageSending(
                     .SetProperty(b => b.LockedUntil, (DateTimeOffset?)null), ct);
                 break;
             default:
+                metrics.MeterEvent(sent: false, "refused");
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "refused");
                 state.LastStripeError = result.Message;
                 logger.LogWarning("Stripe refused usage batch {UsageBatchId}: {Error}", batch.Id, result.Message);
                 await FinishAsync(batch.Id, owner, BatchStatus.Failed, UsageStatus.Failed, Truncate(result.Message), now, ct);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The batch's span (only while tracing is on): a child of the trace of its first record's request,
+    /// linked to the traces of the others (up to 32), so a report and its delivery share one trace id.
+    /// </summary>
+    private async Task<System.Diagnostics.Activity?> StartSpanAsync(UsageBatch batch, CancellationToken ct)
+    {
+        if (!TallyTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var parents = await db.Set<UsageRecord>().AsNoTracking().Where(r => r.BatchId == batch.Id && r.TraceParent != null)
+            .OrderBy(r => r.Id).Select(r => r.TraceParent!).Take(32).ToListAsync(ct);
+        var contexts = parents.Select(p => System.Diagnostics.ActivityContext.TryParse(p, null, out var c) ? c : default).Where(c => c != default).Distinct().ToList();
+        var span = TallyTelemetry.Source.StartActivity("usage flush batch", System.Diagnostics.ActivityKind.Internal,
+            contexts.FirstOrDefault(), links: contexts.Skip(1).Select(c => new System.Diagnostics.ActivityLink(c)));
+        span?.SetTag("tally.usage.batch_id", batch.Id);
+        return span;
     }
 
     /// <summary>Closes the batch (fenced by the claim) and sets its records' status, in one transaction.</summary>

@@ -73,4 +73,9 @@ internal static class WebhookClaims
     public static Task<int> RenewAsync(TallyDbContext db, IReadOnlyCollection<long> ids, string token, DateTimeOffset until, CancellationToken ct) =>
         db.Set<WebhookEvent>().Where(e => ids.Contains(e.Id) && e.LockedBy == token && e.Status == WebhookStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.LockedUntil, until), ct);
+
+    /// <summary>Gives claimed rows still pending back to the queue at once (a shutdown), fenced like <see cref="FinishAsync"/>.</summary>
+    public static Task<int> ReleaseAsync(TallyDbContext db, IReadOnlyCollection<long> ids, string token, CancellationToken ct) =>
+        db.Set<WebhookEvent>().Where(e => ids.Contains(e.Id) && e.LockedBy == token && e.Status == WebhookStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.LockedBy, (string?)null).SetProperty(e => e.LockedUntil, (DateTimeOffset?)null), ct);
 }

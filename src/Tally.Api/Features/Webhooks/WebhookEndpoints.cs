@@ -107,6 +107,7 @@ internal static class WebhookEndpoints
             : await WebhookInbox.TryInsertAsync(services.GetRequiredService<TallyDbContext>(), row, ct);
         if (stored)
         {
+            services.GetRequiredService<Infrastructure.Telemetry.TallyMetrics>().WebhookReceived();
             signal.Wake();
         }
 

@@ -20,6 +20,7 @@ internal sealed partial class WebhookProcessor
         var transient = StripeErrors.IsTransient(ex);
         logger.LogWarning("Webhook events for {TargetKind} {StripeObjectId} failed ({EventCount} events, first {StripeEventId}, {Kind}): {Error}",
             target.Kind, target.Id, events.Count, events[0].Row.StripeEventId, transient ? "transient" : "permanent", error);
+        metrics.WebhooksFailed(events.Count, transient ? "transient" : "permanent");
         var history = transient && target.Kind == TargetKind.Subscription ? ReadableHistory(events) : [];
         try
         {

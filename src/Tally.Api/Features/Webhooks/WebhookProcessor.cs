@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tally.Api.Features.Mirror;
 using Tally.Api.Infrastructure.Data;
+using Tally.Api.Infrastructure.Health;
 using Tally.Api.Infrastructure.Stripe;
+using Tally.Api.Infrastructure.Telemetry;
 
 namespace Tally.Api.Features.Webhooks;
 
@@ -20,7 +22,8 @@ namespace Tally.Api.Features.Webhooks;
 /// <see cref="WebhookOptions.MaxAttempts"/>.
 /// </summary>
 internal sealed partial class WebhookProcessor(
-    IServiceScopeFactory scopes, TimeProvider clock, WebhookSignal signal, IOptions<WebhookOptions> options, ILogger<WebhookProcessor> logger)
+    IServiceScopeFactory scopes, TimeProvider clock, WebhookSignal signal, IOptions<WebhookOptions> options, TallyMetrics metrics,
+    WorkerHeartbeats heartbeats, ILogger<WebhookProcessor> logger)
     : BackgroundService
 {
     /// <summary>Immediate retries of a group whose save lost a race (unique index, concurrency token).</summary>
@@ -28,18 +31,34 @@ internal sealed partial class WebhookProcessor(
 
     private readonly string owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
+    public const string WorkerName = "webhook_processor";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await LoopAsync(stoppingToken);
+        }
+        finally
+        {
+            heartbeats.Ended(WorkerName);
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
         Task<bool>? tick = null;
         Task? wake = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            heartbeats.Beat(WorkerName, options.Value.PollInterval);
             try
             {
                 while (await RunOnceAsync(stoppingToken) > 0)
                 {
                     // Drain: keep claiming while there is due work.
+                    heartbeats.Beat(WorkerName, options.Value.PollInterval);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -75,6 +94,7 @@ internal sealed partial class WebhookProcessor(
             var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
             serial = db is not PostgresTallyDbContext;
             rows = await WebhookClaims.ClaimAsync(db, owner, o.BatchSize, clock.GetUtcNow(), o.Lease, ct);
+            metrics.SetWebhookInbox(rows.Count == 0 ? null : rows.Min(r => r.ReceivedAt));
             if (rows.Count == 0)
             {
                 return 0;
@@ -90,18 +110,34 @@ internal sealed partial class WebhookProcessor(
             if (unreadable.Count > 0)
             {
                 logger.LogWarning("{Count} stored webhook events could not be parsed; marked failed", unreadable.Count);
+                metrics.WebhooksFailed(unreadable.Count, "unreadable");
                 await WebhookClaims.FinishAsync(db, unreadable, claim, WebhookStatus.Failed, "The stored payload is not a readable Stripe event.", clock.GetUtcNow(), ct);
             }
         }
 
-        await using var renewal = LeaseRenewal.Start(scopes, clock, [.. rows.Select(r => r.Id)], claim, o.Lease, logger);
+        using var span = TallyTelemetry.Source.StartActivity("webhook batch");
+        span?.SetTag("tally.webhook.events", rows.Count);
         var started = clock.GetTimestamp();
-        var resolved = await ResolveAsync(groups, ct);
-        var batched = resolved.Count > 0 && await ApplyBatchAsync(resolved, ct);
-        if (!batched)
+        bool batched;
+        await using (LeaseRenewal.Start(scopes, clock, [.. rows.Select(r => r.Id)], claim, o.Lease, logger))
         {
-            await Parallel.ForEachAsync(resolved, new ParallelOptions { MaxDegreeOfParallelism = serial ? 1 : o.Parallelism, CancellationToken = ct },
-                async (target, token) => await ApplyGroupAsync(target, token));
+            try
+            {
+                var resolved = await ResolveAsync(groups, ct);
+                batched = resolved.Count > 0 && await ApplyBatchAsync(resolved, ct);
+                if (!batched)
+                {
+                    await Parallel.ForEachAsync(resolved, new ParallelOptions { MaxDegreeOfParallelism = serial ? 1 : o.Parallelism, CancellationToken = ct },
+                        async (target, token) => await ApplyGroupAsync(target, token));
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Shutting down: what is not written yet goes back to the queue now rather than when the lease ends.
+                await using var scope = scopes.CreateAsyncScope();
+                await WebhookClaims.ReleaseAsync(scope.ServiceProvider.GetRequiredService<TallyDbContext>(), [.. rows.Select(r => r.Id)], claim, CancellationToken.None);
+                throw;
+            }
         }
 
         logger.LogDebug("Handled {EventCount} webhook events ({GroupCount} objects, {Mode}) in {ElapsedMs:F0} ms",
@@ -242,6 +278,7 @@ internal sealed partial class WebhookProcessor(
         }
 
         await tx.CommitAsync(ct);
+        metrics.WebhooksProcessed(ids.Count);
     }
 
     /// <summary>After the commit, so that no reader can put an old price back into the cache.</summary>

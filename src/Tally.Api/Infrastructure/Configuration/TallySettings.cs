@@ -1,7 +1,9 @@
+using Tally.Api.Infrastructure.Telemetry;
+
 namespace Tally.Api.Infrastructure.Configuration;
 
 /// <summary>All of Tally's configuration, read and checked once at start.</summary>
-internal sealed record TallySettings(DatabaseSettings Database, JwtSettings Jwt, StripeSettings Stripe, string? Redis)
+internal sealed record TallySettings(DatabaseSettings Database, JwtSettings Jwt, StripeSettings Stripe, string? Redis, TelemetrySettings Telemetry)
 {
     /// <exception cref="InvalidConfigurationException">A value is wrong; the message names each variable.</exception>
     public static TallySettings Load(IConfiguration configuration)
@@ -10,6 +12,7 @@ internal sealed record TallySettings(DatabaseSettings Database, JwtSettings Jwt,
         var database = DatabaseSettings.Load(configuration, problems);
         var stripe = StripeSettings.Load(configuration, database, problems);
         var redis = RedisUrl.Parse(configuration.NonEmpty(RedisUrl.Variable), problems);
+        var telemetry = TelemetrySettings.Load(configuration, problems);
         problems.ThrowIfAny();
         var jwt = JwtSettings.Load(configuration, database, problems);
         problems.ThrowIfAny();
@@ -19,7 +22,7 @@ internal sealed record TallySettings(DatabaseSettings Database, JwtSettings Jwt,
             OwnerOnly.TryCreateFile(sqlite, "");
         }
 
-        return new TallySettings(database, jwt, stripe, redis);
+        return new TallySettings(database, jwt, stripe, redis, telemetry);
     }
 
     public static TallySettings AddTallySettings(WebApplicationBuilder builder)

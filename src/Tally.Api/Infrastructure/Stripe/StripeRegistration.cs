@@ -34,7 +34,7 @@ internal static class StripeRegistration
             };
         account.AllowedPriceIds = settings.Stripe.AllowedPriceIds;
         builder.Services.AddSingleton(account);
-        builder.Services.AddHttpClient(HttpClientName, c => c.Timeout = settings.Stripe.Timeout);
+        builder.Services.AddHttpClient(HttpClientName, c => c.Timeout = settings.Stripe.Timeout).AddHttpMessageHandler<Telemetry.StripeTelemetryHandler>();
         builder.Services.AddSingleton(sp => new StripeClient(new StripeClientOptions
         {
             ApiKey = account.ApiKey,
