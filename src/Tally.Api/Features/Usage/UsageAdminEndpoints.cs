@@ -102,8 +102,7 @@ internal static class UsageAdminEndpoints
         CancellationToken ct)
     {
         var records = db.Set<UsageRecord>().AsNoTracking();
-        var pending = await records.CountAsync(r => r.Status == UsageStatus.Pending, ct);
-        var oldest = await records.Where(r => r.Status == UsageStatus.Pending).OrderBy(r => r.Id).Select(r => (DateTimeOffset?)r.CreatedAt).FirstOrDefaultAsync(ct);
+        var (pending, oldest) = await UsageFlusher.BacklogAsync(db, ct);
         var failed = await records.CountAsync(r => r.Status == UsageStatus.Failed, ct);
         var late = await records.CountAsync(r => r.Late, ct);
         var open = await db.Set<UsageBatch>().CountAsync(b => b.Status == BatchStatus.Open, ct);

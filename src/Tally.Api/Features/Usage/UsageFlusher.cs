@@ -69,9 +69,16 @@ internal sealed class UsageFlusher(
     /// <summary>The <c>tally.usage.pending</c> gauges: undelivered records and the oldest one's creation, after each step of a flush.</summary>
     private async Task MeasureBacklogAsync(TallyDbContext db, CancellationToken ct)
     {
+        var (count, oldest) = await BacklogAsync(db, ct);
+        metrics.SetUsageBacklog(count, oldest);
+    }
+
+    /// <summary>Records not delivered yet, and when the oldest of them was created (null when none): the gauges and <c>/api/admin/usage/health</c>.</summary>
+    public static async Task<(int Count, DateTimeOffset? Oldest)> BacklogAsync(TallyDbContext db, CancellationToken ct)
+    {
         var pending = db.Set<UsageRecord>().AsNoTracking().Where(r => r.Status == UsageStatus.Pending);
         var count = await pending.CountAsync(ct);
         var oldest = count == 0 ? null : await pending.OrderBy(r => r.Id).Select(r => (DateTimeOffset?)r.CreatedAt).FirstOrDefaultAsync(ct);
-        metrics.SetUsageBacklog(count, oldest);
+        return (count, oldest);
     }
 }
