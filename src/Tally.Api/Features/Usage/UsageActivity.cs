@@ -33,49 +33,38 @@ internal static class UsageActivity
         var records = db.Set<UsageRecord>().AsNoTracking();
 
         // Waiting at the window's start: still pending, or delivered since.
-        var pendingBefore = await records.CountAsync(r => r.Status == UsageStatus.Pending && r.CreatedAt < from, ct);
-        var deliveredSince = await records.Where(r => r.ReportedAt >= from && r.CreatedAt < from)
-            .Select(r => r.ReportedAt!.Value).ToListAsync(ct);
-        var created = await records.Where(r => r.CreatedAt >= from)
-            .Select(r => new { r.CreatedAt, r.ReportedAt, r.Status }).ToListAsync(ct);
+        var waitingBefore = await records.CountAsync(r => r.Status == UsageStatus.Pending && r.CreatedAt < from, ct)
+            + await records.CountAsync(r => r.ReportedAt >= from && r.CreatedAt < from, ct);
+        var created = await UsageMinutes.CreatedAsync(db, from, ct);
+        var delivered = await UsageMinutes.DeliveredAsync(db, from, ct);
 
         var accepted = new int[n];
-        var joined = new int[n + 1];  // records starting to wait in minute i (index 0: before the window)
-        var left = new int[n + 1];    // records delivered in minute i (index n: not yet)
-        joined[0] = pendingBefore + deliveredSince.Count;
-        foreach (var at in deliveredSince)
+        var joined = new long[n];  // records that started waiting in minute i (failed ones never count)
+        var left = new long[n];    // records delivered in minute i
+        foreach (var m in created)
         {
-            left[Minute(at)]++;
+            accepted[Clamp(m.Minute)] += (int)m.Total;
+            joined[Clamp(m.Minute)] += m.Waiting;
         }
 
-        foreach (var r in created)
+        foreach (var m in delivered)
         {
-            accepted[Minute(r.CreatedAt)]++;
-            if (r.ReportedAt is { } reported)
-            {
-                joined[Minute(r.CreatedAt)]++;
-                left[Minute(reported)]++;
-            }
-            else if (r.Status == UsageStatus.Pending)
-            {
-                joined[Minute(r.CreatedAt)]++;
-                left[n]++;
-            }
+            left[Clamp(m.Minute)] += m.Total;
         }
 
         var points = new List<UsageActivityMinute>(n);
-        var waiting = joined[0];
+        var waiting = (long)waitingBefore;
         for (var i = 0; i < n; i++)
         {
-            // Waiting at minute i's end: started waiting in a minute up to i, not delivered in one.
-            waiting += (i == 0 ? 0 : joined[i]) - left[i];
-            points.Add(new UsageActivityMinute(from.AddMinutes(i), accepted[i], waiting));
+            // Waiting at minute i's end: started waiting before its end, not delivered before it.
+            waiting += joined[i] - left[i];
+            points.Add(new UsageActivityMinute(from.AddMinutes(i), accepted[i], (int)waiting));
         }
 
         var (pending, oldest) = await UsageFlusher.BacklogAsync(db, ct);
         return TypedResults.Ok(new UsageActivityResponse(n, from, now, pending, oldest is { } o ? (now - o).TotalSeconds : null, points));
 
-        int Minute(DateTimeOffset t) => Math.Clamp((int)((t - from).Ticks / TimeSpan.TicksPerMinute), 0, n);
+        int Clamp(long minute) => (int)Math.Clamp(minute, 0, n - 1);
     }
 
     /// <summary>Per customer and meter, the usage of the billing period holding now, largest first.</summary>
