@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tally.Api.Features.Users;
@@ -30,13 +31,16 @@ internal static class UsageActivity
         var now = clock.GetUtcNow();
         var currentMinute = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
         var from = currentMinute.AddMinutes(1 - n);
-        var records = db.Set<UsageRecord>().AsNoTracking();
 
-        // Waiting at the window's start: still pending, or delivered since.
-        var waitingBefore = await records.CountAsync(r => r.Status == UsageStatus.Pending && r.CreatedAt < from, ct)
-            + await records.CountAsync(r => r.ReportedAt >= from && r.CreatedAt < from, ct);
+        // One snapshot for the three reads, so a flush between them cannot count a record twice.
+        await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var (pending, oldest) = await UsageFlusher.BacklogAsync(db, ct);
         var created = await UsageMinutes.CreatedAsync(db, from, ct);
         var delivered = await UsageMinutes.DeliveredAsync(db, from, ct);
+        await tx.CommitAsync(ct);
+
+        // Waiting at the window's start: created before it and still pending, or delivered since.
+        var waitingBefore = pending - created.Sum(m => m.Pending) + delivered.Sum(m => m.Earlier);
 
         var accepted = new int[n];
         var joined = new long[n];  // records that started waiting in minute i (failed ones never count)
@@ -61,7 +65,6 @@ internal static class UsageActivity
             points.Add(new UsageActivityMinute(from.AddMinutes(i), accepted[i], (int)waiting));
         }
 
-        var (pending, oldest) = await UsageFlusher.BacklogAsync(db, ct);
         return TypedResults.Ok(new UsageActivityResponse(n, from, now, pending, oldest is { } o ? (now - o).TotalSeconds : null, points));
 
         int Clamp(long minute) => (int)Math.Clamp(minute, 0, n - 1);
