@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Tally.Api.Tests.Support;
@@ -26,5 +27,22 @@ public sealed class SystemEndpointTests(TallyFactory factory) : IClassFixture<Ta
         Assert.True(body.GetProperty("started_at").GetDateTimeOffset() <= DateTimeOffset.UtcNow);
         Assert.True(body.GetProperty("uptime_seconds").GetDouble() >= 0);
         Assert.DoesNotContain("sk_test", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task System_OfAZeroConfigurationServe_SaysEmulator()
+    {
+        var directory = Directory.CreateTempSubdirectory("tally-system-").FullName;
+        var (serving, url) = await TallyProcess.ServeAsync(directory, null, TimeSpan.FromSeconds(60));
+        await using var tally = serving;
+        Assert.True(await tally.WaitForOutputAsync("Try: curl", TimeSpan.FromSeconds(60)), tally.Stdout + tally.Stderr);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tally.AdminToken);
+
+        var body = await http.GetFromJsonAsync<JsonElement>("/api/admin/system", TallyFactory.Json, Ct);
+
+        Assert.Equal("emulator", body.GetProperty("stripe_mode").GetString());
+        Assert.StartsWith("127.0.0.1:", body.GetProperty("stripe_api_host").GetString(), StringComparison.Ordinal);
+        Assert.Equal("sqlite", body.GetProperty("database").GetString());
     }
 }
