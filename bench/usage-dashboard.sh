@@ -38,7 +38,7 @@ echo "seeded $N ledger rows in $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN{pri
 
 echo "--- EXPLAIN the activity window's read (last 60 minutes)"
 "${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS) SELECT created_at, reported_at, status FROM usage_records WHERE created_at >= date_trunc('minute', now()) - interval '59 minutes'"
-"${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS) SELECT reported_at FROM usage_records WHERE reported_at >= date_trunc('minute', now()) - interval '59 minutes' AND created_at < date_trunc('minute', now()) - interval '59 minutes'"
+"${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS) SELECT b.sent_at, r.created_at FROM usage_batches b JOIN usage_records r ON r.batch_id = b.id WHERE b.sent_at >= date_trunc('minute', now()) - interval '59 minutes' AND b.status = 'sent'"
 echo "--- EXPLAIN the corrections page"
 "${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM usage_records WHERE kind = 'correction' ORDER BY id DESC LIMIT 21"
 

@@ -1,7 +1,7 @@
 -- Ledger rows for bench/usage-dashboard.sh, generated in SQL: :n rows over 1,000 customers, created
 -- evenly over the 24 hours before now (so the last hour holds about :n / 24), all in a billing period
 -- that holds now (the worst case for top_customers: a month's usage is one period). 80 % reported
--- 0-29 s after creation, 10 % pending, 10 % failed; one in 1,000 a correction, one in 500 late.
+-- in batches of up to 1,000 (with their usage_batches rows), 10 % pending, 10 % failed; one in 1,000 a correction, one in 500 late.
 -- Secondary indexes are dropped for the load and rebuilt from their own definitions, as in seed-ledger.sql.
 \set ON_ERROR_STOP on
 SET maintenance_work_mem = '512MB';
@@ -18,8 +18,16 @@ SELECT 1000000 + (g % 1000), 'cus_bench' || (g % 1000), 'si_bench' || (g % 1000)
        CASE g % 10 WHEN 0 THEN 'pending' WHEN 1 THEN 'failed' ELSE 'reported' END,
        'seed-' || g, NULL, NULL, CASE WHEN g % 1000 = 7 THEN 'bench correction' END, CASE WHEN g % 1000 = 7 THEN 'bench@example.com' END,
        CASE WHEN g % 10 IN (0, 1) THEN NULL ELSE 'tally-usage-seed-' || (g / 1000) END,
-       c.at, CASE WHEN g % 10 IN (0, 1) THEN NULL ELSE c.at + (g % 30) * interval '1 second' END
-FROM generate_series(1, :n) AS g, LATERAL (SELECT now() - interval '24 hours' + (g::float8 / :n) * interval '24 hours' AS at) c;
+       c.at, CASE WHEN g % 10 IN (0, 1) THEN NULL ELSE c.sent END
+FROM generate_series(1, :n) AS g, LATERAL (SELECT now() - interval '24 hours' + (g::float8 / :n) * interval '24 hours' AS at,
+    least(now(), now() - interval '24 hours' + (((g / 1000) * 1000 + 999)::float8 / :n) * interval '24 hours' + interval '5 seconds') AS sent) c;
+-- Their batches, sent when the last of their records was 5 s old (a record's reported_at is its batch's sent_at).
+INSERT INTO usage_batches (id, stripe_customer_id, meter_event_name, period_start, period_end, quantity, value, final, "timestamp",
+    status, attempts, next_attempt_at, created_at, sent_at)
+SELECT batch_id, min(stripe_customer_id), 'bench_event', min(period_start), min(period_end), sum(quantity), sum(quantity)::bigint, false,
+       max("timestamp"), 'sent', 1, max(created_at), max(created_at), max(reported_at)
+FROM usage_records WHERE batch_id LIKE 'tally-usage-seed-%' GROUP BY batch_id;
+ANALYZE usage_batches;
 DO $$ DECLARE i record; BEGIN
     FOR i IN SELECT * FROM bench_indexes LOOP EXECUTE i.indexdef; END LOOP;
 END $$;

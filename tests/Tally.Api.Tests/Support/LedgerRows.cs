@@ -28,9 +28,31 @@ internal static class LedgerRows
             Actor = actor,
         };
 
+    /// <summary>Adds the records; each delivered one (with <c>ReportedAt</c>) in a sent batch of its own, as the flusher leaves it.</summary>
     public static async Task AddAsync(TallyFactory factory, params UsageRecord[] records) =>
         await factory.WithDbAsync(async db =>
         {
+            foreach (var r in records.Where(r => r.ReportedAt is not null && r.BatchId is null))
+            {
+                var batch = new UsageBatch
+                {
+                    Id = $"ub_ledger_{Guid.NewGuid():N}",
+                    StripeCustomerId = r.StripeCustomerId,
+                    MeterEventName = r.MeterEventName,
+                    PeriodStart = r.PeriodStart,
+                    PeriodEnd = r.PeriodEnd,
+                    Quantity = r.Quantity,
+                    Value = (long)r.Quantity,
+                    Timestamp = r.Timestamp,
+                    Status = BatchStatus.Sent,
+                    CreatedAt = r.CreatedAt,
+                    NextAttemptAt = r.CreatedAt,
+                    SentAt = r.ReportedAt,
+                };
+                db.Add(batch);
+                r.BatchId = batch.Id;
+            }
+
             db.AddRange(records);
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         });

@@ -16,8 +16,8 @@ internal static class UsageActivity
     /// <summary>
     /// Per minute of the last <paramref name="minutes"/>: records created in it, and records created before its end and not
     /// delivered before it (exact from <c>created_at</c> and <c>reported_at</c>). Failed records are not counted as waiting:
-    /// the ledger does not store when they failed. Reads the window's records through the <c>created_at</c> and
-    /// <c>reported_at</c> indexes and counts the older pending ones.
+    /// the ledger does not store when they failed. Reads the window's records through the <c>created_at</c> index and
+    /// the window's sent batches (<c>usage_batches.sent_at</c>), and counts the older pending ones.
     /// </summary>
     public static async Task<Results<Ok<UsageActivityResponse>, ProblemHttpResult>> ActivityAsync(
         TallyDbContext db, TimeProvider clock, int? minutes, CancellationToken ct)

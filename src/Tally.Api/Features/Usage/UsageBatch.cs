@@ -78,5 +78,6 @@ internal sealed class UsageBatchConfiguration : IEntityTypeConfiguration<UsageBa
         e.Property(b => b.LastError).HasMaxLength(1000);
         e.HasIndex(b => new { b.Status, b.NextAttemptAt });
         e.HasIndex(b => new { b.StripeCustomerId, b.MeterEventName, b.PeriodStart });
+        e.HasIndex(b => b.SentAt); // the dashboard's deliveries per minute (UsageMinutes)
     }
 }

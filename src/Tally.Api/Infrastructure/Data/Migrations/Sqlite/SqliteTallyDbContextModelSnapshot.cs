@@ -1213,6 +1213,9 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_usage_batches");
 
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_usage_batches_sent_at");
+
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_usage_batches_status_next_attempt_at");
 
@@ -1344,9 +1347,6 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("PeriodEnd")
                         .HasDatabaseName("ix_usage_records_period_end");
-
-                    b.HasIndex("ReportedAt")
-                        .HasDatabaseName("ix_usage_records_reported_at");
 
                     b.HasIndex("StripeSubscriptionItemId", "PeriodStart")
                         .HasDatabaseName("ix_usage_records_stripe_subscription_item_id_period_start");
