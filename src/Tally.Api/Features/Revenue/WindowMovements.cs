@@ -1,0 +1,134 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Tally.Api.Infrastructure.Data;
+
+namespace Tally.Api.Features.Revenue;
+
+/// <summary>
+/// A window's movements (T0, T] from the <see cref="MrrEvent"/>s, exactly as <see cref="Movements.Classify"/> of each
+/// customer's MRR at T0 and at T: the changes inside the window classified each on its own (the difference of the
+/// pre-summed totals at T and T0), then, for the customers with two or more changes inside it (found by their
+/// non-first change: <see cref="MrrEvent.Repeat"/> and the previous change after T0), their changes' own
+/// classifications taken out and classify(MRR at T0, MRR at T) put in; last, "from 0" split into new and reactivation
+/// by a paid invoice before T0, over only the window's from-0 customers. Needs T − T0 = <see cref="RevenueReports.Window"/>.
+/// </summary>
+internal static class WindowMovements
+{
+    /// <summary>The correction on PostgreSQL; parameters @t0 and @t.</summary>
+    private static readonly string CorrectionSql =
+        $"""
+        with m as (select distinct customer_id, currency from revenue_mrr_events
+                   where repeat and at > @t0 and at <= @t and previous_at > @t0),
+             me as (select e.customer_id, e.currency, e.before, e.after,
+                           (e.previous_at is null or e.previous_at <= @t0) as is_first, (e.next_at is null or e.next_at > @t) as is_last
+                    from m join revenue_mrr_events e on e.customer_id = m.customer_id and e.currency = m.currency and e.at > @t0 and e.at <= @t),
+             mc as (select customer_id, currency, max(before) filter (where is_first) as x, max(after) filter (where is_last) as y,
+                           sum({Cls("before", "after", "new")}) as s_new, sum({Cls("before", "after", "expansion")}) as s_exp,
+                           sum({Cls("before", "after", "contraction")}) as s_con, sum({Cls("before", "after", "churn")}) as s_churn
+                    from me group by customer_id, currency),
+             c as (select currency,
+                          sum({Cls("x", "y", "new")} - s_new) as "new", sum({Cls("x", "y", "expansion")} - s_exp) as expansion,
+                          sum({Cls("x", "y", "contraction")} - s_con) as contraction, sum({Cls("x", "y", "churn")} - s_churn) as churn
+                   from mc group by currency),
+             z as (select customer_id, currency, y from mc where x = 0 and y > 0
+                   union all
+                   select customer_id, currency, after from revenue_mrr_events
+                   where from_zero and at > @t0 and at <= @t and (previous_at is null or previous_at <= @t0) and (next_at is null or next_at > @t)),
+             r as (select currency, sum(y) as reactivation from z
+                   where exists (select 1 from invoices i where i.stripe_customer_id = z.customer_id
+                                 and i.status = 'paid' and i.amount_paid > 0 and i.paid_at < @t0)
+                   group by currency)
+        select coalesce(c.currency, r.currency) as currency, coalesce(c."new", 0) as "new", coalesce(c.expansion, 0) as expansion,
+               coalesce(c.contraction, 0) as contraction, coalesce(c.churn, 0) as churn, coalesce(r.reactivation, 0) as reactivation
+        from c full join r on r.currency = c.currency
+        """;
+
+    public static async Task<Dictionary<string, Movements>> ComputeAsync(
+        TallyDbContext db, RevenueData data, DateTimeOffset t0, DateTimeOffset t,
+        IReadOnlyDictionary<(string Currency, int Cohort), Totals> atStart, IReadOnlyDictionary<(string Currency, int Cohort), Totals> atEnd, CancellationToken ct)
+    {
+        var result = new Dictionary<string, Movements>(StringComparer.Ordinal);
+        void Add(string currency, Movements m) => result[currency] = result.GetValueOrDefault(currency, Movements.Zero).Add(m);
+        foreach (var ((currency, _), v) in atEnd.Where(kv => kv.Key.Currency.Length > 0 && kv.Value.Moved is not null))
+        {
+            Add(currency, v.Moved!);
+        }
+
+        foreach (var ((currency, _), v) in atStart.Where(kv => kv.Key.Currency.Length > 0 && kv.Value.Moved is not null))
+        {
+            Add(currency, v.Moved!.Scale(-1));
+        }
+
+        var corrections = db is PostgresTallyDbContext ? await InDatabaseAsync(db, t0, t, ct) : await InMemoryAsync(db, data, t0, t, ct);
+        foreach (var (currency, (m, reactivation)) in corrections)
+        {
+            Add(currency, m.Add(Movements.Zero with { New = -reactivation, Reactivation = reactivation }));
+        }
+
+        return result;
+    }
+
+    /// <summary>Per currency: what the multi-change customers change in the single-change sums, and the reactivated part of "from 0".</summary>
+    private static async Task<Dictionary<string, (Movements Correction, decimal Reactivation)>> InMemoryAsync(
+        TallyDbContext db, RevenueData data, DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
+    {
+        var events = db.Set<MrrEvent>().AsNoTracking();
+        var repeated = await events.Where(e => e.Repeat && e.At > t0 && e.At <= t && e.PreviousAt > t0)
+            .Select(e => new { e.CustomerId, e.Currency }).Distinct().ToListAsync(ct);
+        var keys = repeated.Select(k => (k.CustomerId, k.Currency)).ToHashSet();
+        var ids = keys.Select(k => k.CustomerId).Distinct().ToList();
+        var inWindow = ids.Count == 0 ? [] : await events.Where(e => ids.Contains(e.CustomerId) && e.At > t0 && e.At <= t).ToListAsync(ct);
+        var result = new Dictionary<string, (Movements Correction, decimal Reactivation)>(StringComparer.Ordinal);
+        var fromZero = new List<(string Customer, string Currency, decimal Y)>();
+        foreach (var g in inWindow.Where(e => keys.Contains((e.CustomerId, e.Currency))).GroupBy(e => (e.CustomerId, e.Currency)))
+        {
+            var ordered = g.OrderBy(e => e.At).ToList();
+            var (x, y) = (ordered[0].Before, ordered[^1].After);
+            var correction = ordered.Aggregate(Movements.Classify(x, y, false), (sum, e) => sum.Add(e.Alone().Scale(-1)));
+            result[g.Key.Currency] = (result.GetValueOrDefault(g.Key.Currency, (Movements.Zero, 0m)).Item1.Add(correction), 0m);
+            if (x == 0 && y > 0)
+            {
+                fromZero.Add((g.Key.CustomerId, g.Key.Currency, y));
+            }
+        }
+
+        fromZero.AddRange((await events
+            .Where(e => e.FromZero && e.At > t0 && e.At <= t && (e.PreviousAt == null || e.PreviousAt <= t0) && (e.NextAt == null || e.NextAt > t))
+            .Select(e => new { e.CustomerId, e.Currency, e.After }).ToListAsync(ct)).Select(e => (e.CustomerId, e.Currency, e.After)));
+        var paid = await data.PaidBeforeAsync(fromZero.Select(f => f.Customer).ToHashSet(StringComparer.Ordinal), t0, ct);
+        foreach (var (customer, currency, y) in fromZero.Where(f => paid.Contains(f.Customer)))
+        {
+            var (m, r) = result.GetValueOrDefault(currency, (Movements.Zero, 0m));
+            result[currency] = (m, r + y);
+        }
+
+        return result;
+    }
+
+    /// <summary>PostgreSQL: the same as one aggregate, so only a row per currency leaves the database.</summary>
+    private static async Task<Dictionary<string, (Movements Correction, decimal Reactivation)>> InDatabaseAsync(
+        TallyDbContext db, DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQueryRaw<CorrectionRow>(
+            CorrectionSql,
+            new NpgsqlParameter("t0", t0), new NpgsqlParameter("t", t)).ToListAsync(ct);
+        return rows.ToDictionary(
+            r => r.Currency, r => (new Movements(r.New, 0m, r.Expansion, r.Contraction, r.Churn), r.Reactivation), StringComparer.Ordinal);
+    }
+
+    /// <summary><see cref="Movements.Classify"/> (without the paid split) of x → y as SQL: the amount of one class.</summary>
+    private static string Cls(string x, string y, string kind)
+    {
+        var fromZero = $"({x} = 0 and {y} > 0)";
+        var churn = $"({x} > 0 and {y} = 0)";
+        return kind switch
+        {
+            "new" => $"case when {fromZero} then {y} else 0 end",
+            "churn" => $"case when {churn} then {x} else 0 end",
+            "expansion" => $"case when not {fromZero} and not {churn} and {y} > {x} then {y} - {x} else 0 end",
+            _ => $"case when not {fromZero} and not {churn} and {y} <= {x} then {x} - {y} else 0 end",
+        };
+    }
+
+    private sealed record CorrectionRow(string Currency, decimal New, decimal Expansion, decimal Contraction, decimal Churn, decimal Reactivation);
+}
