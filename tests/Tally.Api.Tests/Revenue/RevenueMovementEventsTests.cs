@@ -54,6 +54,7 @@ public sealed class RevenueMovementEventsTests(TallyFactory factory) : IClassFix
             var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
             var t0 = T.AddDays(-30);
             Assert.True(await db.Set<MrrEvent>().AnyAsync(e => e.Repeat && e.At > t0 && e.At <= T && e.PreviousAt > t0, Ct));
+            Assert.True(await db.Set<MrrEvent>().AnyAsync(e => e.Repeat && e.At > t0 && e.At <= T && e.EarlierAt > t0, Ct));
         }
 
         // An invoice paid before the window arrives late: a from-zero customer inside the window becomes a reactivation.
@@ -109,12 +110,13 @@ public sealed class RevenueMovementEventsTests(TallyFactory factory) : IClassFix
 
     /// <summary>
     /// Certain cases: a customer paid, churned, came back inside the window and expanded (two changes in it); one paid
-    /// before and starts inside it (one change); one new inside the window (its invoice before it arrives later).
+    /// before and starts inside it (one change); one new inside the window (its invoice before it arrives later); one
+    /// with three changes inside it.
     /// </summary>
     private static async Task ReactivationsAsync(MirrorWriter mirror, string prefix)
     {
         var price = Price(prefix, "usd", 0);
-        foreach (var customer in new[] { "_cus_back", "_cus_once", "_cus_new" })
+        foreach (var customer in new[] { "_cus_back", "_cus_once", "_cus_new", "_cus_many" })
         {
             await mirror.UpsertCustomerAsync(new CustomerRecord(prefix + customer, null, null, null, "usd", false, T.AddDays(-200), new Dictionary<string, string>()), T, Ct);
         }
@@ -133,6 +135,8 @@ public sealed class RevenueMovementEventsTests(TallyFactory factory) : IClassFix
         await SubAsync(prefix + "_cus_once", prefix + "_sub_once", (T.AddDays(-5).AddHours(2), "active", 2));
         await mirror.UpsertInvoiceAsync(Paid(prefix + "_in_once", prefix + "_cus_once", T.AddDays(-40), 500), T, Ct);
         await SubAsync(prefix + "_cus_new", prefix + "_sub_new", (T.AddDays(-3).AddHours(9), "active", 3));
+        await SubAsync(
+            prefix + "_cus_many", prefix + "_sub_many", (T.AddDays(-40), "active", 2), (T.AddDays(-25), "active", 1), (T.AddDays(-15).AddMinutes(3), "active", 4), (T.AddDays(-2), "active", 3));
     }
 
     private static PriceRecord Price(string prefix, string currency, int k) => new(
@@ -196,7 +200,7 @@ public sealed class RevenueMovementEventsTests(TallyFactory factory) : IClassFix
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
         var events = (await db.Set<MrrEvent>().AsNoTracking().ToListAsync(Ct))
-            .Select(e => $"{e.CustomerId} {e.Currency} {e.Cohort} {e.At:O} {e.Before:0.############} {e.After:0.############} {e.PreviousAt:O} {e.NextAt:O} {e.Repeat} {e.FromZero}");
+            .Select(e => $"{e.CustomerId} {e.Currency} {e.Cohort} {e.At:O} {e.Before:0.############} {e.After:0.############} {e.PreviousAt:O} {e.NextAt:O} {e.EarlierAt:O} {e.PreviousBefore:0.############} {e.Repeat} {e.FromZero}");
         var deltas = (await db.Set<MrrDailyDelta>().AsNoTracking().ToListAsync(Ct))
             .Select(d => $"{d.Day:O} {d.Currency} {d.Cohort} {d.MovedFromZero:0.############} {d.MovedExpansion:0.############} {d.MovedContraction:0.############} {d.MovedChurn:0.############}")
             .Where(line => !line.EndsWith(" 0 0 0 0", StringComparison.Ordinal));

@@ -26,6 +26,12 @@ internal sealed class MrrEvent
     /// <summary>The previous change of this customer and currency (null: none).</summary>
     public DateTimeOffset? PreviousAt { get; set; }
 
+    /// <summary>The change before the previous one (null: none): a window holding this change and its previous one holds a third when this lies inside it.</summary>
+    public DateTimeOffset? EarlierAt { get; set; }
+
+    /// <summary><see cref="Before"/> of the previous change (0: none): a customer's MRR at a window's start when the window holds exactly this change and the previous one.</summary>
+    public decimal PreviousBefore { get; set; }
+
     /// <summary>The next change of this customer and currency (null: none).</summary>
     public DateTimeOffset? NextAt { get; set; }
 
@@ -71,6 +77,7 @@ internal sealed class MrrEvent
                 {
                     CustomerId = customerId, Currency = currency.Key, Cohort = cohort, At = real[i].At, Before = real[i].Before, After = real[i].After,
                     PreviousAt = before, NextAt = i + 1 < real.Count ? real[i + 1].At : null,
+                    EarlierAt = i > 1 ? real[i - 2].At : null, PreviousBefore = i > 0 ? real[i - 1].Before : 0m,
                     Repeat = before is { } p && p > real[i].At - RevenueReports.Window, FromZero = real[i].Before == 0 && real[i].After > 0,
                 });
             }

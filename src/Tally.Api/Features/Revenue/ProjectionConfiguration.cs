@@ -42,9 +42,11 @@ internal sealed class MrrEventConfiguration : IEntityTypeConfiguration<MrrEvent>
         e.Property(i => i.Currency).HasMaxLength(3);
         e.HasIndex(i => i.At);
 
-        // Covering on PostgreSQL: a window's correction reads the repeated changes inside it, then those customers' changes, and the single changes from 0.
+        // Covering on PostgreSQL: a window's correction reads the repeated changes inside it (a customer with exactly two
+        // changes in it from its second alone), the changes of customers with three or more, and the single changes from 0.
         e.HasIndex(i => new { i.CustomerId, i.Currency, i.At }).IncludeProperties(i => new { i.Before, i.After, i.PreviousAt, i.NextAt });
-        e.HasIndex(i => new { i.Repeat, i.At }).IncludeProperties(i => new { i.PreviousAt, i.CustomerId, i.Currency });
+        e.HasIndex(i => new { i.Repeat, i.At })
+            .IncludeProperties(i => new { i.PreviousAt, i.EarlierAt, i.NextAt, i.CustomerId, i.Currency, i.PreviousBefore, i.Before, i.After });
         e.HasIndex(i => new { i.FromZero, i.At }).IncludeProperties(i => new { i.PreviousAt, i.NextAt, i.CustomerId, i.Currency, i.After });
     }
 }

@@ -9,7 +9,9 @@ namespace Tally.Api.Features.Revenue;
 /// customer's MRR at T0 and at T: the changes inside the window classified each on its own (the difference of the
 /// pre-summed totals at T and T0), then, for the customers with two or more changes inside it (found by their
 /// non-first change: <see cref="MrrEvent.Repeat"/> and the previous change after T0), their changes' own
-/// classifications taken out and classify(MRR at T0, MRR at T) put in; last, "from 0" split into new and reactivation
+/// classifications taken out and classify(MRR at T0, MRR at T) put in (on PostgreSQL a customer with exactly two
+/// changes inside is corrected from its second change's row alone, which carries the first's values; only
+/// customers with three or more are read change by change); last, "from 0" split into new and reactivation
 /// by a paid invoice before T0, over only the window's from-0 customers. Needs T − T0 = <see cref="RevenueReports.Window"/>.
 /// </summary>
 internal static class WindowMovements
@@ -17,30 +19,38 @@ internal static class WindowMovements
     /// <summary>The correction on PostgreSQL; parameters @t0 and @t.</summary>
     private static readonly string CorrectionSql =
         $"""
-        with m as (select distinct customer_id, currency from revenue_mrr_events
-                   where repeat and at > @t0 and at <= @t and previous_at > @t0),
-             me as (select e.customer_id, e.currency, e.before, e.after,
+        with p as (select customer_id, currency, previous_before as x, before as m, after as y from revenue_mrr_events
+                   where repeat and at > @t0 and at <= @t and previous_at > @t0 and (earlier_at is null or earlier_at <= @t0) and (next_at is null or next_at > @t)),
+             k as (select distinct customer_id, currency from revenue_mrr_events where repeat and at > @t0 and at <= @t and earlier_at > @t0),
+             ke as (select e.customer_id, e.currency, e.before, e.after,
                            (e.previous_at is null or e.previous_at <= @t0) as is_first, (e.next_at is null or e.next_at > @t) as is_last
-                    from m join revenue_mrr_events e on e.customer_id = m.customer_id and e.currency = m.currency and e.at > @t0 and e.at <= @t),
-             mc as (select customer_id, currency, max(before) filter (where is_first) as x, max(after) filter (where is_last) as y,
+                    from k join revenue_mrr_events e on e.customer_id = k.customer_id and e.currency = k.currency and e.at > @t0 and e.at <= @t),
+             kc as (select customer_id, currency, max(before) filter (where is_first) as x, max(after) filter (where is_last) as y,
                            sum({Cls("before", "after", "new")}) as s_new, sum({Cls("before", "after", "expansion")}) as s_exp,
                            sum({Cls("before", "after", "contraction")}) as s_con, sum({Cls("before", "after", "churn")}) as s_churn
-                    from me group by customer_id, currency),
-             c as (select currency,
-                          sum({Cls("x", "y", "new")} - s_new) as "new", sum({Cls("x", "y", "expansion")} - s_exp) as expansion,
-                          sum({Cls("x", "y", "contraction")} - s_con) as contraction, sum({Cls("x", "y", "churn")} - s_churn) as churn
-                   from mc group by currency),
-             z as (select customer_id, currency, y from mc where x = 0 and y > 0
+                    from ke group by customer_id, currency),
+             c as (select currency, {Cls("x", "y", "new")} - {Cls("x", "m", "new")} - {Cls("m", "y", "new")} as "new",
+                          {Cls("x", "y", "expansion")} - {Cls("x", "m", "expansion")} - {Cls("m", "y", "expansion")} as expansion,
+                          {Cls("x", "y", "contraction")} - {Cls("x", "m", "contraction")} - {Cls("m", "y", "contraction")} as contraction,
+                          {Cls("x", "y", "churn")} - {Cls("x", "m", "churn")} - {Cls("m", "y", "churn")} as churn, 0 as reactivation
+                   from p
+                   union all
+                   select currency, {Cls("x", "y", "new")} - s_new, {Cls("x", "y", "expansion")} - s_exp,
+                          {Cls("x", "y", "contraction")} - s_con, {Cls("x", "y", "churn")} - s_churn, 0
+                   from kc),
+             z as (select customer_id, currency, y from p where x = 0 and y > 0
+                   union all
+                   select customer_id, currency, y from kc where x = 0 and y > 0
                    union all
                    select customer_id, currency, after from revenue_mrr_events
                    where from_zero and at > @t0 and at <= @t and (previous_at is null or previous_at <= @t0) and (next_at is null or next_at > @t)),
-             r as (select currency, sum(y) as reactivation from z
+             r as (select currency, 0 as "new", 0 as expansion, 0 as contraction, 0 as churn, y as reactivation from z
                    where exists (select 1 from invoices i where i.stripe_customer_id = z.customer_id
-                                 and i.status = 'paid' and i.amount_paid > 0 and i.paid_at < @t0)
-                   group by currency)
-        select coalesce(c.currency, r.currency) as currency, coalesce(c."new", 0) as "new", coalesce(c.expansion, 0) as expansion,
-               coalesce(c.contraction, 0) as contraction, coalesce(c.churn, 0) as churn, coalesce(r.reactivation, 0) as reactivation
-        from c full join r on r.currency = c.currency
+                                 and i.status = 'paid' and i.amount_paid > 0 and i.paid_at < @t0))
+        select currency, sum("new") as "new", sum(expansion) as expansion, sum(contraction) as contraction, sum(churn) as churn,
+               sum(reactivation) as reactivation
+        from (select * from c union all select * from r) u
+        group by currency
         """;
 
     public static async Task<Dictionary<string, Movements>> ComputeAsync(

@@ -1102,6 +1102,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(255)")
                         .HasColumnName("customer_id");
 
+                    b.Property<DateTimeOffset?>("EarlierAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("earlier_at");
+
                     b.Property<bool>("FromZero")
                         .HasColumnType("boolean")
                         .HasColumnName("from_zero");
@@ -1113,6 +1117,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("PreviousAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("previous_at");
+
+                    b.Property<decimal>("PreviousBefore")
+                        .HasColumnType("numeric")
+                        .HasColumnName("previous_before");
 
                     b.Property<bool>("Repeat")
                         .HasColumnType("boolean")
@@ -1132,7 +1140,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("Repeat", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_repeat_at");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Repeat", "At"), new[] { "PreviousAt", "CustomerId", "Currency" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Repeat", "At"), new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "Before", "After" });
 
                     b.HasIndex("CustomerId", "Currency", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_customer_id_currency_at");

@@ -1065,6 +1065,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("customer_id");
 
+                    b.Property<long?>("EarlierAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("earlier_at");
+
                     b.Property<bool>("FromZero")
                         .HasColumnType("INTEGER")
                         .HasColumnName("from_zero");
@@ -1076,6 +1080,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long?>("PreviousAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("previous_at");
+
+                    b.Property<decimal>("PreviousBefore")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_before");
 
                     b.Property<bool>("Repeat")
                         .HasColumnType("INTEGER")
@@ -1093,7 +1101,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("Repeat", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_repeat_at")
-                        .HasAnnotation("Npgsql:IndexInclude", new[] { "PreviousAt", "CustomerId", "Currency" });
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "Before", "After" });
 
                     b.HasIndex("CustomerId", "Currency", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_customer_id_currency_at")

@@ -1,10 +1,8 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
+namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class RevenueMrrEvents : Migration
@@ -15,28 +13,28 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
             migrationBuilder.AddColumn<decimal>(
                 name: "moved_churn",
                 table: "revenue_daily_deltas",
-                type: "numeric",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: 0m);
 
             migrationBuilder.AddColumn<decimal>(
                 name: "moved_contraction",
                 table: "revenue_daily_deltas",
-                type: "numeric",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: 0m);
 
             migrationBuilder.AddColumn<decimal>(
                 name: "moved_expansion",
                 table: "revenue_daily_deltas",
-                type: "numeric",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: 0m);
 
             migrationBuilder.AddColumn<decimal>(
                 name: "moved_from_zero",
                 table: "revenue_daily_deltas",
-                type: "numeric",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: 0m);
 
@@ -44,18 +42,20 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                 name: "revenue_mrr_events",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    customer_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
-                    cohort = table.Column<int>(type: "integer", nullable: false),
-                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    before = table.Column<decimal>(type: "numeric", nullable: false),
-                    after = table.Column<decimal>(type: "numeric", nullable: false),
-                    previous_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    next_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    repeat = table.Column<bool>(type: "boolean", nullable: false),
-                    from_zero = table.Column<bool>(type: "boolean", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    customer_id = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    cohort = table.Column<int>(type: "INTEGER", nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false),
+                    before = table.Column<decimal>(type: "TEXT", nullable: false),
+                    after = table.Column<decimal>(type: "TEXT", nullable: false),
+                    previous_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    earlier_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    previous_before = table.Column<decimal>(type: "TEXT", nullable: false),
+                    next_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    repeat = table.Column<bool>(type: "INTEGER", nullable: false),
+                    from_zero = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -70,20 +70,17 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "ix_revenue_mrr_events_customer_id_currency_at",
                 table: "revenue_mrr_events",
-                columns: new[] { "customer_id", "currency", "at" })
-                .Annotation("Npgsql:IndexInclude", new[] { "before", "after", "previous_at", "next_at" });
+                columns: new[] { "customer_id", "currency", "at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_revenue_mrr_events_from_zero_at",
                 table: "revenue_mrr_events",
-                columns: new[] { "from_zero", "at" })
-                .Annotation("Npgsql:IndexInclude", new[] { "previous_at", "next_at", "customer_id", "currency", "after" });
+                columns: new[] { "from_zero", "at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_revenue_mrr_events_repeat_at",
                 table: "revenue_mrr_events",
-                columns: new[] { "repeat", "at" })
-                .Annotation("Npgsql:IndexInclude", new[] { "previous_at", "customer_id", "currency" });
+                columns: new[] { "repeat", "at" });
 
             // A projection built before this migration has no change events: mark it incomplete so the next start rebuilds it (answers come from the history meanwhile).
             migrationBuilder.Sql("update revenue_projection_state set policy_key = ''");

@@ -12,7 +12,7 @@ using Tally.Api.Infrastructure.Data;
 namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTallyDbContext))]
-    [Migration("20261205021611_RevenueMrrEvents")]
+    [Migration("20261205023154_RevenueMrrEvents")]
     partial class RevenueMrrEvents
     {
         /// <inheritdoc />
@@ -1105,6 +1105,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(255)")
                         .HasColumnName("customer_id");
 
+                    b.Property<DateTimeOffset?>("EarlierAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("earlier_at");
+
                     b.Property<bool>("FromZero")
                         .HasColumnType("boolean")
                         .HasColumnName("from_zero");
@@ -1116,6 +1120,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("PreviousAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("previous_at");
+
+                    b.Property<decimal>("PreviousBefore")
+                        .HasColumnType("numeric")
+                        .HasColumnName("previous_before");
 
                     b.Property<bool>("Repeat")
                         .HasColumnType("boolean")
@@ -1135,7 +1143,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("Repeat", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_repeat_at");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Repeat", "At"), new[] { "PreviousAt", "CustomerId", "Currency" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Repeat", "At"), new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "Before", "After" });
 
                     b.HasIndex("CustomerId", "Currency", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_customer_id_currency_at");

@@ -11,7 +11,7 @@ using Tally.Api.Infrastructure.Data;
 namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTallyDbContext))]
-    [Migration("20261205021604_RevenueMrrEvents")]
+    [Migration("20261205023149_RevenueMrrEvents")]
     partial class RevenueMrrEvents
     {
         /// <inheritdoc />
@@ -1068,6 +1068,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("customer_id");
 
+                    b.Property<long?>("EarlierAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("earlier_at");
+
                     b.Property<bool>("FromZero")
                         .HasColumnType("INTEGER")
                         .HasColumnName("from_zero");
@@ -1079,6 +1083,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long?>("PreviousAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("previous_at");
+
+                    b.Property<decimal>("PreviousBefore")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_before");
 
                     b.Property<bool>("Repeat")
                         .HasColumnType("INTEGER")
@@ -1096,7 +1104,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("Repeat", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_repeat_at")
-                        .HasAnnotation("Npgsql:IndexInclude", new[] { "PreviousAt", "CustomerId", "Currency" });
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "Before", "After" });
 
                     b.HasIndex("CustomerId", "Currency", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_customer_id_currency_at")
