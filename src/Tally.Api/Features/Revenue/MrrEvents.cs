@@ -32,6 +32,18 @@ internal sealed class MrrEvent
     /// <summary><see cref="Before"/> of the previous change (0: none): a customer's MRR at a window's start when the window holds exactly this change and the previous one.</summary>
     public decimal PreviousBefore { get; set; }
 
+    /// <summary>
+    /// For a window holding exactly this change and the previous one: classify(<see cref="PreviousBefore"/>, <see cref="After"/>)
+    /// minus the two changes classified alone (from 0 in <see cref="PairFromZero"/>); window-independent, so summed in SQL.
+    /// </summary>
+    public decimal PairFromZero { get; set; }
+
+    public decimal PairExpansion { get; set; }
+
+    public decimal PairContraction { get; set; }
+
+    public decimal PairChurn { get; set; }
+
     /// <summary>The next change of this customer and currency (null: none).</summary>
     public DateTimeOffset? NextAt { get; set; }
 
@@ -73,8 +85,11 @@ internal sealed class MrrEvent
             for (var i = 0; i < real.Count; i++)
             {
                 DateTimeOffset? before = i > 0 ? real[i - 1].At : null;
+                var pair = i == 0 ? Movements.Zero : Movements.Classify(real[i - 1].Before, real[i].After, false)
+                    .Add(Movements.Classify(real[i - 1].Before, real[i - 1].After, false).Scale(-1)).Add(Movements.Classify(real[i].Before, real[i].After, false).Scale(-1));
                 events.Add(new MrrEvent
                 {
+                    PairFromZero = pair.New, PairExpansion = pair.Expansion, PairContraction = pair.Contraction, PairChurn = pair.Churn,
                     CustomerId = customerId, Currency = currency.Key, Cohort = cohort, At = real[i].At, Before = real[i].Before, After = real[i].After,
                     PreviousAt = before, NextAt = i + 1 < real.Count ? real[i + 1].At : null,
                     EarlierAt = i > 1 ? real[i - 2].At : null, PreviousBefore = i > 0 ? real[i - 1].Before : 0m,

@@ -46,7 +46,10 @@ internal sealed class MrrEventConfiguration : IEntityTypeConfiguration<MrrEvent>
         // changes in it from its second alone), the changes of customers with three or more, and the single changes from 0.
         e.HasIndex(i => new { i.CustomerId, i.Currency, i.At }).IncludeProperties(i => new { i.Before, i.After, i.PreviousAt, i.NextAt });
         e.HasIndex(i => new { i.Repeat, i.At })
-            .IncludeProperties(i => new { i.PreviousAt, i.EarlierAt, i.NextAt, i.CustomerId, i.Currency, i.PreviousBefore, i.Before, i.After });
+            .IncludeProperties(i => new
+            {
+                i.PreviousAt, i.EarlierAt, i.NextAt, i.CustomerId, i.Currency, i.PreviousBefore, i.After, i.PairFromZero, i.PairExpansion, i.PairContraction, i.PairChurn,
+            });
         e.HasIndex(i => new { i.FromZero, i.At }).IncludeProperties(i => new { i.PreviousAt, i.NextAt, i.CustomerId, i.Currency, i.After });
     }
 }

@@ -10,7 +10,7 @@ namespace Tally.Api.Features.Revenue;
 /// pre-summed totals at T and T0), then, for the customers with two or more changes inside it (found by their
 /// non-first change: <see cref="MrrEvent.Repeat"/> and the previous change after T0), their changes' own
 /// classifications taken out and classify(MRR at T0, MRR at T) put in (on PostgreSQL a customer with exactly two
-/// changes inside is corrected from its second change's row alone, which carries the first's values; only
+/// changes inside is corrected from its second change's row alone, which carries that correction precomputed; only
 /// customers with three or more are read change by change); last, "from 0" split into new and reactivation
 /// by a paid invoice before T0, over only the window's from-0 customers. Needs T − T0 = <see cref="RevenueReports.Window"/>.
 /// </summary>
@@ -19,7 +19,8 @@ internal static class WindowMovements
     /// <summary>The correction on PostgreSQL; parameters @t0 and @t.</summary>
     private static readonly string CorrectionSql =
         $"""
-        with p as (select customer_id, currency, previous_before as x, before as m, after as y from revenue_mrr_events
+        with p as (select customer_id, currency, previous_before as x, after as y, pair_from_zero, pair_expansion, pair_contraction, pair_churn
+                   from revenue_mrr_events
                    where repeat and at > @t0 and at <= @t and previous_at > @t0 and (earlier_at is null or earlier_at <= @t0) and (next_at is null or next_at > @t)),
              k as (select distinct customer_id, currency from revenue_mrr_events where repeat and at > @t0 and at <= @t and earlier_at > @t0),
              ke as (select e.customer_id, e.currency, e.before, e.after,
@@ -29,11 +30,9 @@ internal static class WindowMovements
                            sum({Cls("before", "after", "new")}) as s_new, sum({Cls("before", "after", "expansion")}) as s_exp,
                            sum({Cls("before", "after", "contraction")}) as s_con, sum({Cls("before", "after", "churn")}) as s_churn
                     from ke group by customer_id, currency),
-             c as (select currency, {Cls("x", "y", "new")} - {Cls("x", "m", "new")} - {Cls("m", "y", "new")} as "new",
-                          {Cls("x", "y", "expansion")} - {Cls("x", "m", "expansion")} - {Cls("m", "y", "expansion")} as expansion,
-                          {Cls("x", "y", "contraction")} - {Cls("x", "m", "contraction")} - {Cls("m", "y", "contraction")} as contraction,
-                          {Cls("x", "y", "churn")} - {Cls("x", "m", "churn")} - {Cls("m", "y", "churn")} as churn, 0 as reactivation
-                   from p
+             c as (select currency, sum(pair_from_zero) as "new", sum(pair_expansion) as expansion, sum(pair_contraction) as contraction,
+                          sum(pair_churn) as churn, 0 as reactivation
+                   from p group by currency
                    union all
                    select currency, {Cls("x", "y", "new")} - s_new, {Cls("x", "y", "expansion")} - s_exp,
                           {Cls("x", "y", "contraction")} - s_con, {Cls("x", "y", "churn")} - s_churn, 0
@@ -119,11 +118,28 @@ internal static class WindowMovements
     private static async Task<Dictionary<string, (Movements Correction, decimal Reactivation)>> InDatabaseAsync(
         TallyDbContext db, DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
     {
-        var rows = await db.Database.SqlQueryRaw<CorrectionRow>(
-            CorrectionSql,
-            new NpgsqlParameter("t0", t0), new NpgsqlParameter("t", t)).ToListAsync(ct);
-        return rows.ToDictionary(
-            r => r.Currency, r => (new Movements(r.New, 0m, r.Expansion, r.Contraction, r.Churn), r.Reactivation), StringComparer.Ordinal);
+        // Prepared (Npgsql keeps it on the physical connection): planning this statement costs as much as running it.
+        var result = new Dictionary<string, (Movements Correction, decimal Reactivation)>(StringComparer.Ordinal);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand(CorrectionSql, (NpgsqlConnection)db.Database.GetDbConnection());
+            command.Parameters.Add(new NpgsqlParameter("t0", t0));
+            command.Parameters.Add(new NpgsqlParameter("t", t));
+            await command.PrepareAsync(ct);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var m = new Movements(reader.GetDecimal(1), 0m, reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4));
+                result[reader.GetString(0)] = (m, reader.GetDecimal(5));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return result;
     }
 
     /// <summary><see cref="Movements.Classify"/> (without the paid split) of x → y as SQL: the amount of one class.</summary>
@@ -139,6 +155,4 @@ internal static class WindowMovements
             _ => $"case when not {fromZero} and not {churn} and {y} <= {x} then {x} - {y} else 0 end",
         };
     }
-
-    private sealed record CorrectionRow(string Currency, decimal New, decimal Expansion, decimal Contraction, decimal Churn, decimal Reactivation);
 }

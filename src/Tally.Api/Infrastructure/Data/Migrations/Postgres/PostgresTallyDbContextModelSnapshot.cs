@@ -1114,6 +1114,22 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_at");
 
+                    b.Property<decimal>("PairChurn")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_churn");
+
+                    b.Property<decimal>("PairContraction")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_contraction");
+
+                    b.Property<decimal>("PairExpansion")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_expansion");
+
+                    b.Property<decimal>("PairFromZero")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_from_zero");
+
                     b.Property<DateTimeOffset?>("PreviousAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("previous_at");
@@ -1140,7 +1156,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("Repeat", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_repeat_at");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Repeat", "At"), new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "Before", "After" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Repeat", "At"), new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "After", "PairFromZero", "PairExpansion", "PairContraction", "PairChurn" });
 
                     b.HasIndex("CustomerId", "Currency", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_customer_id_currency_at");

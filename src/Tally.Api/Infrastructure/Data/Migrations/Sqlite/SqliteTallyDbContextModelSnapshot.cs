@@ -1077,6 +1077,22 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_at");
 
+                    b.Property<decimal>("PairChurn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_churn");
+
+                    b.Property<decimal>("PairContraction")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_contraction");
+
+                    b.Property<decimal>("PairExpansion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_expansion");
+
+                    b.Property<decimal>("PairFromZero")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_from_zero");
+
                     b.Property<long?>("PreviousAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("previous_at");
@@ -1101,7 +1117,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("Repeat", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_repeat_at")
-                        .HasAnnotation("Npgsql:IndexInclude", new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "Before", "After" });
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "After", "PairFromZero", "PairExpansion", "PairContraction", "PairChurn" });
 
                     b.HasIndex("CustomerId", "Currency", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_customer_id_currency_at")

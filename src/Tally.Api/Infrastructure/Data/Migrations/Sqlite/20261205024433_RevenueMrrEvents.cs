@@ -53,6 +53,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                     previous_at = table.Column<long>(type: "INTEGER", nullable: true),
                     earlier_at = table.Column<long>(type: "INTEGER", nullable: true),
                     previous_before = table.Column<decimal>(type: "TEXT", nullable: false),
+                    pair_from_zero = table.Column<decimal>(type: "TEXT", nullable: false),
+                    pair_expansion = table.Column<decimal>(type: "TEXT", nullable: false),
+                    pair_contraction = table.Column<decimal>(type: "TEXT", nullable: false),
+                    pair_churn = table.Column<decimal>(type: "TEXT", nullable: false),
                     next_at = table.Column<long>(type: "INTEGER", nullable: true),
                     repeat = table.Column<bool>(type: "INTEGER", nullable: false),
                     from_zero = table.Column<bool>(type: "INTEGER", nullable: false)

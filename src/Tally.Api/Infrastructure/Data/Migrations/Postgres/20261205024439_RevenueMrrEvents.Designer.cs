@@ -12,7 +12,7 @@ using Tally.Api.Infrastructure.Data;
 namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTallyDbContext))]
-    [Migration("20261205023154_RevenueMrrEvents")]
+    [Migration("20261205024439_RevenueMrrEvents")]
     partial class RevenueMrrEvents
     {
         /// <inheritdoc />
@@ -1117,6 +1117,22 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_at");
 
+                    b.Property<decimal>("PairChurn")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_churn");
+
+                    b.Property<decimal>("PairContraction")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_contraction");
+
+                    b.Property<decimal>("PairExpansion")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_expansion");
+
+                    b.Property<decimal>("PairFromZero")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_from_zero");
+
                     b.Property<DateTimeOffset?>("PreviousAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("previous_at");
@@ -1143,7 +1159,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("Repeat", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_repeat_at");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Repeat", "At"), new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "Before", "After" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Repeat", "At"), new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "After", "PairFromZero", "PairExpansion", "PairContraction", "PairChurn" });
 
                     b.HasIndex("CustomerId", "Currency", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_customer_id_currency_at");

@@ -11,7 +11,7 @@ using Tally.Api.Infrastructure.Data;
 namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTallyDbContext))]
-    [Migration("20261205023149_RevenueMrrEvents")]
+    [Migration("20261205024433_RevenueMrrEvents")]
     partial class RevenueMrrEvents
     {
         /// <inheritdoc />
@@ -1080,6 +1080,22 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_at");
 
+                    b.Property<decimal>("PairChurn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_churn");
+
+                    b.Property<decimal>("PairContraction")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_contraction");
+
+                    b.Property<decimal>("PairExpansion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_expansion");
+
+                    b.Property<decimal>("PairFromZero")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_from_zero");
+
                     b.Property<long?>("PreviousAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("previous_at");
@@ -1104,7 +1120,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("Repeat", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_repeat_at")
-                        .HasAnnotation("Npgsql:IndexInclude", new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "Before", "After" });
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "After", "PairFromZero", "PairExpansion", "PairContraction", "PairChurn" });
 
                     b.HasIndex("CustomerId", "Currency", "At")
                         .HasDatabaseName("ix_revenue_mrr_events_customer_id_currency_at")

@@ -55,6 +55,10 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     previous_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     earlier_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     previous_before = table.Column<decimal>(type: "numeric", nullable: false),
+                    pair_from_zero = table.Column<decimal>(type: "numeric", nullable: false),
+                    pair_expansion = table.Column<decimal>(type: "numeric", nullable: false),
+                    pair_contraction = table.Column<decimal>(type: "numeric", nullable: false),
+                    pair_churn = table.Column<decimal>(type: "numeric", nullable: false),
                     next_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     repeat = table.Column<bool>(type: "boolean", nullable: false),
                     from_zero = table.Column<bool>(type: "boolean", nullable: false)
@@ -85,7 +89,7 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                 name: "ix_revenue_mrr_events_repeat_at",
                 table: "revenue_mrr_events",
                 columns: new[] { "repeat", "at" })
-                .Annotation("Npgsql:IndexInclude", new[] { "previous_at", "earlier_at", "next_at", "customer_id", "currency", "previous_before", "before", "after" });
+                .Annotation("Npgsql:IndexInclude", new[] { "previous_at", "earlier_at", "next_at", "customer_id", "currency", "previous_before", "after", "pair_from_zero", "pair_expansion", "pair_contraction", "pair_churn" });
 
             // A projection built before this migration has no change events: mark it incomplete so the next start rebuilds it (answers come from the history meanwhile).
             migrationBuilder.Sql("update revenue_projection_state set policy_key = ''");
