@@ -81,37 +81,46 @@ internal static class WindowMovements
     private static async Task<Dictionary<string, (Movements Correction, decimal Reactivation)>> InMemoryAsync(
         TallyDbContext db, RevenueData data, DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
     {
-        var events = db.Set<MrrEvent>().AsNoTracking();
-        var repeated = await events.Where(e => e.Repeat && e.At > t0 && e.At <= t && e.PreviousAt > t0)
-            .Select(e => new { e.CustomerId, e.Currency }).Distinct().ToListAsync(ct);
-        var keys = repeated.Select(k => (k.CustomerId, k.Currency)).ToHashSet();
-        var ids = keys.Select(k => k.CustomerId).Distinct().ToList();
-        var inWindow = ids.Count == 0 ? [] : await events.Where(e => ids.Contains(e.CustomerId) && e.At > t0 && e.At <= t).ToListAsync(ct);
-        var result = new Dictionary<string, (Movements Correction, decimal Reactivation)>(StringComparer.Ordinal);
+        var inWindow = db.Set<MrrEvent>().AsNoTracking().Where(e => e.At > t0 && e.At <= t);
+        var corrections = new Dictionary<string, Movements>(StringComparer.Ordinal);
+        void Correct(string currency, Movements m) => corrections[currency] = corrections.GetValueOrDefault(currency, Movements.Zero).Add(m);
         var fromZero = new List<(string Customer, string Currency, decimal Y)>();
-        foreach (var g in inWindow.Where(e => keys.Contains((e.CustomerId, e.Currency))).GroupBy(e => (e.CustomerId, e.Currency)))
+
+        // Exactly two changes inside: the second one's stored correction.
+        foreach (var p in await inWindow.Where(e => e.Repeat && e.PreviousAt > t0 && (e.EarlierAt == null || e.EarlierAt <= t0) && (e.NextAt == null || e.NextAt > t))
+            .Select(e => new { e.CustomerId, e.Currency, e.PreviousBefore, e.After, e.PairFromZero, e.PairExpansion, e.PairContraction, e.PairChurn }).ToListAsync(ct))
+        {
+            Correct(p.Currency, new Movements(p.PairFromZero, 0m, p.PairExpansion, p.PairContraction, p.PairChurn));
+            if (p.PreviousBefore == 0 && p.After > 0)
+            {
+                fromZero.Add((p.CustomerId, p.Currency, p.After));
+            }
+        }
+
+        // Three or more: their changes inside, read one by one.
+        var keys = (await inWindow.Where(e => e.Repeat && e.EarlierAt > t0).Select(e => new { e.CustomerId, e.Currency }).Distinct().ToListAsync(ct))
+            .Select(k => (k.CustomerId, k.Currency)).ToHashSet();
+        var ids = keys.Select(k => k.CustomerId).Distinct().ToList();
+        var runs = ids.Count == 0 ? [] : await inWindow.Where(e => ids.Contains(e.CustomerId)).ToListAsync(ct);
+        foreach (var g in runs.Where(e => keys.Contains((e.CustomerId, e.Currency))).GroupBy(e => (e.CustomerId, e.Currency)))
         {
             var ordered = g.OrderBy(e => e.At).ToList();
             var (x, y) = (ordered[0].Before, ordered[^1].After);
-            var correction = ordered.Aggregate(Movements.Classify(x, y, false), (sum, e) => sum.Add(e.Alone().Scale(-1)));
-            result[g.Key.Currency] = (result.GetValueOrDefault(g.Key.Currency, (Movements.Zero, 0m)).Item1.Add(correction), 0m);
+            Correct(g.Key.Currency, ordered.Aggregate(Movements.Classify(x, y, false), (sum, e) => sum.Add(e.Alone().Scale(-1))));
             if (x == 0 && y > 0)
             {
                 fromZero.Add((g.Key.CustomerId, g.Key.Currency, y));
             }
         }
 
-        fromZero.AddRange((await events
-            .Where(e => e.FromZero && e.At > t0 && e.At <= t && (e.PreviousAt == null || e.PreviousAt <= t0) && (e.NextAt == null || e.NextAt > t))
+        fromZero.AddRange((await inWindow
+            .Where(e => e.FromZero && (e.PreviousAt == null || e.PreviousAt <= t0) && (e.NextAt == null || e.NextAt > t))
             .Select(e => new { e.CustomerId, e.Currency, e.After }).ToListAsync(ct)).Select(e => (e.CustomerId, e.Currency, e.After)));
         var paid = await data.PaidBeforeAsync(fromZero.Select(f => f.Customer).ToHashSet(StringComparer.Ordinal), t0, ct);
-        foreach (var (customer, currency, y) in fromZero.Where(f => paid.Contains(f.Customer)))
-        {
-            var (m, r) = result.GetValueOrDefault(currency, (Movements.Zero, 0m));
-            result[currency] = (m, r + y);
-        }
-
-        return result;
+        var reactivated = fromZero.Where(f => paid.Contains(f.Customer)).GroupBy(f => f.Currency, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(f => f.Y), StringComparer.Ordinal);
+        return corrections.Keys.Union(reactivated.Keys, StringComparer.Ordinal).ToDictionary(
+            c => c, c => (corrections.GetValueOrDefault(c, Movements.Zero), reactivated.GetValueOrDefault(c)), StringComparer.Ordinal);
     }
 
     /// <summary>PostgreSQL: the same as one aggregate, so only a row per currency leaves the database.</summary>
