@@ -8,7 +8,7 @@ namespace Tally.Api.Features.Revenue;
 /// Totals per (currency, cohort) at many instants at once, from the projection: the daily deltas are read once,
 /// summed per gap between the instants' days (one grouped query) and accumulated in one pass; each instant's own
 /// day is then corrected exactly with the customer intervals and paying spans that start or end on it up to the
-/// instant (four queries for all instants together).
+/// instant, and the MRR change events of it up to the instant (<see cref="Totals.Moved"/>; five queries for all instants together).
 /// </summary>
 internal static class ProjectedLevels
 {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Tally.Api.Features.Mirror;
 using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Revenue;
@@ -82,18 +83,25 @@ internal static class WindowMovements
         TallyDbContext db, RevenueData data, DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
     {
         var inWindow = db.Set<MrrEvent>().AsNoTracking().Where(e => e.At > t0 && e.At <= t);
+        var invoices = db.MirroredInvoices();
+        var reactivated = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        void Reactivated(string currency, decimal y) => reactivated[currency] = reactivated.GetValueOrDefault(currency) + y;
         var corrections = new Dictionary<string, Movements>(StringComparer.Ordinal);
         void Correct(string currency, Movements m) => corrections[currency] = corrections.GetValueOrDefault(currency, Movements.Zero).Add(m);
         var fromZero = new List<(string Customer, string Currency, decimal Y)>();
 
         // Exactly two changes inside: the second one's stored correction.
         foreach (var p in await inWindow.Where(e => e.Repeat && e.PreviousAt > t0 && (e.EarlierAt == null || e.EarlierAt <= t0) && (e.NextAt == null || e.NextAt > t))
-            .Select(e => new { e.CustomerId, e.Currency, e.PreviousBefore, e.After, e.PairFromZero, e.PairExpansion, e.PairContraction, e.PairChurn }).ToListAsync(ct))
+            .Select(e => new
+            {
+                e.Currency, e.PreviousBefore, e.After, e.PairFromZero, e.PairExpansion, e.PairContraction, e.PairChurn,
+                Paid = invoices.Any(i => i.StripeCustomerId == e.CustomerId && i.Status == "paid" && i.AmountPaid > 0 && i.PaidAt < t0),
+            }).ToListAsync(ct))
         {
             Correct(p.Currency, new Movements(p.PairFromZero, 0m, p.PairExpansion, p.PairContraction, p.PairChurn));
-            if (p.PreviousBefore == 0 && p.After > 0)
+            if (p.PreviousBefore == 0 && p.After > 0 && p.Paid)
             {
-                fromZero.Add((p.CustomerId, p.Currency, p.After));
+                Reactivated(p.Currency, p.After);
             }
         }
 
@@ -113,12 +121,21 @@ internal static class WindowMovements
             }
         }
 
-        fromZero.AddRange((await inWindow
-            .Where(e => e.FromZero && (e.PreviousAt == null || e.PreviousAt <= t0) && (e.NextAt == null || e.NextAt > t))
-            .Select(e => new { e.CustomerId, e.Currency, e.After }).ToListAsync(ct)).Select(e => (e.CustomerId, e.Currency, e.After)));
+        // Single changes from 0 whose customer paid before T0 (the database tells which, so only those are read).
+        foreach (var e in await inWindow
+            .Where(e => e.FromZero && (e.PreviousAt == null || e.PreviousAt <= t0) && (e.NextAt == null || e.NextAt > t)
+                && invoices.Any(i => i.StripeCustomerId == e.CustomerId && i.Status == "paid" && i.AmountPaid > 0 && i.PaidAt < t0))
+            .Select(e => new { e.Currency, e.After }).ToListAsync(ct))
+        {
+            Reactivated(e.Currency, e.After);
+        }
+
         var paid = await data.PaidBeforeAsync(fromZero.Select(f => f.Customer).ToHashSet(StringComparer.Ordinal), t0, ct);
-        var reactivated = fromZero.Where(f => paid.Contains(f.Customer)).GroupBy(f => f.Currency, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Sum(f => f.Y), StringComparer.Ordinal);
+        foreach (var (_, currency, y) in fromZero.Where(f => paid.Contains(f.Customer)))
+        {
+            Reactivated(currency, y);
+        }
+
         return corrections.Keys.Union(reactivated.Keys, StringComparer.Ordinal).ToDictionary(
             c => c, c => (corrections.GetValueOrDefault(c, Movements.Zero), reactivated.GetValueOrDefault(c)), StringComparer.Ordinal);
     }
