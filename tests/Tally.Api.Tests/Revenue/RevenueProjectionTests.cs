@@ -109,7 +109,13 @@ public sealed class RevenueProjectionTests(RevenueDatasetFactory factory) : ICla
             .Where(d => Math.Round(d.Mrr, 12) != 0 || d.ActiveCustomers != 0 || d.ActiveSubscriptions != 0 || Math.Round(d.ScheduledToCancel, 12) != 0 || d.Present != 0)
             .Select(d => $"{d.Day:O} {d.Currency} {d.Cohort} {d.Mrr:0.############} {d.ActiveCustomers} {d.ActiveSubscriptions} {d.ScheduledToCancel:0.############} {d.Present}")
             .Order(StringComparer.Ordinal);
-        return string.Join('\n', mrr.Concat(deltas));
+        var moved = (await db.Set<MrrDailyDelta>().AsNoTracking().ToListAsync(Ct))
+            .Select(d => $"{d.Day:O} {d.Currency} {d.Cohort} moved {d.MovedFromZero:0.############} {d.MovedExpansion:0.############} {d.MovedContraction:0.############} {d.MovedChurn:0.############}")
+            .Where(line => !line.EndsWith(" 0 0 0 0", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        var events = (await db.Set<MrrEvent>().AsNoTracking().ToListAsync(Ct))
+            .Select(e => $"{e.CustomerId} {e.Currency} {e.Cohort} {e.At:O} {e.Before:0.############} {e.After:0.############} {e.PreviousAt:O} {e.NextAt:O} {e.EarlierAt:O} {e.PreviousBefore:0.############} {e.PairFromZero:0.############} {e.PairExpansion:0.############} {e.PairContraction:0.############} {e.PairChurn:0.############} {e.Repeat} {e.FromZero}")
+            .Order(StringComparer.Ordinal);
+        return string.Join('\n', mrr.Concat(deltas).Concat(moved).Concat(events));
     }
 
     /// <summary>JSON with every number printed at 12 decimals: the two paths may carry different trailing zeros.</summary>

@@ -25,15 +25,20 @@ internal sealed class DailyDeltas
         }
     }
 
+    public void Move(MrrEvent e, int sign)
+    {
+        var d = Row(e.At, e.Currency, e.Cohort);
+        var m = e.Alone();
+        d.MovedFromZero += sign * m.New;
+        d.MovedExpansion += sign * m.Expansion;
+        d.MovedContraction += sign * m.Contraction;
+        d.MovedChurn += sign * m.Churn;
+    }
+
     /// <summary>Counts <paramref name="r"/> (or, without it, one paying customer) on <paramref name="at"/>'s day, times <paramref name="sign"/>.</summary>
     private void Add(DateTimeOffset at, string currency, int cohort, int sign, CustomerMrrInterval? r)
     {
-        var key = (MrrIntervals.DayOf(at), currency, cohort);
-        if (!deltas.TryGetValue(key, out var d))
-        {
-            deltas[key] = d = new MrrDailyDelta { Day = key.Item1, Currency = currency, Cohort = cohort };
-        }
-
+        var d = Row(at, currency, cohort);
         if (r is null)
         {
             d.ActiveCustomers += sign;
@@ -45,5 +50,16 @@ internal sealed class DailyDeltas
         d.ActiveSubscriptions += sign * r.ActiveSubscriptions;
         d.ScheduledToCancel += sign * r.ScheduledToCancel;
         d.Present += sign;
+    }
+
+    private MrrDailyDelta Row(DateTimeOffset at, string currency, int cohort)
+    {
+        var key = (MrrIntervals.DayOf(at), currency, cohort);
+        if (!deltas.TryGetValue(key, out var d))
+        {
+            deltas[key] = d = new MrrDailyDelta { Day = key.Item1, Currency = currency, Cohort = cohort };
+        }
+
+        return d;
     }
 }

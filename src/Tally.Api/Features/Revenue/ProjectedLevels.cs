@@ -8,7 +8,7 @@ namespace Tally.Api.Features.Revenue;
 /// Totals per (currency, cohort) at many instants at once, from the projection: the daily deltas are read once,
 /// summed per gap between the instants' days (one grouped query) and accumulated in one pass; each instant's own
 /// day is then corrected exactly with the customer intervals and paying spans that start or end on it up to the
-/// instant (four queries for all instants together).
+/// instant, and the MRR change events of it up to the instant (<see cref="Totals.Moved"/>; five queries for all instants together).
 /// </summary>
 internal static class ProjectedLevels
 {
@@ -29,7 +29,7 @@ internal static class ProjectedLevels
             foreach (var g in gaps.Where(g => g.Gap == k))
             {
                 running[(g.Currency, g.Cohort)] = running.GetValueOrDefault((g.Currency, g.Cohort), Totals.Zero)
-                    .Add(new Totals(g.Mrr, g.Customers, g.Subscriptions, g.Scheduled, g.Present), 1);
+                    .Add(new Totals(g.Mrr, g.Customers, g.Subscriptions, g.Scheduled, g.Present, new Movements(g.FromZero, 0m, g.Expansion, g.Contraction, g.Churn)), 1);
             }
 
             beforeDay[days[k]] = new Dictionary<(string, int), Totals>(running);
@@ -67,6 +67,11 @@ internal static class ProjectedLevels
             Add(a.ValidTo!.Value, "", a.Cohort, Totals.Zero with { ActiveCustomers = 1 }, -1);
         }
 
+        foreach (var e in await db.Set<MrrEvent>().AsNoTracking().Where(Within<MrrEvent>(nameof(MrrEvent.At), windows)).ToListAsync(ct))
+        {
+            Add(e.At, e.Currency, e.Cohort, Totals.Zero with { Moved = e.Alone() }, 1);
+        }
+
         return result;
     }
 
@@ -91,14 +96,16 @@ internal static class ProjectedLevels
                 Expression.New(typeof(GapRow)),
                 Expression.Bind(typeof(GapRow).GetProperty(nameof(GapRow.Gap))!, gap),
                 Bind(d, nameof(GapRow.Currency)), Bind(d, nameof(GapRow.Cohort)), Bind(d, nameof(GapRow.Mrr)), Bind(d, nameof(GapRow.ActiveCustomers)),
-                Bind(d, nameof(GapRow.ActiveSubscriptions)), Bind(d, nameof(GapRow.ScheduledToCancel)), Bind(d, nameof(GapRow.Present))),
+                Bind(d, nameof(GapRow.ActiveSubscriptions)), Bind(d, nameof(GapRow.ScheduledToCancel)), Bind(d, nameof(GapRow.Present)),
+                Bind(d, nameof(GapRow.MovedFromZero)), Bind(d, nameof(GapRow.MovedExpansion)), Bind(d, nameof(GapRow.MovedContraction)), Bind(d, nameof(GapRow.MovedChurn))),
             d);
         var last = days[^1];
         return await db.Set<MrrDailyDelta>().AsNoTracking().Where(x => x.Day < last).Select(row)
             .GroupBy(r => new { r.Gap, r.Currency, r.Cohort })
             .Select(g => new GapSum(
                 g.Key.Gap, g.Key.Currency, g.Key.Cohort, g.Sum(r => r.Mrr), g.Sum(r => r.ActiveCustomers), g.Sum(r => r.ActiveSubscriptions),
-                g.Sum(r => r.ScheduledToCancel), g.Sum(r => r.Present)))
+                g.Sum(r => r.ScheduledToCancel), g.Sum(r => r.Present),
+                g.Sum(r => r.MovedFromZero), g.Sum(r => r.MovedExpansion), g.Sum(r => r.MovedContraction), g.Sum(r => r.MovedChurn)))
             .ToListAsync(ct);
     }
 
@@ -122,7 +129,9 @@ internal static class ProjectedLevels
         return Expression.Lambda<Func<T, bool>>(any, x);
     }
 
-    private sealed record GapSum(int Gap, string Currency, int Cohort, decimal Mrr, int Customers, int Subscriptions, decimal Scheduled, int Present);
+    private sealed record GapSum(
+        int Gap, string Currency, int Cohort, decimal Mrr, int Customers, int Subscriptions, decimal Scheduled, int Present,
+        decimal FromZero, decimal Expansion, decimal Contraction, decimal Churn);
 }
 
 /// <summary>A daily delta with the gap between instants' days it falls in (see <see cref="ProjectedLevels"/>).</summary>
@@ -143,4 +152,12 @@ internal sealed class GapRow
     public decimal ScheduledToCancel { get; set; }
 
     public int Present { get; set; }
+
+    public decimal MovedFromZero { get; set; }
+
+    public decimal MovedExpansion { get; set; }
+
+    public decimal MovedContraction { get; set; }
+
+    public decimal MovedChurn { get; set; }
 }

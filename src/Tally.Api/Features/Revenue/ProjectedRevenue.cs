@@ -3,14 +3,18 @@ using Tally.Api.Infrastructure.Data;
 
 namespace Tally.Api.Features.Revenue;
 
-/// <summary>Sums at one instant per (currency, cohort); currency "" counts paying customers.</summary>
-internal sealed record Totals(decimal Mrr, int ActiveCustomers, int ActiveSubscriptions, decimal ScheduledToCancel, int Present)
+/// <summary>
+/// Sums at one instant per (currency, cohort); currency "" counts paying customers. <see cref="Moved"/>: every
+/// <see cref="MrrEvent"/> up to the instant classified on its own (from 0 in <see cref="Movements.New"/>).
+/// </summary>
+internal sealed record Totals(decimal Mrr, int ActiveCustomers, int ActiveSubscriptions, decimal ScheduledToCancel, int Present, Movements? Moved = null)
 {
     public static readonly Totals Zero = new(0m, 0, 0, 0m, 0);
 
     public Totals Add(Totals o, int sign) => new(
         Mrr + (sign * o.Mrr), ActiveCustomers + (sign * o.ActiveCustomers), ActiveSubscriptions + (sign * o.ActiveSubscriptions),
-        ScheduledToCancel + (sign * o.ScheduledToCancel), Present + (sign * o.Present));
+        ScheduledToCancel + (sign * o.ScheduledToCancel), Present + (sign * o.Present),
+        o.Moved is null ? Moved : (Moved ?? Movements.Zero).Add(o.Moved.Scale(sign)));
 }
 
 /// <summary>
@@ -35,9 +39,10 @@ internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection proj
 
         await PreloadAsync([t0, t], policy, ct);
         var missing = await MissingPricesAsync(t0, t, ct);
-        var start = Level(await TotalsAsync(t0, ct), new Dictionary<string, decimal>(), new SortedSet<string>(StringComparer.Ordinal));
-        var end = Level(await TotalsAsync(t, ct), await UsageAsync(t0, t, policy, ct), missing);
-        var movements = await MovementsAsync(t0, t, ct);
+        var (atStart, atEnd) = (await TotalsAsync(t0, ct), await TotalsAsync(t, ct));
+        var start = Level(atStart, new Dictionary<string, decimal>(), new SortedSet<string>(StringComparer.Ordinal));
+        var end = Level(atEnd, await UsageAsync(t0, t, policy, ct), missing);
+        var movements = await WindowMovements.ComputeAsync(db, data, t0, t, atStart, atEnd, ct);
         var activity = db.Set<CustomerActivity>().AsNoTracking();
         var churned = await activity
             .Where(a => a.ValidFrom <= t0 && a.ValidTo > t0 && a.ValidTo <= t
@@ -82,62 +87,6 @@ internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection proj
         return new Level(byCurrency, totals.Where(kv => kv.Key.Currency.Length == 0).Sum(kv => kv.Value.ActiveCustomers), missing);
     }
 
-    private static Totals Of(CustomerMrrInterval r) => new(r.Mrr, r.Active ? 1 : 0, r.ActiveSubscriptions, r.ScheduledToCancel, 1);
-
-    /// <summary>Per customer and currency whose MRR changed in (T0, T]: x from the interval that held at T0 and ended inside, y from the one that began inside and holds at T.</summary>
-    private async Task<Dictionary<string, Movements>> MovementsAsync(DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
-    {
-        if (db is PostgresTallyDbContext)
-        {
-            return await MovementsInDatabaseAsync(t0, t, ct);
-        }
-
-        var mrr = db.Set<CustomerMrrInterval>().AsNoTracking();
-        var pairs = new Dictionary<(string Customer, string Currency), (decimal X, decimal Y)>();
-        foreach (var r in await mrr.Where(r => r.ValidFrom <= t0 && r.ValidTo > t0 && r.ValidTo <= t).Select(r => new { r.CustomerId, r.Currency, r.Mrr }).ToListAsync(ct))
-        {
-            pairs[(r.CustomerId, r.Currency)] = (r.Mrr, 0m);
-        }
-
-        foreach (var r in await mrr.Where(r => r.ValidFrom > t0 && r.ValidFrom <= t && (r.ValidTo == null || r.ValidTo > t)).Select(r => new { r.CustomerId, r.Currency, r.Mrr }).ToListAsync(ct))
-        {
-            pairs[(r.CustomerId, r.Currency)] = (pairs.GetValueOrDefault((r.CustomerId, r.Currency)).X, r.Mrr);
-        }
-
-        var candidates = pairs.Where(p => p.Value.X == 0 && p.Value.Y > 0).Select(p => p.Key.Customer).ToHashSet(StringComparer.Ordinal);
-        var paying = await data.PaidBeforeAsync(candidates, t0, ct);
-        var result = new Dictionary<string, Movements>(StringComparer.Ordinal);
-        foreach (var ((customer, currency), (x, y)) in pairs)
-        {
-            result[currency] = result.GetValueOrDefault(currency, Movements.Zero).Add(Movements.Classify(x, y, paying.Contains(customer)));
-        }
-
-        return result;
-    }
-
-    /// <summary>PostgreSQL: the same pairs and classification (<see cref="Movements.Classify"/>) as one aggregate, so only a row per currency leaves the database.</summary>
-    private async Task<Dictionary<string, Movements>> MovementsInDatabaseAsync(DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
-    {
-        var rows = await db.Database.SqlQuery<MovementRow>($"""
-            with e as (select customer_id, currency, mrr from revenue_customer_mrr where valid_from <= {t0} and valid_to > {t0} and valid_to <= {t}),
-                 s as (select customer_id, currency, mrr from revenue_customer_mrr where valid_from > {t0} and valid_from <= {t} and (valid_to is null or valid_to > {t})),
-                 p as (select coalesce(s.customer_id, e.customer_id) as customer_id, coalesce(s.currency, e.currency) as currency,
-                              coalesce(e.mrr, 0) as x, coalesce(s.mrr, 0) as y
-                       from s full join e on e.customer_id = s.customer_id and e.currency = s.currency),
-                 q as (select currency, x, y, x = 0 and y > 0 and exists (select 1 from invoices i where i.stripe_customer_id = p.customer_id
-                           and i.status = 'paid' and i.amount_paid > 0 and i.paid_at < {t0}) as paid
-                       from p)
-            select currency as "currency",
-                   coalesce(sum(y) filter (where x = 0 and y > 0 and not paid), 0) as "new",
-                   coalesce(sum(y) filter (where x = 0 and y > 0 and paid), 0) as "reactivation",
-                   coalesce(sum(y - x) filter (where x > 0 and y > x), 0) as "expansion",
-                   coalesce(sum(x - y) filter (where x > 0 and y > 0 and y <= x), 0) as "contraction",
-                   coalesce(sum(x) filter (where x > 0 and y = 0), 0) as "churn"
-            from q group by currency
-            """).ToListAsync(ct);
-        return rows.ToDictionary(r => r.Currency, r => new Movements(r.New, r.Reactivation, r.Expansion, r.Contraction, r.Churn), StringComparer.Ordinal);
-    }
-
     /// <summary>Prices named by a piece valid at T0 or at T that the mirror lacks; the (rare) pieces naming any are read once per scope.</summary>
     private async Task<SortedSet<string>> MissingPricesAsync(DateTimeOffset t0, DateTimeOffset t, CancellationToken ct)
     {
@@ -163,5 +112,3 @@ internal sealed class ProjectedRevenue(TallyDbContext db, RevenueProjection proj
 }
 
 internal sealed record MissingPiece(string Prices, DateTimeOffset From, DateTimeOffset? To);
-
-internal sealed record MovementRow(string Currency, decimal New, decimal Reactivation, decimal Expansion, decimal Contraction, decimal Churn);

@@ -29,6 +29,7 @@ internal sealed class ProjectionBatch(TallyDbContext db, RevenuePolicy policy)
             .ToLookup(i => i.CustomerId, StringComparer.Ordinal);
         var mrr = db.Set<CustomerMrrInterval>().Where(i => customers.Contains(i.CustomerId));
         var activity = db.Set<CustomerActivity>().Where(i => customers.Contains(i.CustomerId));
+        var events = db.Set<MrrEvent>().Where(i => customers.Contains(i.CustomerId));
         foreach (var row in await mrr.AsNoTracking().ToListAsync(ct))
         {
             deltas.Move(row, -1);
@@ -39,16 +40,25 @@ internal sealed class ProjectionBatch(TallyDbContext db, RevenuePolicy policy)
             deltas.Move(row, -1);
         }
 
+        foreach (var e in await events.AsNoTracking().ToListAsync(ct))
+        {
+            deltas.Move(e, -1);
+        }
+
         await mrr.ExecuteDeleteAsync(ct);
         await activity.ExecuteDeleteAsync(ct);
+        await events.ExecuteDeleteAsync(ct);
         await db.Set<CustomerSignup>().Where(s => customers.Contains(s.CustomerId)).ExecuteDeleteAsync(ct);
         foreach (var customer in customers)
         {
             var (rows, spans, signup) = MrrIntervals.Customer(customer, [.. all[customer]]);
+            var changes = MrrEvent.Of(customer, signup?.Cohort ?? 0, rows);
             rows.ForEach(r => deltas.Move(r, 1));
             spans.ForEach(s => deltas.Move(s, 1));
+            changes.ForEach(e => deltas.Move(e, 1));
             db.AddRange(rows);
             db.AddRange(spans);
+            db.AddRange(changes);
             if (signup is not null)
             {
                 db.Add(signup);
@@ -78,6 +88,10 @@ internal sealed class ProjectionBatch(TallyDbContext db, RevenuePolicy policy)
             row.ActiveSubscriptions += d.ActiveSubscriptions;
             row.ScheduledToCancel += d.ScheduledToCancel;
             row.Present += d.Present;
+            row.MovedFromZero += d.MovedFromZero;
+            row.MovedExpansion += d.MovedExpansion;
+            row.MovedContraction += d.MovedContraction;
+            row.MovedChurn += d.MovedChurn;
         }
     }
 }

@@ -22,7 +22,7 @@ internal sealed class ProjectionBuild(TallyDbContext db, RevenuePolicy policy)
         if (db is PostgresTallyDbContext)
         {
             await db.Database.ExecuteSqlRawAsync(
-                "truncate revenue_subscription_mrr, revenue_customer_mrr, revenue_customer_activity, revenue_customer_signups, revenue_daily_deltas", ct);
+                "truncate revenue_subscription_mrr, revenue_customer_mrr, revenue_customer_activity, revenue_customer_signups, revenue_mrr_events, revenue_daily_deltas", ct);
         }
         else
         {
@@ -30,6 +30,7 @@ internal sealed class ProjectionBuild(TallyDbContext db, RevenuePolicy policy)
             await db.Set<CustomerMrrInterval>().ExecuteDeleteAsync(ct);
             await db.Set<CustomerActivity>().ExecuteDeleteAsync(ct);
             await db.Set<CustomerSignup>().ExecuteDeleteAsync(ct);
+            await db.Set<MrrEvent>().ExecuteDeleteAsync(ct);
             await db.Set<MrrDailyDelta>().ExecuteDeleteAsync(ct);
         }
 
@@ -61,7 +62,7 @@ internal sealed class ProjectionBuild(TallyDbContext db, RevenuePolicy policy)
         {
             // Statistics and the visibility map for the bulk-loaded rows now (plans, index-only scans), not whenever autovacuum comes.
             await db.Database.ExecuteSqlRawAsync(
-                "vacuum (analyze) revenue_subscription_mrr, revenue_customer_mrr, revenue_customer_activity, revenue_customer_signups", ct);
+                "vacuum (analyze) revenue_subscription_mrr, revenue_customer_mrr, revenue_customer_activity, revenue_customer_signups, revenue_mrr_events", ct);
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -85,12 +86,15 @@ internal sealed class ProjectionBuild(TallyDbContext db, RevenuePolicy policy)
     {
         var pieces = (await db.Set<SubscriptionMrrInterval>().AsNoTracking().Where(i => ids.Contains(i.CustomerId)).ToListAsync(ct))
             .ToLookup(i => i.CustomerId, StringComparer.Ordinal);
-        var (mrr, activity, signups) = (new List<CustomerMrrInterval>(), new List<CustomerActivity>(), new List<CustomerSignup>());
+        var (mrr, activity, signups, events) = (new List<CustomerMrrInterval>(), new List<CustomerActivity>(), new List<CustomerSignup>(), new List<MrrEvent>());
         foreach (var customer in ids)
         {
             var (rows, spans, signup) = MrrIntervals.Customer(customer, [.. pieces[customer]]);
+            var changes = MrrEvent.Of(customer, signup?.Cohort ?? 0, rows);
             rows.ForEach(r => deltas.Move(r, 1));
             spans.ForEach(s => deltas.Move(s, 1));
+            changes.ForEach(e => deltas.Move(e, 1));
+            events.AddRange(changes);
             mrr.AddRange(rows);
             activity.AddRange(spans);
             if (signup is not null)
@@ -103,6 +107,7 @@ internal sealed class ProjectionBuild(TallyDbContext db, RevenuePolicy policy)
         await BulkInsert.WriteAsync(db, mrr, ct);
         await BulkInsert.WriteAsync(db, activity, ct);
         await BulkInsert.WriteAsync(db, signups, ct);
+        await BulkInsert.WriteAsync(db, events, ct);
         await tx.CommitAsync(ct);
     }
 }

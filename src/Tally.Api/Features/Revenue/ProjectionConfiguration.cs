@@ -33,6 +33,27 @@ internal sealed class CustomerMrrIntervalConfiguration : IEntityTypeConfiguratio
     }
 }
 
+internal sealed class MrrEventConfiguration : IEntityTypeConfiguration<MrrEvent>
+{
+    public void Configure(EntityTypeBuilder<MrrEvent> e)
+    {
+        e.ToTable("revenue_mrr_events");
+        e.Property(i => i.CustomerId).HasMaxLength(StripeColumns.StripeIdLength);
+        e.Property(i => i.Currency).HasMaxLength(3);
+        e.HasIndex(i => i.At);
+
+        // Covering on PostgreSQL: a window's correction reads the repeated changes inside it (a customer with exactly two
+        // changes in it from its second alone), the changes of customers with three or more, and the single changes from 0.
+        e.HasIndex(i => new { i.CustomerId, i.Currency, i.At }).IncludeProperties(i => new { i.Before, i.After, i.PreviousAt, i.NextAt });
+        e.HasIndex(i => new { i.Repeat, i.At })
+            .IncludeProperties(i => new
+            {
+                i.PreviousAt, i.EarlierAt, i.NextAt, i.CustomerId, i.Currency, i.PreviousBefore, i.After, i.PairFromZero, i.PairExpansion, i.PairContraction, i.PairChurn,
+            });
+        e.HasIndex(i => new { i.FromZero, i.At }).IncludeProperties(i => new { i.PreviousAt, i.NextAt, i.CustomerId, i.Currency, i.After });
+    }
+}
+
 internal sealed class CustomerActivityConfiguration : IEntityTypeConfiguration<CustomerActivity>
 {
     public void Configure(EntityTypeBuilder<CustomerActivity> e)

@@ -112,6 +112,15 @@ internal sealed class MrrDailyDelta
 
     /// <summary>Customer-currency intervals valid (whatever their MRR): the currency is reported while it is &gt; 0.</summary>
     public int Present { get; set; }
+
+    /// <summary>The day's <see cref="MrrEvent"/>s classified each on its own: from 0 (new or reactivation, split per window), expansion, contraction, churn.</summary>
+    public decimal MovedFromZero { get; set; }
+
+    public decimal MovedExpansion { get; set; }
+
+    public decimal MovedContraction { get; set; }
+
+    public decimal MovedChurn { get; set; }
 }
 
 /// <summary>A subscription (or a price: every subscription naming it) whose projection is stale; written by database triggers.</summary>

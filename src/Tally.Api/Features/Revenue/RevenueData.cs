@@ -30,6 +30,8 @@ internal sealed record RevenueWindow(
 /// <summary>Reads the mirror's history, prices and invoices for a window (T0, T].</summary>
 internal sealed class RevenueData(TallyDbContext db)
 {
+    private Dictionary<string, PriceTerms>? priceTerms;
+
     public Task<RevenueWindow> LoadAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct) => LoadAsync(from, to, null, ct);
 
     /// <param name="only">Just these subscriptions' states, and no cash (all when null).</param>
@@ -54,8 +56,9 @@ internal sealed class RevenueData(TallyDbContext db)
         return new RevenueWindow(from, to, states, prices, paid, usage);
     }
 
-    public async Task<Dictionary<string, PriceTerms>> PricesAsync(CancellationToken ct) =>
-        (await db.MirroredPrices().ToListAsync(ct)).ToDictionary(p => p.StripePriceId, PriceTerms.From);
+    /// <summary>The mirror's prices, read once per scope (a request; the time series asks for every point).</summary>
+    public async Task<IReadOnlyDictionary<string, PriceTerms>> PricesAsync(CancellationToken ct) =>
+        priceTerms ??= (await db.MirroredPrices().ToListAsync(ct)).ToDictionary(p => p.StripePriceId, PriceTerms.From);
 
     /// <summary>Paid invoices in (<paramref name="from"/>, <paramref name="to"/>].</summary>
     public Task<List<PaidInvoice>> PaidAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>

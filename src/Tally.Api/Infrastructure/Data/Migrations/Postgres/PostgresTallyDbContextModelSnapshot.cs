@@ -1027,6 +1027,22 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("day");
 
+                    b.Property<decimal>("MovedChurn")
+                        .HasColumnType("numeric")
+                        .HasColumnName("moved_churn");
+
+                    b.Property<decimal>("MovedContraction")
+                        .HasColumnType("numeric")
+                        .HasColumnName("moved_contraction");
+
+                    b.Property<decimal>("MovedExpansion")
+                        .HasColumnType("numeric")
+                        .HasColumnName("moved_expansion");
+
+                    b.Property<decimal>("MovedFromZero")
+                        .HasColumnType("numeric")
+                        .HasColumnName("moved_from_zero");
+
                     b.Property<decimal>("Mrr")
                         .HasColumnType("numeric")
                         .HasColumnName("mrr");
@@ -1047,6 +1063,107 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                         .HasDatabaseName("ix_revenue_daily_deltas_day_currency_cohort");
 
                     b.ToTable("revenue_daily_deltas", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.MrrEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("After")
+                        .HasColumnType("numeric")
+                        .HasColumnName("after");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<decimal>("Before")
+                        .HasColumnType("numeric")
+                        .HasColumnName("before");
+
+                    b.Property<int>("Cohort")
+                        .HasColumnType("integer")
+                        .HasColumnName("cohort");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset?>("EarlierAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("earlier_at");
+
+                    b.Property<bool>("FromZero")
+                        .HasColumnType("boolean")
+                        .HasColumnName("from_zero");
+
+                    b.Property<DateTimeOffset?>("NextAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_at");
+
+                    b.Property<decimal>("PairChurn")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_churn");
+
+                    b.Property<decimal>("PairContraction")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_contraction");
+
+                    b.Property<decimal>("PairExpansion")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_expansion");
+
+                    b.Property<decimal>("PairFromZero")
+                        .HasColumnType("numeric")
+                        .HasColumnName("pair_from_zero");
+
+                    b.Property<DateTimeOffset?>("PreviousAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("previous_at");
+
+                    b.Property<decimal>("PreviousBefore")
+                        .HasColumnType("numeric")
+                        .HasColumnName("previous_before");
+
+                    b.Property<bool>("Repeat")
+                        .HasColumnType("boolean")
+                        .HasColumnName("repeat");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_mrr_events");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_revenue_mrr_events_at");
+
+                    b.HasIndex("FromZero", "At")
+                        .HasDatabaseName("ix_revenue_mrr_events_from_zero_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("FromZero", "At"), new[] { "PreviousAt", "NextAt", "CustomerId", "Currency", "After" });
+
+                    b.HasIndex("Repeat", "At")
+                        .HasDatabaseName("ix_revenue_mrr_events_repeat_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Repeat", "At"), new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "After", "PairFromZero", "PairExpansion", "PairContraction", "PairChurn" });
+
+                    b.HasIndex("CustomerId", "Currency", "At")
+                        .HasDatabaseName("ix_revenue_mrr_events_customer_id_currency_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CustomerId", "Currency", "At"), new[] { "Before", "After", "PreviousAt", "NextAt" });
+
+                    b.ToTable("revenue_mrr_events", (string)null);
                 });
 
             modelBuilder.Entity("Tally.Api.Features.Revenue.ProjectionChange", b =>

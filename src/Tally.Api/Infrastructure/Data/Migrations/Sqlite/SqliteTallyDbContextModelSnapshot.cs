@@ -992,6 +992,22 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("day");
 
+                    b.Property<decimal>("MovedChurn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("moved_churn");
+
+                    b.Property<decimal>("MovedContraction")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("moved_contraction");
+
+                    b.Property<decimal>("MovedExpansion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("moved_expansion");
+
+                    b.Property<decimal>("MovedFromZero")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("moved_from_zero");
+
                     b.Property<decimal>("Mrr")
                         .HasColumnType("TEXT")
                         .HasColumnName("mrr");
@@ -1012,6 +1028,102 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_revenue_daily_deltas_day_currency_cohort");
 
                     b.ToTable("revenue_daily_deltas", (string)null);
+                });
+
+            modelBuilder.Entity("Tally.Api.Features.Revenue.MrrEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("After")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("after");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<decimal>("Before")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("before");
+
+                    b.Property<int>("Cohort")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cohort");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long?>("EarlierAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("earlier_at");
+
+                    b.Property<bool>("FromZero")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from_zero");
+
+                    b.Property<long?>("NextAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_at");
+
+                    b.Property<decimal>("PairChurn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_churn");
+
+                    b.Property<decimal>("PairContraction")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_contraction");
+
+                    b.Property<decimal>("PairExpansion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_expansion");
+
+                    b.Property<decimal>("PairFromZero")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pair_from_zero");
+
+                    b.Property<long?>("PreviousAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_at");
+
+                    b.Property<decimal>("PreviousBefore")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_before");
+
+                    b.Property<bool>("Repeat")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("repeat");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_mrr_events");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_revenue_mrr_events_at");
+
+                    b.HasIndex("FromZero", "At")
+                        .HasDatabaseName("ix_revenue_mrr_events_from_zero_at")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "PreviousAt", "NextAt", "CustomerId", "Currency", "After" });
+
+                    b.HasIndex("Repeat", "At")
+                        .HasDatabaseName("ix_revenue_mrr_events_repeat_at")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "PreviousAt", "EarlierAt", "NextAt", "CustomerId", "Currency", "PreviousBefore", "After", "PairFromZero", "PairExpansion", "PairContraction", "PairChurn" });
+
+                    b.HasIndex("CustomerId", "Currency", "At")
+                        .HasDatabaseName("ix_revenue_mrr_events_customer_id_currency_at")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Before", "After", "PreviousAt", "NextAt" });
+
+                    b.ToTable("revenue_mrr_events", (string)null);
                 });
 
             modelBuilder.Entity("Tally.Api.Features.Revenue.ProjectionChange", b =>
