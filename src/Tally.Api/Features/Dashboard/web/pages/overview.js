@@ -170,14 +170,15 @@ async function cohorts(card, revenue) {
     card.append(failure(error));
     return;
   }
-  if (data.cohorts.length === 0) {
+  const cohortsWithCustomers = data.cohorts.filter(c => c.customers > 0);
+  if (cohortsWithCustomers.length === 0) {
     card.append(empty('No cohorts yet: customers appear here from the month of their first paid subscription.'));
     return;
   }
-  const width = Math.max(...data.cohorts.map(c => c.cells.length));
+  const width = Math.max(...cohortsWithCustomers.map(c => c.cells.length));
   const headers = ['Cohort', 'Customers', ...Array.from({ length: width }, (_, i) => `M${i}`)];
   card.append(table('Customer retention by signup month (share of the cohort still active)', headers,
-    data.cohorts.map(c => el('tr', {},
+    cohortsWithCustomers.map(c => el('tr', {},
       el('th', { scope: 'row' }, c.month), el('td', {}, number(c.customers, 0)),
       c.cells.map(cell => {
         const share = cell.customer_retention;
