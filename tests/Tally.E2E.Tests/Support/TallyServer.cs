@@ -39,6 +39,9 @@ public sealed partial class TallyServer : IAsyncLifetime
 
     public string AdminToken => Jwt.Sign(SigningKey, "e2e-admin", AdminEmail);
 
+    /// <summary>The embedded emulator's webhook signing secret: beside the SQLite file, or in ./tally.stripe with PostgreSQL.</summary>
+    public string WebhookSecretPath => Path.Combine(workDir!, Provider == "sqlite" ? "tally.db.stripe" : "tally.stripe", "webhook-secret");
+
     public async ValueTask InitializeAsync()
     {
         workDir = Directory.CreateTempSubdirectory("tally-e2e-").FullName;
@@ -60,6 +63,8 @@ public sealed partial class TallyServer : IAsyncLifetime
         info.Environment["TALLY_JWT_SIGNING_KEY"] = SigningKey;
         info.Environment["TALLY_ADMIN_EMAILS"] = AdminEmail;
         info.Environment["TALLY_STRIPE_EMULATOR"] = "true";
+        // A webhook event that cannot be processed ends failed at its first attempt (the Health page test makes one).
+        info.Environment["Webhooks__MaxAttempts"] = "1";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         process = Process.Start(info)!;
@@ -88,6 +93,32 @@ public sealed partial class TallyServer : IAsyncLifetime
         // The admin of TALLY_ADMIN_EMAILS exists once its token has been used: the link signs in that admin.
         using var http = Client(AdminToken);
         (await http.GetAsync("/api/me")).EnsureSuccessStatusCode();
+        await SettledAsync(http, started);
+    }
+
+    /// <summary>
+    /// Seeding has returned, but Stripe's last webhooks may still be on their way: wait until the inbox has
+    /// nothing pending and the revenue figures read the same three times in a row, so the tests compare
+    /// the page with the API over data that no longer moves.
+    /// </summary>
+    private async Task SettledAsync(HttpClient http, Stopwatch started)
+    {
+        var same = 0;
+        var last = "";
+        while (same < 3)
+        {
+            if (started.Elapsed > SeedTimeout)
+            {
+                throw new InvalidOperationException($"the demo data did not settle:\n{Output}");
+            }
+
+            await Task.Delay(1000);
+            var pending = await http.GetStringAsync("/api/admin/webhooks?status=pending&limit=1");
+            var revenue = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/admin/revenue")).RootElement;
+            var figures = $"{pending.Contains("\"data\":[]", StringComparison.Ordinal)} {revenue.GetProperty("mrr")} {revenue.GetProperty("usage_mrr")} {revenue.GetProperty("active_subscriptions")}";
+            same = figures == last && figures.StartsWith("True", StringComparison.Ordinal) ? same + 1 : 0;
+            last = figures;
+        }
     }
 
     public HttpClient Client(string token)

@@ -9,7 +9,10 @@ async function check(response) {
     detail = `${problem.detail ?? problem.title} (${problem.code ?? response.status})`;
   } catch { /* not problem+json */ }
   if (response.status === 401) window.location.assign('/dashboard/signin');
-  throw new Error(detail);
+  const error = new Error(detail);
+  error.status = response.status;
+  error.path = new URL(response.url).pathname;
+  throw error;
 }
 
 export async function getJson(path) {

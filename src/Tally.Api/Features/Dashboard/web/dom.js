@@ -24,6 +24,10 @@ export function empty(message) {
 }
 
 export function failure(error) {
+  // An endpoint this Tally does not have (an older version): say so instead of failing the page.
+  if ((error.status === 404 && error.message.includes('(not_found)')) || error.status === 405) {
+    return el('p', { class: 'empty' }, `Not available from this Tally version (GET ${error.path}).`);
+  }
   return el('p', { class: 'error', role: 'alert' }, `Could not load: ${error.message}`);
 }
 

@@ -93,6 +93,6 @@ async function renderSystem(card) {
       el('dt', {}, 'Stripe mode'), el('dd', {}, s.stripe_mode ?? '—'),
       el('dt', {}, 'Version'), el('dd', {}, s.version ?? '—')));
   } catch (error) {
-    card.append(empty(`Stripe mode and version are not available from this Tally (${error.message}).`));
+    card.append(failure(error));
   }
 }
