@@ -22,7 +22,7 @@ public sealed class AccessTests(TallyServer tally, Browser browser)
         await Dashboard.ScreenshotAsync(page, "not-allowed");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync("**/dashboard/signin");
+        await page.WaitForURLAsync("**/dashboard/signin", new() { WaitUntil = WaitUntilState.Commit });
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "tally_session");
     }
 

@@ -75,7 +75,7 @@ public sealed class OverviewTests(TallyServer tally, Browser browser)
         var stacks = await page.EvaluateAsync<string[]>("() => Chart.getChart('mrr-chart').data.datasets.map(d => d.label)");
         await page.GetByLabel("Chart range").SelectOptionAsync("24");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await page.WaitForURLAsync("**/dashboard/overview?**months=24");
+        await page.WaitForURLAsync("**/dashboard/overview?**months=24", new() { WaitUntil = WaitUntilState.Commit });
         await page.WaitForSelectorAsync("main[data-ready='true']");
         var twentyFour = await page.EvaluateAsync<int>("() => Chart.getChart('mrr-chart').data.datasets[0].data.length");
 

@@ -23,7 +23,7 @@ public sealed class PagesTests(TallyServer tally, Browser browser)
 
         await page.GetByLabel("Status").SelectOptionAsync("canceled");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await page.WaitForURLAsync("**/dashboard/subscriptions?status=canceled**");
+        await page.WaitForURLAsync("**/dashboard/subscriptions?status=canceled**", new() { WaitUntil = WaitUntilState.Commit });
         await page.WaitForSelectorAsync("main[data-ready='true']");
 
         Assert.True(statusesBefore.Length > 1, "the unfiltered list shows several statuses");
@@ -56,6 +56,8 @@ public sealed class PagesTests(TallyServer tally, Browser browser)
         Assert.Equal("pending", answer.GetProperty("status").GetString()); // back in the queue
         Assert.Equal(0, answer.GetProperty("attempts").GetInt32());
         Assert.Contains($"{id} put back in the queue", await page.Locator(".status-line").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(["Pending records", "Oldest pending", "Failed records", "Late records", "Open batches", "Queue depth", "Last flush", "Last Stripe error", "Delivery mode"],
+            await page.Locator("#usage-health dt").AllTextContentsAsync());
         // ...and processed again: it is still unreadable, so it ends failed once more, with its error.
         var again = await EventuallyAsync(async () => await EventAsync(api, id) is { } e && e.GetProperty("status").GetString() == "failed" ? e : null);
         Assert.Equal(failed!.Value.GetProperty("last_error").GetString(), again!.Value.GetProperty("last_error").GetString());
@@ -75,7 +77,8 @@ public sealed class PagesTests(TallyServer tally, Browser browser)
                 await Dashboard.ScreenshotAsync(page, name);
                 var tooWide = await page.EvaluateAsync<string>(
                     "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap')).slice(0, 3).map(e => e.tagName + '.' + e.className).join(', ')");
-                Assert.True(tooWide == "", $"{name} at {width} px is wider than the screen: {tooWide}");
+                var fits = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth");
+                Assert.True(fits && tooWide == "", $"{name} at {width} px is wider than the screen: {tooWide}");
             }
 
             await page.Context.CloseAsync();

@@ -93,6 +93,14 @@ public sealed class DashboardSessionTests(TallyFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public void WithRealStripe_NoSignInLinkIsPrinted()
+    {
+        // This host talks to "real" Stripe (STRIPE_SECRET_KEY set): the link printer is not even registered.
+        Assert.DoesNotContain(factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s.GetType().Name == "DashboardLink");
+        Assert.Contains(factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s.GetType().Name == "LocalAdmin");
+    }
+
+    [Fact]
     public async Task OneTimeCode_ThatWasNeverIssued_IsRefused()
     {
         var browser = DashboardBrowser.Open(factory);

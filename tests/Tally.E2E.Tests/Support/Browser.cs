@@ -32,8 +32,14 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile (no cookies) at <paramref name="width"/> px, in en-US.</summary>
-    public Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 900) =>
-        Chromium.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = "en-US", TimezoneId = "UTC" });
+    public async Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 900)
+    {
+        var context = await Chromium.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = "en-US", TimezoneId = "UTC" });
+        // The machine is shared and often loaded: waits are for states, never for time, so a long limit costs nothing when all is well.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
+        return context;
+    }
 
     public async ValueTask DisposeAsync()
     {
