@@ -17,6 +17,8 @@ public static class ApiEndpoints
         ("GET", "/api/me", null, "viewer", HttpStatusCode.OK),
         ("GET", "/api/admin/users", null, "admin", HttpStatusCode.OK),
         ("PUT", "/api/admin/users/999999/role", """{"role":"editor"}""", "admin", HttpStatusCode.NotFound),
+        ("GET", "/api/admin/users/999999", null, "admin", HttpStatusCode.NotFound),
+        ("GET", "/api/admin/audit", null, "admin", HttpStatusCode.OK),
         ("POST", "/api/admin/users/999999/stripe_customer", """{"stripe_customer_id":"cus_x"}""", "admin", HttpStatusCode.NotFound),
         // This fixture has no Stripe (the API base is a closed port): creating a customer is a deterministic 502.
         ("POST", "/api/stripe/create_customer", null, "editor", HttpStatusCode.BadGateway),
@@ -36,6 +38,11 @@ public static class ApiEndpoints
         ("GET", "/api/admin/usage/reconciliation", null, "admin", HttpStatusCode.OK),
         ("GET", "/api/admin/usage/health", null, "admin", HttpStatusCode.OK),
         ("POST", "/api/admin/usage/failed/retry", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/admin/usage/activity", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/admin/usage/top_customers", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/admin/usage/records", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/admin/usage/corrections", null, "admin", HttpStatusCode.OK),
+        ("GET", "/api/admin/system", null, "admin", HttpStatusCode.OK),
         ("GET", "/api/admin/webhooks", null, "admin", HttpStatusCode.OK),
         ("POST", "/api/admin/webhooks/999999/replay", null, "admin", HttpStatusCode.NotFound),
         ("POST", "/api/admin/webhooks/replay", null, "admin", HttpStatusCode.OK),
@@ -53,7 +60,7 @@ public static class ApiEndpoints
     public static readonly string[] Paged =
     [
         "/api/admin/users", "/api/billing/subscriptions", "/api/admin/subscriptions", "/api/billing/invoices",
-        "/api/billing/usage_records", "/api/admin/webhooks",
+        "/api/billing/usage_records", "/api/admin/webhooks", "/api/admin/audit", "/api/admin/usage/records", "/api/admin/usage/corrections",
     ];
 
     /// <summary>The GET endpoints that take <c>?user_id=</c>: one that names no user is 404 <c>user_not_found</c> on each.</summary>

@@ -16,6 +16,9 @@ public class TallyFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     private TestDatabase? database;
 
+    /// <summary>The host's database, for a CLI verb run against it (<see cref="TallyProcess"/>).</summary>
+    public string DatabaseUrl => database!.Url;
+
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     public virtual async ValueTask InitializeAsync()

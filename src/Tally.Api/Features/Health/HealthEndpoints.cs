@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tally.Api.Infrastructure.Auth;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Errors;
 using Tally.Api.Infrastructure.Health;
@@ -16,6 +17,8 @@ internal static class HealthEndpoints
         var health = app.MapGroup("").WithTags("Health").AllowAnonymous();
         health.MapGet("/healthz", () => TypedResults.Ok(new HealthResponse("ok"))).WithName("Liveness");
         health.MapGet("/readyz", ReadyAsync).WithName("Readiness");
+        app.MapGet("/api/admin/system", SystemEndpoint.Get).WithTags("Health").WithName("GetSystem").RequireRole(Role.Admin)
+            .WithSummary("Stripe mode (emulator or live) and API host, version, database provider, start time and uptime.");
     }
 
     /// <summary>

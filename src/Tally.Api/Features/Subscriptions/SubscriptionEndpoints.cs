@@ -25,6 +25,8 @@ internal static class SubscriptionEndpoints
 
         app.MapGet("/api/admin/subscriptions", AdminSubscriptionList.ListAsync).WithTags("Subscriptions").WithName("ListSubscriptions")
             .RequireRole(Role.Admin).ProducesProblems(400);
+        app.MapGet("/api/admin/users/{id:long}", AdminUserDetail.GetAsync).WithTags("Users").WithName("GetUser").RequireRole(Role.Admin)
+            .WithSummary("One user: role, subscriptions with MRR, invoices with PDF links, live usage of the current period.").ProducesProblems(400, 404);
     }
 
     private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> CreateAsync(

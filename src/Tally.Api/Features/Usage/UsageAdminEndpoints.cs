@@ -20,6 +20,14 @@ internal static class UsageAdminEndpoints
         admin.MapGet("/reconciliation", ReconcileAsync).WithName("ReconcileUsage").ProducesProblems(400);
         admin.MapGet("/health", HealthAsync).WithName("UsageHealth");
         admin.MapPost("/failed/retry", RetryFailedAsync).WithName("RetryFailedUsage");
+        admin.MapGet("/corrections", UsageAdminLists.CorrectionsAsync).WithName("ListUsageCorrections")
+            .WithSummary("Corrections made, newest first.").ProducesProblems(400);
+        admin.MapGet("/records", UsageAdminLists.RecordsAsync).WithName("ListAllUsageRecords")
+            .WithSummary("Every user's usage records (status pending, delivered, failed or late), newest first.").ProducesProblems(400);
+        admin.MapGet("/activity", UsageActivity.ActivityAsync).WithName("UsageActivity")
+            .WithSummary("Per minute of the last ?minutes= (1-1440, default 60): reports accepted and the backlog at the minute's end.").ProducesProblems(400);
+        admin.MapGet("/top_customers", UsageActivity.TopCustomersAsync).WithName("TopUsageCustomers")
+            .WithSummary("Customers by usage in their current billing period, per meter, largest first.").ProducesProblems(400);
     }
 
     /// <summary>An audited compensating record (negative or positive), delivered like any other report. Nothing is deleted.</summary>

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Tally.Api.Infrastructure.Data;
 using Tally.Api.Infrastructure.Errors;
 using Tally.Api.Infrastructure.Http;
-using Tally.Api.Infrastructure.Stripe;
 
 namespace Tally.Api.Features.Usage;
 
@@ -64,13 +63,9 @@ internal static class UsageQueryEndpoints
         return TypedResults.Ok(page.ToPage(rows, r => r.Id, r => r.ToResponse()));
     }
 
-    /// <summary>
-    /// Live usage per metered item in its current period: what Tally holds (delivered, pending, failed),
-    /// Stripe's own total when it can say, and the amount the price puts on it (per-unit or tiered; null when a tiered price's tiers cannot be read now).
-    /// </summary>
+    /// <summary>Live usage per metered item in its current period (<see cref="UsageSummaries"/>).</summary>
     internal static async Task<Results<Ok<UsageSummaryResponse>, ProblemHttpResult>> SummaryAsync(
-        HttpContext http, TallyDbContext db, UsageTargets targets, UsagePricing pricing, MeterNames meters, StripeGateway gateway, StripeTime stripeTime,
-        [FromQuery(Name = "user_id")] long? userId, CancellationToken ct)
+        HttpContext http, UsageSummaries summaries, [FromQuery(Name = "user_id")] long? userId, CancellationToken ct)
     {
         var (target, customerId, forbidden) = await UsageEndpoints.ActingUserAsync(http, userId, ct);
         if (forbidden is not null)
@@ -78,23 +73,6 @@ internal static class UsageQueryEndpoints
             return forbidden;
         }
 
-        var items = new List<UsageSummaryItem>();
-        foreach (var item in (await targets.OfUserAsync(target, customerId, ct)).Where(t => t.IsReportable))
-        {
-            var (start, end) = item.PeriodOf(await stripeTime.NowAsync(item.CustomerId, ct));
-            var totals = await db.Set<UsageRecord>().AsNoTracking()
-                .Where(r => r.StripeSubscriptionItemId == item.ItemId && r.PeriodStart == start)
-                .GroupBy(r => r.Status)
-                .Select(g => new { Status = g.Key, Total = g.Sum(r => r.Quantity) })
-                .ToListAsync(ct);
-            decimal Of(string s) => totals.Where(t => t.Status == s).Sum(t => t.Total);
-            var local = totals.Sum(t => t.Total);
-            var stripeTotal = await gateway.MeterTotalAsync(item.MeterId, item.CustomerId, start, end, ct);
-            var amount = await pricing.EstimateAsync(item, local, ct);
-            items.Add(new UsageSummaryItem(item.ItemId, item.SubscriptionId, item.PriceId, await meters.EventNameAsync(item.MeterId, ct) ?? "",
-                start, end, local, Of(UsageStatus.Reported), Of(UsageStatus.Pending), Of(UsageStatus.Failed), stripeTotal, item.Currency, amount));
-        }
-
-        return TypedResults.Ok(new UsageSummaryResponse(target, items));
+        return TypedResults.Ok(await summaries.OfUserAsync(target, customerId, ct));
     }
 }

@@ -110,5 +110,11 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         // The flusher's work: pending records not yet in a batch, by delivery group.
         e.HasIndex(r => new { r.Status, r.BatchId, r.StripeCustomerId, r.MeterEventName, r.PeriodStart });
         e.HasIndex(r => r.BatchId);
+        // The admins' dashboard: intake and backlog per minute, the current periods, the corrections and late records newest first.
+        e.HasIndex(r => r.CreatedAt);
+        e.HasIndex(r => r.ReportedAt);
+        e.HasIndex(r => r.PeriodEnd);
+        e.HasIndex(r => r.Id, "ix_usage_records_corrections").HasDatabaseName("ix_usage_records_corrections").HasFilter("kind = 'correction'");
+        e.HasIndex(r => r.Id, "ix_usage_records_late").HasDatabaseName("ix_usage_records_late").HasFilter("late");
     }
 }

@@ -15,6 +15,7 @@ internal static class UsageRegistration
         builder.Services.AddSingleton<UsageIntake>();
         builder.Services.AddScoped<UsageBatching>();
         builder.Services.AddScoped<UsageSending>();
+        builder.Services.AddScoped<UsageSummaries>();
         builder.Services.AddSingleton<UsageFlusher>();
         if (builder.Configuration.GetValue($"{UsageOptions.Section}:{nameof(UsageOptions.FlusherEnabled)}", true))
         {

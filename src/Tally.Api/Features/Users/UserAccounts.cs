@@ -17,6 +17,20 @@ internal sealed class UserAccounts(TallyDbContext db, UserDirectory directory, T
         db.Set<User>().AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new UserAccount(u.Id, u.Subject, u.Email, u.FullName, u.StripeCustomerId)).FirstOrDefaultAsync(ct);
 
+    /// <summary>The admin's view of one user (role, creation), or null.</summary>
+    public Task<UserResponse?> ProfileAsync(long userId, CancellationToken ct) =>
+        db.Set<User>().AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new UserResponse(u.Id, u.Email, u.FullName, u.Role.ToName(), u.StripeCustomerId, u.CreatedAt, u.UpdatedAt))
+            .FirstOrDefaultAsync(ct);
+
+    /// <summary>Several users at once (an admin's lists): by id; unknown ids are absent.</summary>
+    public async Task<Dictionary<long, UserAccount>> FindManyAsync(IReadOnlyCollection<long> userIds, CancellationToken ct)
+    {
+        var ids = userIds.Distinct().ToList();
+        return await db.Set<User>().AsNoTracking().Where(u => ids.Contains(u.Id))
+            .Select(u => new UserAccount(u.Id, u.Subject, u.Email, u.FullName, u.StripeCustomerId)).ToDictionaryAsync(u => u.Id, ct);
+    }
+
     /// <summary>The user's stored customer id, read from the database (the cached profile may lag on other instances).</summary>
     public Task<string?> StripeCustomerIdOfAsync(long userId, CancellationToken ct) =>
         db.Set<User>().AsNoTracking().Where(u => u.Id == userId).Select(u => u.StripeCustomerId).FirstOrDefaultAsync(ct);

@@ -18,6 +18,8 @@ internal static class UserEndpoints
         var admin = app.MapGroup("/api/admin/users").WithTags("Users").RequireRole(Role.Admin);
         admin.MapGet("/", ListUsersAsync).WithName("ListUsers").ProducesProblems(400);
         admin.MapPut("/{id:long}/role", ChangeRoleAsync).WithName("ChangeUserRole").ProducesProblems(400, 404, 409, 413, 415);
+        app.MapGet("/api/admin/audit", AuditEndpoints.ListAsync).WithTags("Users").WithName("ListAuditLog").RequireRole(Role.Admin)
+            .WithSummary("The audit log, newest first (role changes, customer links).").ProducesProblems(400);
     }
 
     private static Ok<MeResponse> GetMe(HttpContext http)
@@ -27,7 +29,7 @@ internal static class UserEndpoints
     }
 
     private static async Task<Results<Ok<Page<UserResponse>>, ProblemHttpResult>> ListUsersAsync(
-        TallyDbContext db, int? limit, string? cursor, string? role, CancellationToken ct)
+        TallyDbContext db, int? limit, string? cursor, string? role, string? q, CancellationToken ct)
     {
         if (!PageRequest.TryParse(limit, cursor, "users", out var page, out var problem))
         {
@@ -43,6 +45,18 @@ internal static class UserEndpoints
             }
 
             query = query.Where(u => u.Role == filter);
+        }
+
+        if (q is not null)
+        {
+            if (q.Trim().Length is 0 or > 320)
+            {
+                return Problems.Validation("q", "must be 1 to 320 characters.");
+            }
+
+            // Emails are matched case-insensitively, anywhere in the address.
+            var needle = q.Trim().ToLowerInvariant();
+            query = query.Where(u => u.Email != null && u.Email.ToLower().Contains(needle));
         }
 
         if (page.After is { } after)

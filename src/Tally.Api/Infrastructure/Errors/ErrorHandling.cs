@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
@@ -23,6 +24,12 @@ internal static class ErrorHandling
             c.ProblemDetails.Detail ??= c.ProblemDetails.Title;
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
             c.ProblemDetails.Extensions.Remove("exception");
+            // trace_id is the bare W3C trace id (what a trace store is searched by), not ASP.NET Core's whole traceparent.
+            if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity)
+            {
+                c.ProblemDetails.Extensions["trace_id"] = activity.TraceId.ToHexString();
+            }
+
             // Every answer has a type: the status's section of RFC 9110 (ASP.NET Core knows most; 402, 413 and 429 it does not).
             c.ProblemDetails.Type ??= status switch
             {

@@ -62,12 +62,11 @@ public sealed class TracingTests(TracingUsageTallyFactory factory) : IClassFixtu
                 HttpStatusCode.BadRequest, "validation_failed");
         }
 
-        // trace_id is the request span's W3C traceparent: version, trace id, span id, flags.
-        var parts = problem.GetProperty("trace_id").GetString()!.Split('-');
-        Assert.Equal(trace.ToHexString(), parts[1]);
+        // trace_id is the trace's id itself (32 hex digits), the one the request's span carries.
+        Assert.Equal(trace.ToHexString(), Assert.Single(problem.EnumerateObject(), p => p.Name is "trace_id" or "traceId").Value.GetString());
         var server = await Eventually.ValueAsync(() => Task.FromResult(factory.Spans.FirstOrDefault(s => s.TraceId == trace && s.Kind == ActivityKind.Server
                 && "/api/billing/report_usage".Equals(s.GetTagItem("http.route")))),
             s => s is not null, "the request's span");
-        Assert.Equal(server!.SpanId.ToHexString(), parts[2]);
+        Assert.Equal(trace, server!.TraceId);
     }
 }

@@ -1380,6 +1380,15 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("BatchId")
                         .HasDatabaseName("ix_usage_records_batch_id");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_usage_records_created_at");
+
+                    b.HasIndex("PeriodEnd")
+                        .HasDatabaseName("ix_usage_records_period_end");
+
+                    b.HasIndex("ReportedAt")
+                        .HasDatabaseName("ix_usage_records_reported_at");
+
                     b.HasIndex("StripeSubscriptionItemId", "PeriodStart")
                         .HasDatabaseName("ix_usage_records_stripe_subscription_item_id_period_start");
 
@@ -1392,6 +1401,14 @@ namespace Tally.Api.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "BatchId", "StripeCustomerId", "MeterEventName", "PeriodStart")
                         .HasDatabaseName("ix_usage_records_status_batch_id_stripe_customer_id_meter_even");
+
+                    b.HasIndex(new[] { "Id" }, "ix_usage_records_corrections")
+                        .HasDatabaseName("ix_usage_records_corrections")
+                        .HasFilter("kind = 'correction'");
+
+                    b.HasIndex(new[] { "Id" }, "ix_usage_records_late")
+                        .HasDatabaseName("ix_usage_records_late")
+                        .HasFilter("late");
 
                     b.ToTable("usage_records", (string)null);
                 });
