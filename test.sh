@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Test projects that touch the database run twice: SQLite, then PostgreSQL.
-DB_TEST_PROJECTS=(tests/Tally.Api.Tests)
+DB_TEST_PROJECTS=(tests/Tally.Api.Tests tests/Tally.E2E.Tests)
 RESULTS=$(mktemp -d /tmp/tally-test-results.XXXXXX)
 passed=0
 failed=0
@@ -23,6 +23,13 @@ finish() {
   [ "$failed" -eq 0 ]
   exit $?
 }
+
+# The browser tests (tests/Tally.E2E.Tests) drive Debian's Chromium headless.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing chromium (browser tests)"
+  { apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null 2>&1; }; } \
+    || echo "!! could not install chromium; the browser tests will fail"
+fi
 
 echo "== restore and build"
 if ! dotnet build Tally.slnx -c Debug -nologo -clp:ErrorsOnly; then

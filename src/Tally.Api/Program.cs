@@ -1,14 +1,3 @@
-using Tally.Api.Features.Customers;
-using Tally.Api.Features.Demo;
-using Tally.Api.Features.Health;
-using Tally.Api.Features.Invoices;
-using Tally.Api.Features.Mirror;
-using Tally.Api.Features.Revenue;
-using Tally.Api.Features.Subscriptions;
-using Tally.Api.Features.Sync;
-using Tally.Api.Features.Usage;
-using Tally.Api.Features.Users;
-using Tally.Api.Features.Webhooks;
 using Tally.Api.Infrastructure;
 using Tally.Api.Infrastructure.Cli;
 
@@ -25,6 +14,7 @@ return await TallyCli.RunAsync(args, [UserVerbs.SetRole, SyncVerbs.StripeSync, D
     builder.AddWebhooks();
     builder.AddStripeSync();
     builder.AddDemo(seedOnStart: command.Has("demo"));
+    builder.AddDashboard(settings);
     var app = builder.Build();
     app.UseTallyPlatform();
     app.MapHealth();
@@ -36,5 +26,6 @@ return await TallyCli.RunAsync(args, [UserVerbs.SetRole, SyncVerbs.StripeSync, D
     app.MapUsage();
     app.MapWebhooks();
     app.MapStripeSync();
+    app.MapDashboard();
     return app;
 });

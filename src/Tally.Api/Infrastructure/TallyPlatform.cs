@@ -36,6 +36,7 @@ internal static class TallyPlatform
     {
         app.UseTallyErrors();
         app.UseAuthentication();
+        app.UseTallySessionCsrf();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapTallyApiDocs();

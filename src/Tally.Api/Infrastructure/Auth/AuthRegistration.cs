@@ -12,7 +12,8 @@ internal static class AuthRegistration
     {
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<TokenIssuer>();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+        builder.Services.AddSingleton<SignInCodes>();
+        builder.Services.AddAuthentication(SessionAuth.SelectorScheme)
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
@@ -43,7 +44,8 @@ internal static class AuthRegistration
                     OnForbidden = c => Problems.WriteAsync(c.HttpContext, StatusCodes.Status403Forbidden, "forbidden",
                         "Your role does not allow this action."),
                 };
-            });
+            })
+            .AddTallySession();
         builder.Services.AddAuthorization(o => o.AddTallyPolicies());
     }
 
