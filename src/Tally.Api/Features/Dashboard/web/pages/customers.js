@@ -101,10 +101,12 @@ async function renderDetail(card, id) {
       el('td', {}, number(x.stripe_total)), el('td', {}, x.estimated_amount === null ? '—' : money(minor(x.estimated_amount, x.currency), x.currency))))));
 }
 
+// Stripe's minor units per currency, as the server's Money.Exponent: zero-decimal, three-decimal, else cents.
 const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
 
 function minor(amount, currency) {
-  return ZERO_DECIMAL.has(currency) ? amount : amount / 100;
+  return ZERO_DECIMAL.has(currency) ? amount : THREE_DECIMAL.has(currency) ? amount / 1000 : amount / 100;
 }
 
 async function renderAudit(card) {
