@@ -35,6 +35,9 @@ public class TallyFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("DATABASE_URL", database!.Url);
+        // Never Tally's default address (localhost:8000): the developer's own Tally may be listening there, and
+        // serve refuses a taken address. Port 0 is never checked; hosts on Kestrel name their own port.
+        builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("TALLY_JWT_SIGNING_KEY", TestTokens.SigningKey);
         builder.UseSetting("TALLY_ADMIN_EMAILS", TestTokens.AdminEmail);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -69,7 +69,7 @@ internal static class HostingSetup
         }
     }
 
-    /// <summary>Each of <c>--urls</c> (or <c>ASPNETCORE_URLS</c>) must be an address Kestrel can listen on.</summary>
+    /// <summary>Each of <c>--urls</c> (or <c>ASPNETCORE_URLS</c>) must be an address Kestrel can listen on (port 0: any free port).</summary>
     private static void CheckUrls(string? urls)
     {
         var problems = new ConfigurationProblems();
@@ -78,7 +78,7 @@ internal static class HostingSetup
             try
             {
                 var address = BindingAddress.Parse(url);
-                if (address.Scheme is not ("http" or "https") || (address.Port is <= 0 or > 65535 && !address.IsUnixPipe))
+                if (address.Scheme is not ("http" or "https") || (address.Port is < 0 or > 65535 && !address.IsUnixPipe))
                 {
                     problems.Add("--urls", $"'{url}' is not an http:// or https:// address with a port (e.g. http://127.0.0.1:8000).");
                 }
